@@ -1,0 +1,98 @@
+// Package app runs pyup: it builds the command tree, executes it with a
+// signal-aware context, and turns the outcome into one message and an exit code.
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/spf13/cobra"
+
+	"github.com/pyup-dev/pyup/cmd/pyup/internal/cmd/root"
+	"github.com/pyup-dev/pyup/cmd/pyup/internal/cmdutil"
+	"github.com/pyup-dev/pyup/cmd/pyup/internal/iostreams"
+)
+
+// Main runs pyup with the process's arguments and streams and returns the exit code.
+func Main() int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	f := &cmdutil.Factory{IOStreams: iostreams.System(), LookupEnv: os.LookupEnv}
+	return Run(ctx, f, os.Args[1:])
+}
+
+// Run executes pyup with args and returns the exit code. Tests call it with
+// test streams.
+func Run(ctx context.Context, f *cmdutil.Factory, args []string) int {
+	rootCmd := root.NewCmdRoot(f)
+	rootCmd.SetArgs(args)
+	rootCmd.SetIn(f.IOStreams.In)
+	rootCmd.SetOut(f.IOStreams.Out)
+	rootCmd.SetErr(f.IOStreams.ErrOut)
+	cmd, err := rootCmd.ExecuteContextC(ctx)
+	if err == nil {
+		return cmdutil.ExitOK
+	}
+	if isUsageError(err) {
+		err = &cmdutil.FlagError{Err: err}
+	}
+	if ctx.Err() != nil && errors.Is(err, context.Canceled) {
+		fmt.Fprintln(f.IOStreams.ErrOut, "pyup: interrupted")
+		return 130
+	}
+	code, hint := cmdutil.ExitCode(err)
+	var ee *cmdutil.ExitError
+	if errors.As(err, &ee) && ee.Silent {
+		return code
+	}
+	printError(f.IOStreams.ErrOut, cmd, err, code, hint)
+	return code
+}
+
+// printError prints err once: JSON under --json, else "pyup: <err>" and the hint.
+func printError(w io.Writer, cmd *cobra.Command, err error, code int, hint string) {
+	msg := strings.TrimSpace(err.Error())
+	if cmd != nil {
+		if fl := cmd.Flags().Lookup("json"); fl != nil && fl.Value.String() == "true" {
+			enc := json.NewEncoder(w)
+			_ = enc.Encode(struct {
+				Error    string `json:"error"`
+				Hint     string `json:"hint,omitempty"`
+				ExitCode int    `json:"exit_code"`
+			}{msg, hint, code})
+			return
+		}
+	}
+	fmt.Fprintf(w, "pyup: %s\n", msg)
+	if hint != "" {
+		fmt.Fprintf(w, "hint: %s\n", hint)
+	}
+}
+
+// isUsageError recognises cobra's own argument and flag errors, which it
+// returns as plain errors.
+func isUsageError(err error) bool {
+	var fe *cmdutil.FlagError
+	if errors.As(err, &fe) {
+		return false
+	}
+	var ee *cmdutil.ExitError
+	if errors.As(err, &ee) {
+		return false
+	}
+	s := err.Error()
+	for _, p := range []string{"unknown command", "unknown flag", "unknown shorthand flag", "flag needs an argument",
+		"invalid argument", "accepts ", "requires at least", "requires at most", "required flag", "if any flags in the group"} {
+		if strings.HasPrefix(s, p) || strings.Contains(s, " "+p) {
+			return true
+		}
+	}
+	return false
+}

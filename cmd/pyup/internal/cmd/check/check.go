@@ -1,0 +1,225 @@
+// Package check implements `pyup check`.
+package check
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"runtime"
+	"sync"
+
+	"github.com/spf13/cobra"
+
+	"github.com/pyup-dev/pyup/cmd/pyup/internal/cmdutil"
+	"github.com/pyup-dev/pyup/cmd/pyup/internal/iostreams"
+	"github.com/pyup-dev/pyup/pkg/dist"
+)
+
+// CheckOptions holds `pyup check`'s dependencies and flag values.
+type CheckOptions struct {
+	IO *iostreams.IOStreams
+
+	Dists  []string
+	Strict bool
+	JSON   bool
+}
+
+// NewCmdCheck returns `pyup check`. A test passes runF to capture the options
+// instead of running.
+func NewCmdCheck(f *cmdutil.Factory, runF func(context.Context, *CheckOptions) error) *cobra.Command {
+	opts := &CheckOptions{IO: f.IOStreams}
+	cmd := &cobra.Command{
+		Use:   "check [flags] DIST...",
+		Short: "Check distributions the way PyPI would, offline",
+		Long: `Check wheels and sdists for everything PyPI would refuse on upload: file
+names, core metadata, archive layout, classifiers, licence fields, and a long
+description that would fail to render (reStructuredText is checked the way
+docutils checks it, with no Python needed).
+
+DIST is a file, a directory (its .whl, .tar.gz and .zip files) or a glob,
+which pyup expands itself so quoting works on every shell.
+
+Each file is PASSED, PASSED with warnings, or FAILED, followed by its
+problems, each with a stable code (see docs/checks.md). The check is offline:
+it touches no network and no keyring.` + "\n" + cmdutil.ExitStatusHelp,
+		Example: `  pyup check dist/*
+  pyup check --strict dist/
+  pyup check --json 'dist/*.whl' | jq '.files[] | select(.status == "failed")'`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return cmdutil.FlagErrorf("pyup check needs at least one DIST (a file, directory or glob)")
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			dists, err := cmdutil.ExpandDists(args)
+			if err != nil {
+				return err
+			}
+			opts.Dists = dists
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return checkRun(cmd.Context(), opts)
+		},
+	}
+	cmd.Flags().BoolVar(&opts.Strict, "strict", false, "Fail files that have warnings")
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, "Print one JSON report on stdout")
+	return cmd
+}
+
+// Status is a file's verdict.
+type Status string
+
+// The verdicts, as the JSON report spells them.
+const (
+	Passed             Status = "passed"
+	PassedWithWarnings Status = "passed-with-warnings"
+	Failed             Status = "failed"
+)
+
+// FileReport is one file's result in the JSON report.
+type FileReport struct {
+	Path       string         `json:"path"`
+	Filename   string         `json:"filename"`
+	Status     Status         `json:"status"`
+	Kind       string         `json:"kind,omitempty"`
+	Name       string         `json:"name,omitempty"`
+	Version    string         `json:"version,omitempty"`
+	Size       int64          `json:"size,omitempty"`
+	SHA256     string         `json:"sha256,omitempty"`
+	Blake2b256 string         `json:"blake2_256,omitempty"`
+	Problems   []dist.Problem `json:"problems"`
+}
+
+// Report is `pyup check --json`'s output.
+type Report struct {
+	Files   []FileReport `json:"files"`
+	Passed  int          `json:"passed"`
+	Warned  int          `json:"passed_with_warnings"`
+	Failed  int          `json:"failed"`
+	Strict  bool         `json:"strict"`
+	Success bool         `json:"success"`
+}
+
+// CheckFiles opens and checks each path (in parallel, results in order).
+func CheckFiles(ctx context.Context, paths []string, strict bool) *Report {
+	files := make([]FileReport, len(paths))
+	work := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < min(runtime.GOMAXPROCS(0), len(paths)); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range work {
+				files[i] = checkOne(ctx, paths[i], strict)
+			}
+		}()
+	}
+	for i := range paths {
+		work <- i
+	}
+	close(work)
+	wg.Wait()
+	r := &Report{Files: files, Strict: strict}
+	for _, f := range files {
+		switch f.Status {
+		case Passed:
+			r.Passed++
+		case PassedWithWarnings:
+			r.Warned++
+		default:
+			r.Failed++
+		}
+	}
+	r.Success = r.Failed == 0
+	return r
+}
+
+func checkOne(ctx context.Context, path string, strict bool) FileReport {
+	fr := FileReport{Path: path, Filename: baseName(path), Problems: []dist.Problem{}}
+	d, err := dist.Open(ctx, path)
+	if err != nil {
+		fr.Status = Failed
+		fr.Problems = append(fr.Problems, dist.Problem{Severity: dist.Error, Code: "unreadable", File: fr.Filename, Message: err.Error()})
+		return fr
+	}
+	fr.Kind, fr.Size, fr.SHA256, fr.Blake2b256 = string(d.Kind), d.Size, d.SHA256, d.Blake2b256
+	if d.Metadata != nil {
+		fr.Name, fr.Version = d.Metadata.Name(), d.Metadata.Version()
+	}
+	fr.Problems = append(fr.Problems, dist.Check(d)...)
+	fr.Status = Passed
+	for _, p := range fr.Problems {
+		if p.Severity == dist.Error || strict {
+			fr.Status = Failed
+			break
+		}
+		fr.Status = PassedWithWarnings
+	}
+	return fr
+}
+
+func checkRun(ctx context.Context, opts *CheckOptions) error {
+	r := CheckFiles(ctx, opts.Dists, opts.Strict)
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if opts.JSON {
+		enc := json.NewEncoder(opts.IO.Out)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(r); err != nil {
+			return err
+		}
+	} else {
+		writeText(opts.IO.Out, r, opts.IO.ColorEnabled())
+	}
+	if !r.Success {
+		if opts.JSON {
+			return cmdutil.SilentExit(cmdutil.ExitCheckFailed)
+		}
+		return cmdutil.WithExit(cmdutil.ExitCheckFailed,
+			fmt.Errorf("%s of %d failed the check", cmdutil.Plural(r.Failed, "file"), len(r.Files)), "")
+	}
+	return nil
+}
+
+func writeText(w io.Writer, r *Report, color bool) {
+	paint := func(code, s string) string {
+		if !color {
+			return s
+		}
+		return "\x1b[" + code + "m" + s + "\x1b[0m"
+	}
+	for _, f := range r.Files {
+		var verdict string
+		switch f.Status {
+		case Passed:
+			verdict = paint("32", "PASSED")
+		case PassedWithWarnings:
+			verdict = paint("33", "PASSED with warnings")
+		default:
+			verdict = paint("31", "FAILED")
+		}
+		fmt.Fprintf(w, "Checking %s: %s\n", f.Path, verdict)
+		for _, p := range f.Problems {
+			sev := string(p.Severity)
+			if p.Severity == dist.Error {
+				sev = paint("31", sev)
+			} else {
+				sev = paint("33", sev)
+			}
+			fmt.Fprintf(w, "  %s [%s] %s\n", sev, p.Code, p.Message)
+		}
+	}
+}
+
+func baseName(p string) string {
+	for i := len(p) - 1; i >= 0; i-- {
+		if p[i] == '/' || p[i] == '\\' {
+			return p[i+1:]
+		}
+	}
+	return p
+}

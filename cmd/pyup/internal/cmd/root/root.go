@@ -1,0 +1,46 @@
+// Package root builds pyup's command tree.
+package root
+
+import (
+	"github.com/spf13/cobra"
+
+	"github.com/pyup-dev/pyup/cmd/pyup/internal/build"
+	"github.com/pyup-dev/pyup/cmd/pyup/internal/cmd/check"
+	"github.com/pyup-dev/pyup/cmd/pyup/internal/cmdutil"
+	"github.com/pyup-dev/pyup/cmd/pyup/internal/config"
+)
+
+// NewCmdRoot returns the `pyup` command with every subcommand attached.
+func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "pyup <command> [flags]",
+		Short: "Publish Python distributions to PyPI and compatible indexes",
+		Long: `pyup checks and uploads Python distributions (wheels and sdists) to PyPI,
+TestPyPI and any index that speaks PyPI's upload API.
+
+It refuses, before uploading, what PyPI would refuse; uploads with constant
+memory, retries and idempotence; and finds credentials the way twine does,
+plus trusted publishing from CI.` + "\n" + cmdutil.ExitStatusHelp,
+		Example: `  # Check every distribution in dist/ the way PyPI would
+  pyup check dist/*
+
+  # Upload them (token from PYUP_PASSWORD / TWINE_PASSWORD, trusted publishing, or the keyring)
+  pyup upload dist/*`,
+		Version:       build.Current().String(),
+		SilenceErrors: true,
+		SilenceUsage:  true,
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			_, err := config.Apply(cmd)
+			if err != nil {
+				return cmdutil.FlagErrorf("%v", err)
+			}
+			return nil
+		},
+	}
+	cmd.SetVersionTemplate("{{.Version}}\n")
+	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &cmdutil.FlagError{Err: err} })
+	cmd.CompletionOptions.HiddenDefaultCmd = false
+
+	cmd.AddCommand(check.NewCmdCheck(f, nil))
+	return cmd
+}

@@ -1,0 +1,96 @@
+// Package cmdutil holds what every pyup command shares: the exit-code table,
+// the error types that carry an exit code and a hint, and the factory.
+package cmdutil
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Exit codes. This is the one table; docs/exit-codes.md and every command's
+// help repeat it.
+const (
+	// ExitOK: everything asked for was done.
+	ExitOK = 0
+	// ExitError: an unexpected error (I/O, network, a server answering nonsense).
+	ExitError = 1
+	// ExitUsage: the command line was wrong (unknown flag, no such file).
+	ExitUsage = 2
+	// ExitCheckFailed: a distribution failed its checks (or could not be read).
+	ExitCheckFailed = 3
+	// ExitAuth: no credential could be found, the index refused it, or the
+	// trusted-publishing exchange failed.
+	ExitAuth = 4
+	// ExitUploadFailed: the index refused a file or an upload did not complete.
+	ExitUploadFailed = 5
+)
+
+// ExitStatusHelp is the EXIT STATUS section appended to every command's long help.
+const ExitStatusHelp = `
+EXIT STATUS
+  0  success
+  1  unexpected error (I/O, network, malformed server answer)
+  2  usage error (unknown flag, missing argument, no such file)
+  3  a distribution failed its checks or could not be read
+  4  credentials: none found, refused by the index, or the trusted-publishing exchange failed
+  5  upload failed: the index refused a file or the upload did not complete`
+
+// ExitError is an error that decides pyup's exit code and may carry one hint.
+type ExitError struct {
+	Code int
+	Err  error
+	// Hint is one line on what to do next; may be empty.
+	Hint string
+	// Silent: the command already reported the failure (for example a check
+	// report on stdout), so Main prints nothing more.
+	Silent bool
+}
+
+func (e *ExitError) Error() string {
+	if e.Err == nil {
+		return fmt.Sprintf("exit status %d", e.Code)
+	}
+	return e.Err.Error()
+}
+
+func (e *ExitError) Unwrap() error { return e.Err }
+
+// WithExit wraps err so that pyup exits with code, printing hint below it.
+func WithExit(code int, err error, hint string) error {
+	if err == nil {
+		return nil
+	}
+	return &ExitError{Code: code, Err: err, Hint: hint}
+}
+
+// SilentExit makes pyup exit with code without printing anything more.
+func SilentExit(code int) error {
+	return &ExitError{Code: code, Silent: true}
+}
+
+// FlagError is a usage error: pyup exits 2.
+type FlagError struct{ Err error }
+
+func (e *FlagError) Error() string { return e.Err.Error() }
+func (e *FlagError) Unwrap() error { return e.Err }
+
+// FlagErrorf makes a usage error.
+func FlagErrorf(format string, args ...any) error {
+	return &FlagError{Err: fmt.Errorf(format, args...)}
+}
+
+// ExitCode maps an error to pyup's exit code and its hint.
+func ExitCode(err error) (code int, hint string) {
+	if err == nil {
+		return ExitOK, ""
+	}
+	var ee *ExitError
+	if errors.As(err, &ee) {
+		return ee.Code, ee.Hint
+	}
+	var fe *FlagError
+	if errors.As(err, &fe) {
+		return ExitUsage, "run with --help for usage"
+	}
+	return ExitError, ""
+}

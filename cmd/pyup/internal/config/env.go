@@ -1,0 +1,146 @@
+// Package config fills the flags a user did not set from the environment:
+// PYUP_<FLAG> first, then twine's TWINE_* variable where one exists. Flags
+// stay the single source of truth; the .pypirc is read by the commands that
+// need it, after this.
+package config
+
+import (
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+	"github.com/spf13/viper"
+)
+
+// EnvVar declares one environment variable pyup reads.
+type EnvVar struct {
+	// Name is the variable, e.g. PYUP_PASSWORD.
+	Name string
+	// Flag is the flag it fills, e.g. "password"; empty for variables that
+	// are not flags (NO_COLOR, GITHUB_ACTIONS...).
+	Flag string
+	// Sensitive variables are never printed, even with --verbose.
+	Sensitive bool
+	// Doc says what it does, for docs/configuration.md.
+	Doc string
+}
+
+// twineFallbacks maps a flag to twine's variable for it, read after PYUP_*.
+var twineFallbacks = map[string]string{
+	"username":        "TWINE_USERNAME",
+	"password":        "TWINE_PASSWORD",
+	"repository":      "TWINE_REPOSITORY",
+	"repository-url":  "TWINE_REPOSITORY_URL",
+	"cert":            "TWINE_CERT",
+	"non-interactive": "TWINE_NON_INTERACTIVE",
+}
+
+// sensitiveFlags hold secrets: their values are never printed.
+var sensitiveFlags = map[string]bool{"password": true}
+
+// EnvName is the PYUP_* variable for a flag: PYUP_ + upper-cased name with
+// '-' turned into '_'.
+func EnvName(flag string) string {
+	return "PYUP_" + strings.ToUpper(strings.ReplaceAll(flag, "-", "_"))
+}
+
+// skipFlag lists flags that make no sense from the environment.
+func skipFlag(name string) bool {
+	return name == "help" || name == "version"
+}
+
+// Vars lists the variables cmd reads for its flags, in flag order.
+func Vars(cmd *cobra.Command) []EnvVar {
+	var out []EnvVar
+	cmd.Flags().VisitAll(func(f *pflag.Flag) {
+		if skipFlag(f.Name) {
+			return
+		}
+		out = append(out, EnvVar{Name: EnvName(f.Name), Flag: f.Name, Sensitive: sensitiveFlags[f.Name], Doc: f.Usage})
+		if tw, ok := twineFallbacks[f.Name]; ok {
+			out = append(out, EnvVar{Name: tw, Flag: f.Name, Sensitive: sensitiveFlags[f.Name], Doc: "twine's name for --" + f.Name + ", read when " + EnvName(f.Name) + " is unset"})
+		}
+	})
+	return out
+}
+
+// TwineFallbacks returns flag -> TWINE_* variable, sorted by flag, for docs.
+func TwineFallbacks() [][2]string {
+	var out [][2]string
+	for f, v := range twineFallbacks {
+		out = append(out, [2]string{f, v})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i][0] < out[j][0] })
+	return out
+}
+
+// Source says where a flag's value came from.
+type Source struct {
+	Flag string
+	// From is "flag", or the environment variable's name.
+	From string
+}
+
+// Apply fills every flag of cmd the user did not set on the command line from
+// PYUP_<FLAG>, else from twine's variable. A fresh viper instance per call
+// keeps runs independent. It returns where each filled flag came from.
+func Apply(cmd *cobra.Command) ([]Source, error) {
+	v := viper.New()
+	var sources []Source
+	var firstErr error
+	cmd.Flags().VisitAll(func(f *pflag.Flag) {
+		if firstErr != nil || skipFlag(f.Name) {
+			return
+		}
+		if f.Changed {
+			sources = append(sources, Source{Flag: f.Name, From: "flag"})
+			return
+		}
+		names := []string{EnvName(f.Name)}
+		if tw, ok := twineFallbacks[f.Name]; ok {
+			names = append(names, tw)
+		}
+		args := append([]string{f.Name}, names...)
+		if err := v.BindEnv(args...); err != nil {
+			firstErr = err
+			return
+		}
+		if !v.IsSet(f.Name) {
+			return
+		}
+		val := v.GetString(f.Name)
+		from := ""
+		for _, n := range names {
+			if _, ok := os.LookupEnv(n); ok {
+				from = n
+				break
+			}
+		}
+		if err := setFlag(f, val); err != nil {
+			firstErr = fmt.Errorf("%s: %w", from, err)
+			return
+		}
+		sources = append(sources, Source{Flag: f.Name, From: from})
+	})
+	return sources, firstErr
+}
+
+func setFlag(f *pflag.Flag, val string) error {
+	if sv, ok := f.Value.(pflag.SliceValue); ok {
+		return sv.Replace(splitList(val))
+	}
+	if err := f.Value.Set(val); err != nil {
+		if sensitiveFlags[f.Name] {
+			return fmt.Errorf("invalid value for --%s", f.Name)
+		}
+		return fmt.Errorf("invalid value %q for --%s: %v", val, f.Name, err)
+	}
+	return nil
+}
+
+func splitList(s string) []string {
+	return strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' || r == '\n' })
+}
