@@ -1,0 +1,129 @@
+// Package ci makes pyup speak the language of the CI system it runs in:
+// GitHub Actions workflow commands (annotations, masks, step summaries) and
+// GitLab CI collapsible log sections.
+//
+// Workflow commands are written to stderr: the GitHub Actions runner reads
+// commands from both streams, and stdout stays clean for pyup's data.
+package ci
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Env is what pyup knows about the CI system it runs in.
+type Env struct {
+	// GitHubActions is true when GITHUB_ACTIONS=true.
+	GitHubActions bool
+	// StepSummary is $GITHUB_STEP_SUMMARY: a file Markdown is appended to.
+	StepSummary string
+	// GitLab is true when GITLAB_CI is set.
+	GitLab bool
+
+	mu  sync.Mutex
+	now func() time.Time
+}
+
+// Detect reads the CI environment through lookup.
+func Detect(lookup func(string) (string, bool)) *Env {
+	get := func(k string) string { v, _ := lookup(k); return v }
+	_, gitlab := lookup("GITLAB_CI")
+	return &Env{
+		GitHubActions: get("GITHUB_ACTIONS") == "true",
+		StepSummary:   get("GITHUB_STEP_SUMMARY"),
+		GitLab:        gitlab,
+		now:           time.Now,
+	}
+}
+
+// escapeData escapes a workflow command's message.
+func escapeData(s string) string {
+	r := strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A")
+	return r.Replace(s)
+}
+
+// escapeProperty escapes a workflow command's property value.
+func escapeProperty(s string) string {
+	r := strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C")
+	return r.Replace(s)
+}
+
+// Error writes an error annotation for file (GitHub Actions only).
+func (e *Env) Error(w io.Writer, file, message string) {
+	if e == nil || !e.GitHubActions {
+		return
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if file != "" {
+		fmt.Fprintf(w, "::error file=%s::%s\n", escapeProperty(file), escapeData(message))
+		return
+	}
+	fmt.Fprintf(w, "::error::%s\n", escapeData(message))
+}
+
+// Warning writes a warning annotation (GitHub Actions only).
+func (e *Env) Warning(w io.Writer, file, message string) {
+	if e == nil || !e.GitHubActions {
+		return
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if file != "" {
+		fmt.Fprintf(w, "::warning file=%s::%s\n", escapeProperty(file), escapeData(message))
+		return
+	}
+	fmt.Fprintf(w, "::warning::%s\n", escapeData(message))
+}
+
+// Mask tells GitHub Actions to hide secret in every later log line. It must
+// run before anything else could print the secret.
+func (e *Env) Mask(w io.Writer, secret string) {
+	if e == nil || !e.GitHubActions || secret == "" {
+		return
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	fmt.Fprintf(w, "::add-mask::%s\n", secret)
+}
+
+// AppendSummary appends Markdown to the job's step summary, if there is one.
+func (e *Env) AppendSummary(markdown string) error {
+	if e == nil || !e.GitHubActions || e.StepSummary == "" {
+		return nil
+	}
+	f, err := os.OpenFile(e.StepSummary, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	if err != nil {
+		return fmt.Errorf("GITHUB_STEP_SUMMARY: %w", err)
+	}
+	_, werr := io.WriteString(f, markdown)
+	if cerr := f.Close(); werr == nil {
+		werr = cerr
+	}
+	return werr
+}
+
+// Section opens a collapsible log section (GitHub Actions group, GitLab
+// section) titled header and returns the function that closes it. Outside
+// CI both are no-ops.
+func (e *Env) Section(w io.Writer, name, header string) (end func()) {
+	switch {
+	case e == nil:
+		return func() {}
+	case e.GitHubActions:
+		fmt.Fprintf(w, "::group::%s\n", escapeData(header))
+		return func() { fmt.Fprintln(w, "::endgroup::") }
+	case e.GitLab:
+		now := e.now
+		if now == nil {
+			now = time.Now
+		}
+		fmt.Fprintf(w, "\x1b[0Ksection_start:%d:%s[collapsed=true]\r\x1b[0K%s\n", now().Unix(), name, header)
+		return func() { fmt.Fprintf(w, "\x1b[0Ksection_end:%d:%s\r\x1b[0K\n", now().Unix(), name) }
+	}
+	return func() {}
+}
