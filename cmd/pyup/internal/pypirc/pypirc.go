@@ -208,7 +208,7 @@ func Parse(data []byte) (*File, error) {
 		// [a.b] inherit keys from [a].
 		ChildSectionDelimiter: "\x00",
 		ReaderBufferSize:      len(data) + 1,
-	}, data)
+	}, stripIgnoredLines(data))
 	if err != nil {
 		return nil, err
 	}
@@ -269,11 +269,44 @@ func lookup(cf *ini.File, section, key string) (string, bool) {
 	for _, s := range []*ini.Section{sec, cf.Section(ini.DefaultSection)} {
 		for _, k := range s.Keys() {
 			if k.Name() == key {
-				return strings.TrimSpace(k.Value()), true
+				return joinLines(k.Value()), true
 			}
 		}
 	}
 	return "", false
+}
+
+// stripIgnoredLines drops the lines configparser ignores: blank lines and
+// full-line comments ("#" or ";" after optional indentation). ini.v1 would
+// otherwise end a multi-line value at a blank line and then reject the
+// indented line after it, where configparser continues the value. The one
+// difference left: a blank line inside a multi-line value is kept by
+// configparser and dropped here, which only matters to multi-line passwords.
+func stripIgnoredLines(data []byte) []byte {
+	lines := strings.SplitAfter(string(data), "\n")
+	var b strings.Builder
+	b.Grow(len(data))
+	for _, l := range lines {
+		t := strings.TrimSpace(l)
+		if t == "" || t[0] == '#' || t[0] == ';' {
+			continue
+		}
+		b.WriteString(l)
+		if !strings.HasSuffix(l, "\n") {
+			b.WriteByte('\n')
+		}
+	}
+	return []byte(b.String())
+}
+
+// joinLines strips each line of a (possibly multi-line) value and the value
+// as a whole, as configparser does.
+func joinLines(v string) string {
+	lines := strings.Split(v, "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimSpace(l)
+	}
+	return strings.TrimSpace(strings.Join(lines, "\n"))
 }
 
 // Repository returns the named repository, its URL normalized by
