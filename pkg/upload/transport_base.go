@@ -1,0 +1,58 @@
+package upload
+
+import (
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"time"
+)
+
+// newBaseTransport is the innermost layer: proxy from the environment
+// (HTTPS_PROXY, NO_PROXY: CI runners behind proxies need it), connection
+// timeouts, custom CA and client certificate. It has no overall timeout: the
+// stall watchdog bounds attempts instead, so large uploads can take as long
+// as they need.
+func newBaseTransport(s *settings) (*http.Transport, error) {
+	cfg := s.tlsConfig
+	if cfg == nil {
+		cfg = &tls.Config{MinVersion: tls.VersionTLS12}
+	}
+	if s.caFile != "" {
+		pem, err := os.ReadFile(s.caFile)
+		if err != nil {
+			return nil, fmt.Errorf("CA certificate: %w", err)
+		}
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, fmt.Errorf("CA certificate %s: no PEM certificate found", s.caFile)
+		}
+		cfg.RootCAs = pool
+	}
+	if s.certFile != "" {
+		// twine's --client-cert is one PEM file holding certificate and key.
+		cert, err := tls.LoadX509KeyPair(s.certFile, s.certFile)
+		if err != nil {
+			return nil, fmt.Errorf("client certificate %s: %w", s.certFile, errors.Unwrap(err))
+		}
+		cfg.Certificates = []tls.Certificate{cert}
+	}
+	d := &net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}
+	return &http.Transport{
+		Proxy:                 http.ProxyFromEnvironment,
+		DialContext:           d.DialContext,
+		TLSClientConfig:       cfg,
+		ForceAttemptHTTP2:     true,
+		TLSHandshakeTimeout:   15 * time.Second,
+		MaxIdleConns:          16,
+		MaxIdleConnsPerHost:   8,
+		IdleConnTimeout:       90 * time.Second,
+		ExpectContinueTimeout: time.Second,
+		// Larger buffers than the 4 KiB default: fewer syscalls per GiB.
+		WriteBufferSize: 256 << 10,
+		ReadBufferSize:  64 << 10,
+	}, nil
+}

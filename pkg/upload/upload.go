@@ -1,0 +1,393 @@
+package upload
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/pyup-dev/pyup/pkg/dist"
+)
+
+// File is one distribution to upload.
+type File struct {
+	// Dist is the opened distribution (dist.Open): path, digests, metadata.
+	Dist *dist.Dist
+	// Attestations is the PEP 740 "attestations" form field: a JSON array of
+	// attestation objects, sent verbatim. Nil sends no field.
+	Attestations []byte
+}
+
+// Status is the outcome of one file.
+type Status string
+
+// The outcomes of an upload.
+const (
+	// StatusUploaded: the index accepted the file (or a retry found the
+	// file stored by an earlier attempt of this run).
+	StatusUploaded Status = "uploaded"
+	// StatusSkipped: the index already held the same file.
+	StatusSkipped Status = "skipped"
+	// StatusFailed: see Result.Err.
+	StatusFailed Status = "failed"
+	// StatusWouldUpload: dry run; the file would have been uploaded.
+	StatusWouldUpload Status = "would-upload"
+	// StatusNotAttempted: UploadAll did not start the file (Err is
+	// ErrNotAttempted).
+	StatusNotAttempted Status = "not-attempted"
+)
+
+// Result reports one file.
+type Result struct {
+	// File is the distribution's file name.
+	File string
+	// Size is the file size in bytes.
+	Size int64
+	// SHA256 and Blake2b256 are the file's lowercase hex digests.
+	SHA256, Blake2b256 string
+	// Status is the outcome.
+	Status Status
+	// Attempts is the number of POSTs made (0 when none was).
+	Attempts int
+	// Duration is the wall time spent on the file, lookups included.
+	Duration time.Duration
+	// Message explains a skip (for example "already on the index").
+	Message string
+	// Err is set when Status is StatusFailed or StatusNotAttempted. Its
+	// message is one line naming the file; match it with errors.Is against
+	// the package's sentinels or errors.As to *HTTPError.
+	Err error
+}
+
+// maxErrorBody bounds how much of an error answer is read.
+const maxErrorBody = 64 << 10
+
+// maxRetryAfter caps a server's Retry-After.
+const maxRetryAfter = 5 * time.Minute
+
+// Upload uploads one file, retrying transient failures, and settles "already
+// exists" answers by comparing hashes through the simple API: the same file
+// is success (StatusSkipped, or StatusUploaded when an earlier attempt of
+// this call stored it), another file of that name is ErrHashMismatch, and an
+// unverifiable one is ErrFileExists (StatusSkipped with WithSkipExisting).
+// With WithSkipExisting the simple API is asked first, so files the index
+// holds are not sent at all.
+func (c *Client) Upload(ctx context.Context, f File) Result {
+	start := time.Now()
+	r := c.upload(ctx, f)
+	r.Duration = time.Since(start)
+	if r.Err != nil {
+		r.Err = fileError(r.File, r.Err)
+	}
+	return r
+}
+
+func (c *Client) upload(ctx context.Context, f File) Result {
+	r := Result{Status: StatusFailed}
+	d := f.Dist
+	if d != nil {
+		r.File, r.Size, r.SHA256, r.Blake2b256 = d.Filename, d.Size, d.SHA256, d.Blake2b256
+	}
+	if err := validateFile(f); err != nil {
+		r.Err = err
+		return r
+	}
+	project := projectName(d)
+	if c.s.skipExisting && c.checkURL != "" {
+		files, err := c.Existing(ctx, project)
+		switch {
+		case err != nil && ctx.Err() != nil:
+			r.Err = ctx.Err()
+			return r
+		case err != nil:
+			c.logf("cannot ask the index which files %s has, uploading %s anyway: %v", project, d.Filename, err)
+		default:
+			if sha, ok := files[d.Filename]; ok {
+				if sha != "" && sha != d.SHA256 {
+					r.Err = &HashMismatchError{File: d.Filename, Local: d.SHA256, Remote: sha}
+					return r
+				}
+				r.Status, r.Message = StatusSkipped, "already on the index"
+				if sha == "" {
+					r.Message = "already on the index (the index publishes no sha256 to compare)"
+				}
+				return r
+			}
+		}
+	}
+	if c.s.dryRun {
+		r.Status = StatusWouldUpload
+		return r
+	}
+	fields := FormFields(d)
+	if f.Attestations != nil {
+		fields = append(fields, [2]string{"attestations", string(f.Attestations)})
+	}
+	layout, err := newBodyLayout(fields, d.Filename, d.Size)
+	if err != nil {
+		r.Err = err
+		return r
+	}
+	for attempt := 1; ; attempt++ {
+		r.Attempts = attempt
+		out := c.attempt(ctx, d, layout, attempt)
+		if out.err == nil {
+			r.Status = StatusUploaded
+			return r
+		}
+		if ctx.Err() != nil {
+			r.Err = fmt.Errorf("%w (interrupted: %v)", out.err, context.Cause(ctx))
+			return r
+		}
+		if he := out.answer; he != nil && isAlreadyExists(he.StatusCode, he.Reason+" "+he.Body) {
+			return c.settleExisting(ctx, d, project, he, attempt, r)
+		}
+		if !out.retryable || attempt > c.s.retries {
+			if attempt > 1 {
+				out.err = fmt.Errorf("%w (gave up after %d attempts)", out.err, attempt)
+			}
+			r.Err = out.err
+			return r
+		}
+		delay := c.backoff(attempt)
+		if out.retryAfter > 0 {
+			delay = min(out.retryAfter, maxRetryAfter)
+		}
+		c.logf("%s: attempt %d failed (%v), retrying in %s", d.Filename, attempt, out.err, delay.Round(time.Millisecond))
+		if err := c.s.sleep(ctx, delay); err != nil {
+			r.Err = fmt.Errorf("%w (interrupted while waiting to retry: %v)", out.err, err)
+			return r
+		}
+	}
+}
+
+// settleExisting decides what an "already exists" answer means by asking the
+// simple API for the file's hash.
+func (c *Client) settleExisting(ctx context.Context, d *dist.Dist, project string, answer *HTTPError, attempt int, r Result) Result {
+	var detail string
+	if c.checkURL == "" {
+		detail = "no simple-API URL to compare hashes with"
+	} else if files, err := c.Existing(ctx, project); err != nil {
+		detail = "cannot compare hashes: " + err.Error()
+	} else if sha, ok := files[d.Filename]; !ok {
+		detail = "the simple API does not list it"
+	} else if sha == "" {
+		detail = "the simple API publishes no sha256 for it"
+	} else if sha != d.SHA256 {
+		r.Err = &HashMismatchError{File: d.Filename, Local: d.SHA256, Remote: sha}
+		return r
+	} else {
+		if attempt > 1 {
+			// An earlier attempt whose answer was lost stored it.
+			r.Status, r.Message = StatusUploaded, "stored by an earlier attempt"
+			return r
+		}
+		r.Status, r.Message = StatusSkipped, "already on the index"
+		return r
+	}
+	if attempt > 1 {
+		detail += "; an earlier attempt may have stored it"
+	}
+	if c.s.skipExisting {
+		r.Status, r.Message = StatusSkipped, "the index says it already exists ("+detail+")"
+		return r
+	}
+	r.Err = &ExistsError{File: d.Filename, Answer: answer, Detail: detail}
+	return r
+}
+
+// attemptOutcome is the result of one POST.
+type attemptOutcome struct {
+	err        error
+	answer     *HTTPError // the index's answer, when there was one
+	retryable  bool
+	retryAfter time.Duration
+}
+
+// attempt makes one POST, reopening the file so each attempt streams it
+// from the start.
+func (c *Client) attempt(ctx context.Context, d *dist.Dist, layout *bodyLayout, n int) attemptOutcome {
+	fh, err := os.Open(d.Path)
+	if err != nil {
+		return attemptOutcome{err: err}
+	}
+	defer fh.Close()
+	if fi, err := fh.Stat(); err != nil {
+		return attemptOutcome{err: err}
+	} else if fi.Size() != d.Size {
+		return attemptOutcome{err: fmt.Errorf("%w: size %d, was %d when opened", ErrFileChanged, fi.Size(), d.Size)}
+	}
+
+	actx, wd := startWatchdog(ctx, c.s.stall)
+	defer wd.stop()
+	total := layout.length()
+	m := &meter{r: layout.open(fh), w: wd, total: total, chunk: c.s.progressChunk}
+	if c.s.progress != nil {
+		report := c.s.progress
+		m.report = func(sent int64, done bool) {
+			report(Progress{File: d.Filename, Sent: sent, Total: total, Attempt: n, Done: done})
+		}
+		m.report(0, false)
+	}
+	req, err := http.NewRequestWithContext(actx, http.MethodPost, c.repo.String(), m)
+	if err != nil {
+		return attemptOutcome{err: err}
+	}
+	// A known length, never chunked: some proxies and private indexes refuse
+	// chunked bodies. GetBody stays nil so net/http never replays the body
+	// on its own; retries happen here, with a reopened file.
+	req.ContentLength = total
+	req.Header.Set("Content-Type", layout.contentType)
+	req.Header.Set("Accept", "application/json")
+
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return c.transportFailure(ctx, actx, err)
+	}
+	defer resp.Body.Close()
+	wd.reading()
+	body := &touchReader{r: resp.Body, w: wd}
+	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
+		// Drain so the connection is reused for the next file.
+		_, _ = io.Copy(io.Discard, io.LimitReader(body, maxErrorBody))
+		return attemptOutcome{}
+	}
+	b, _ := io.ReadAll(io.LimitReader(body, maxErrorBody))
+	he := httpErrorFrom(http.MethodPost, redactURL(req.URL), resp, b)
+	out := attemptOutcome{err: he, answer: he}
+	switch resp.StatusCode {
+	case http.StatusRequestTimeout, http.StatusTooManyRequests, http.StatusInternalServerError,
+		http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		out.retryable = true
+		out.retryAfter = parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
+	}
+	if isRedirect(resp.StatusCode) {
+		out.err = fmt.Errorf("%w: %w", ErrRedirect, he)
+	}
+	return out
+}
+
+// transportFailure classifies an error from the client: the caller's
+// context ending and local problems are final, the network failing is not.
+func (c *Client) transportFailure(ctx, actx context.Context, err error) attemptOutcome {
+	if ctx.Err() != nil {
+		return attemptOutcome{err: context.Cause(ctx)}
+	}
+	inner := unwrapURLError(err)
+	if cause := context.Cause(actx); cause != nil && errors.Is(cause, ErrStalled) {
+		return attemptOutcome{err: fmt.Errorf("POST %s: %w", redactURL(c.repo), cause), retryable: true}
+	}
+	var ce *credentialsError
+	var uae x509.UnknownAuthorityError
+	var he x509.HostnameError
+	var cie x509.CertificateInvalidError
+	var tlsv *tls.CertificateVerificationError
+	final := errors.As(err, &ce) || errors.Is(err, ErrFileChanged) ||
+		errors.As(err, &uae) || errors.As(err, &he) || errors.As(err, &cie) || errors.As(err, &tlsv)
+	if ce != nil {
+		return attemptOutcome{err: ce}
+	}
+	return attemptOutcome{err: fmt.Errorf("POST %s: %w", redactURL(c.repo), inner), retryable: !final}
+}
+
+// backoff is the delay before retry number attempt (1-based): exponential,
+// capped, with "equal jitter" so parallel jobs do not retry in lockstep.
+func (c *Client) backoff(attempt int) time.Duration {
+	d := c.s.backoffMin
+	for i := 1; i < attempt && d < c.s.backoffMax; i++ {
+		d *= 2
+	}
+	d = min(d, c.s.backoffMax)
+	half := d / 2
+	return half + rand.N(half+1)
+}
+
+// parseRetryAfter reads delay-seconds or an HTTP date; 0 when absent or
+// unreadable.
+func parseRetryAfter(v string, now time.Time) time.Duration {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0
+	}
+	if secs, err := strconv.Atoi(v); err == nil {
+		if secs < 0 {
+			return 0
+		}
+		return time.Duration(secs) * time.Second
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		if d := t.Sub(now); d > 0 {
+			return d
+		}
+	}
+	return 0
+}
+
+func (c *Client) logf(format string, args ...any) {
+	if c.s.logf != nil {
+		c.s.logf(format, args...)
+	}
+}
+
+func validateFile(f File) error {
+	d := f.Dist
+	switch {
+	case d == nil:
+		return errors.New("no distribution given")
+	case d.Path == "" || d.Filename == "":
+		return errors.New("distribution has no path or file name")
+	case d.Kind != dist.Wheel && d.Kind != dist.Sdist:
+		return fmt.Errorf("unknown distribution kind %q", d.Kind)
+	case !isHex64(d.SHA256) || !isHex64(d.Blake2b256):
+		return errors.New("distribution digests missing or malformed")
+	case d.Metadata == nil:
+		return errors.New("distribution has no metadata")
+	}
+	if f.Attestations != nil {
+		s := strings.TrimSpace(string(f.Attestations))
+		if !strings.HasPrefix(s, "[") {
+			return errors.New("attestations must be a JSON array")
+		}
+	}
+	return nil
+}
+
+func isHex64(s string) bool {
+	if len(s) != 64 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+// projectName is the metadata Name, else the file name's first component.
+func projectName(d *dist.Dist) string {
+	for _, f := range d.Metadata.Fields {
+		if strings.EqualFold(f.Name, "Name") && strings.TrimSpace(f.Value) != "" {
+			return strings.TrimSpace(f.Value)
+		}
+	}
+	name, _, _ := strings.Cut(d.Filename, "-")
+	return name
+}
+
+// fileError prefixes err with the file name unless its message names it.
+func fileError(name string, err error) error {
+	if name == "" || strings.HasPrefix(err.Error(), name) {
+		return err
+	}
+	return fmt.Errorf("%s: %w", name, err)
+}
