@@ -1,0 +1,125 @@
+package oidc
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+)
+
+// Sentinel errors. Errors returned by this package wrap these with %w, so
+// callers test them with [errors.Is].
+var (
+	// ErrNoAmbientCredential means no provider recognised the environment:
+	// this is not a CI system pyup knows how to get an ID token from.
+	ErrNoAmbientCredential = errors.New("no ambient OIDC credential: not running on a supported CI system")
+
+	// ErrIDTokenPermission means the CI system was recognised but the job
+	// was not granted an ID token (GitHub Actions without
+	// `permissions: id-token: write`, GitLab CI/CD without `id_tokens:`).
+	ErrIDTokenPermission = errors.New("the job is not allowed to request an OIDC ID token")
+
+	// ErrForkPullRequest means the job runs for a pull request from a fork,
+	// to which GitHub never hands out ID tokens. It wraps
+	// ErrIDTokenPermission too.
+	ErrForkPullRequest = fmt.Errorf("%w: pull requests from forks get no OIDC token", ErrIDTokenPermission)
+
+	// ErrTrustedPublishingDisabled means the index answered 403 to the
+	// audience request: it supports trusted publishing but has it turned off.
+	ErrTrustedPublishingDisabled = errors.New("trusted publishing is disabled on this index")
+
+	// ErrNotSupported means the index answered 404 to the audience request:
+	// it does not implement trusted publishing.
+	ErrNotSupported = errors.New("this index does not support trusted publishing")
+
+	// ErrMalformedResponse means a server answered 200 with a body that is
+	// not what the protocol promises.
+	ErrMalformedResponse = errors.New("malformed response")
+)
+
+// ProviderError is a failure of a detected provider to produce an ID token.
+// Hint, when set, is one line telling the user what to change (for example
+// the YAML to add to the workflow).
+type ProviderError struct {
+	Provider string // provider name, e.g. "GitHub Actions"
+	Reason   string // what went wrong, never containing a credential
+	Hint     string // optional remedy for the user
+	Err      error  // underlying cause or sentinel; may be nil
+}
+
+func (e *ProviderError) Error() string {
+	var b strings.Builder
+	b.WriteString(e.Provider)
+	b.WriteString(": ")
+	b.WriteString(e.Reason)
+	if e.Err != nil {
+		b.WriteString(": ")
+		b.WriteString(e.Err.Error())
+	}
+	return b.String()
+}
+
+// Unwrap returns the underlying cause.
+func (e *ProviderError) Unwrap() error { return e.Err }
+
+// HTTPError is an unexpected HTTP status from a token endpoint, the
+// metadata server or the index. URL has no query string or user info; Body
+// is a short excerpt with anything resembling a token redacted.
+type HTTPError struct {
+	Op         string // what was attempted, e.g. "request audience"
+	Method     string
+	URL        string
+	StatusCode int
+	Body       string
+}
+
+func (e *HTTPError) Error() string {
+	s := fmt.Sprintf("%s: %s %s: %d %s", e.Op, e.Method, e.URL, e.StatusCode, http.StatusText(e.StatusCode))
+	if e.Body != "" {
+		s += ": " + e.Body
+	}
+	return s
+}
+
+const maxExcerpt = 512
+
+var (
+	jwtLike   = regexp.MustCompile(`eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*(\.[A-Za-z0-9_-]*)?`)
+	pypiLike  = regexp.MustCompile(`pypi-[A-Za-z0-9_-]{8,}`)
+	bearerish = regexp.MustCompile(`(?i)(bearer\s+)[^\s"',;]+`)
+)
+
+// redact removes anything that looks like a credential from server text
+// before it goes into an error, and caps its length.
+func redact(s string, secrets ...string) string {
+	for _, sec := range secrets {
+		if sec != "" {
+			s = strings.ReplaceAll(s, sec, "[REDACTED]")
+		}
+	}
+	s = jwtLike.ReplaceAllString(s, "[REDACTED-JWT]")
+	s = pypiLike.ReplaceAllString(s, "pypi-[REDACTED]")
+	s = bearerish.ReplaceAllString(s, "${1}[REDACTED]")
+	s = strings.TrimSpace(s)
+	if len(s) > maxExcerpt {
+		s = s[:maxExcerpt] + "…"
+	}
+	return s
+}
+
+// safeURL renders raw without query, fragment or user info: request URLs
+// handed to us by CI systems may carry signatures in the query.
+func safeURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "<invalid URL>"
+	}
+	u.User = nil
+	u.RawQuery = ""
+	u.ForceQuery = false
+	u.Fragment = ""
+	u.RawFragment = ""
+	return u.String()
+}

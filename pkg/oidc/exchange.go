@@ -1,0 +1,246 @@
+package oidc
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// Mint error codes PyPI (Warehouse) returns in a 422 answer.
+const (
+	CodeInvalidPayload          = "invalid-payload"
+	CodeNotEnabled              = "not-enabled"
+	CodeInvalidToken            = "invalid-token"
+	CodeInvalidPendingPublisher = "invalid-pending-publisher"
+	CodeInvalidPublisher        = "invalid-publisher"
+	CodeInvalidReuseToken       = "invalid-reuse-token"
+)
+
+// TroubleshootingDoc is where [MintError.Details] points the user.
+const TroubleshootingDoc = "docs/trusted-publishing.md#troubleshooting"
+
+// IndexBaseURL returns the scheme and host whose /_/oidc/ endpoints serve
+// the index behind uploadURL, the repository upload URL (e.g.
+// "https://upload.pypi.org/legacy/").
+//
+// PyPI's upload host upload.pypi.org maps to "https://pypi.org", where
+// PyPI documents the endpoints. (twine and pypa/gh-action-pypi-publish use
+// the upload URL's host as is; Warehouse answers there too.) Every other
+// URL, test.pypi.org included, maps to its own scheme and host:
+// "https://test.pypi.org/legacy/" -> "https://test.pypi.org".
+func IndexBaseURL(uploadURL string) (string, error) {
+	u, err := url.Parse(uploadURL)
+	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+		return "", fmt.Errorf("index URL %q is not an http(s) URL", safeURL(uploadURL))
+	}
+	host := strings.ToLower(u.Host)
+	if host == "upload.pypi.org" || host == "upload.pypi.org:443" {
+		return "https://pypi.org", nil
+	}
+	return u.Scheme + "://" + u.Host, nil
+}
+
+// IsPyPI reports whether indexURL belongs to PyPI or TestPyPI (hosts
+// pypi.org, upload.pypi.org, test.pypi.org). An ID token for audience
+// "pypi" can be replayed at PyPI by whoever receives it, so a credential
+// resolver should send ID tokens only to these hosts unless the user opts
+// in for another index.
+func IsPyPI(indexURL string) bool {
+	u, err := url.Parse(indexURL)
+	if err != nil || u.Scheme != "https" {
+		return false
+	}
+	switch strings.ToLower(u.Hostname()) {
+	case "pypi.org", "upload.pypi.org", "test.pypi.org":
+		return u.Port() == "" || u.Port() == "443"
+	}
+	return false
+}
+
+// Audience asks the index behind indexURL (see [IndexBaseURL]) which
+// audience its ID tokens must carry: GET <base>/_/oidc/audience. A 403
+// yields an error wrapping [ErrTrustedPublishingDisabled], a 404 one
+// wrapping [ErrNotSupported]; other failures are *[HTTPError].
+func Audience(ctx context.Context, client *http.Client, indexURL string) (string, error) {
+	base, err := IndexBaseURL(indexURL)
+	if err != nil {
+		return "", err
+	}
+	req, err := newRequest(ctx, "GET", base+"/_/oidc/audience", nil)
+	if err != nil {
+		return "", err
+	}
+	req.Header.Set("Accept", "application/json")
+	body, err := do(client, req, "trusted publishing audience")
+	if err != nil {
+		var he *HTTPError
+		if errors.As(err, &he) {
+			switch he.StatusCode {
+			case http.StatusForbidden:
+				return "", fmt.Errorf("%s: %w", hostOf(base), ErrTrustedPublishingDisabled)
+			case http.StatusNotFound:
+				return "", fmt.Errorf("%s: %w", hostOf(base), ErrNotSupported)
+			}
+		}
+		return "", err
+	}
+	aud, err := decodeField(body, "audience")
+	if err != nil {
+		return "", fmt.Errorf("trusted publishing audience from %s: %w", hostOf(base), err)
+	}
+	return aud, nil
+}
+
+func hostOf(base string) string {
+	if u, err := url.Parse(base); err == nil {
+		return u.Host
+	}
+	return base
+}
+
+// ErrorDetail is one reason the index gave for refusing a mint.
+type ErrorDetail struct {
+	Code        string `json:"code"`
+	Description string `json:"description"`
+}
+
+// MintError is the index's refusal to mint a token (PyPI answers 422).
+// Claims are the unverified claims of the refused ID token, to compare with
+// the configured trusted publisher; they are the zero value when the token
+// could not be decoded.
+type MintError struct {
+	Host       string
+	StatusCode int
+	Message    string // the server's message, e.g. "Token request failed"
+	Errors     []ErrorDetail
+	Claims     Claims
+}
+
+// Error summarises the refusal on one line with the error codes.
+func (e *MintError) Error() string {
+	codes := make([]string, 0, len(e.Errors))
+	for _, d := range e.Errors {
+		codes = append(codes, d.Code)
+	}
+	if len(codes) == 0 {
+		codes = append(codes, "no reason given")
+	}
+	return fmt.Sprintf("%s refused to mint an upload token (%d): %s", e.Host, e.StatusCode, strings.Join(codes, ", "))
+}
+
+// HasCode reports whether the server gave code among its reasons.
+func (e *MintError) HasCode(code string) bool {
+	for _, d := range e.Errors {
+		if d.Code == code {
+			return true
+		}
+	}
+	return false
+}
+
+// Details returns the lines to show under the error: each "code:
+// description", then the ID token's claims as [Claims.Lines] renders them,
+// then any [Warnings], then a pointer to the troubleshooting guide.
+func (e *MintError) Details() []string {
+	var out []string
+	for _, d := range e.Errors {
+		out = append(out, d.Code+": "+d.Description)
+	}
+	out = append(out, "claims of the ID token (compare them with the trusted publisher configured on the index):")
+	for _, l := range e.Claims.Lines() {
+		out = append(out, "  "+l)
+	}
+	for _, w := range Warnings(&e.Claims) {
+		out = append(out, "warning: "+w)
+	}
+	out = append(out, "see "+TroubleshootingDoc)
+	return out
+}
+
+// Mint exchanges idToken for an upload token at the index behind indexURL:
+// POST <base>/_/oidc/mint-token {"token": idToken}. A refusal that carries
+// reasons (PyPI's 422) is a *[MintError]; any other failure is an
+// *[HTTPError] or wraps [ErrMalformedResponse]. Never call Mint twice with
+// the same ID token: its jti is single-use.
+func Mint(ctx context.Context, client *http.Client, indexURL, idToken string) (*Token, error) {
+	base, err := IndexBaseURL(indexURL)
+	if err != nil {
+		return nil, err
+	}
+	payload, err := json.Marshal(map[string]string{"token": idToken})
+	if err != nil {
+		return nil, fmt.Errorf("encoding mint request: %w", err)
+	}
+	req, err := newRequest(ctx, "POST", base+"/_/oidc/mint-token", bytes.NewReader(payload))
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/json")
+	body, err := do(client, req, "trusted publishing mint-token", idToken)
+	if err != nil {
+		var he *HTTPError
+		if !errors.As(err, &he) {
+			return nil, err
+		}
+		var refusal struct {
+			Message string        `json:"message"`
+			Errors  []ErrorDetail `json:"errors"`
+		}
+		if json.Unmarshal(body, &refusal) != nil || len(refusal.Errors) == 0 {
+			return nil, err
+		}
+		me := &MintError{Host: hostOf(base), StatusCode: he.StatusCode, Message: redact(refusal.Message, idToken)}
+		for _, d := range refusal.Errors {
+			me.Errors = append(me.Errors, ErrorDetail{Code: redact(d.Code, idToken), Description: redact(d.Description, idToken)})
+		}
+		if c, perr := ParseClaims(idToken); perr == nil {
+			me.Claims = *c
+		}
+		return nil, me
+	}
+	var ok struct {
+		Success *bool   `json:"success"`
+		Token   string  `json:"token"`
+		Expires float64 `json:"expires"`
+	}
+	if json.Unmarshal(body, &ok) != nil || ok.Token == "" || (ok.Success != nil && !*ok.Success) {
+		return nil, fmt.Errorf("trusted publishing mint-token at %s: %w: no token in the answer", hostOf(base), ErrMalformedResponse)
+	}
+	t := &Token{Value: ok.Token}
+	if ok.Expires > 0 {
+		t.Expires = time.Unix(int64(ok.Expires), 0).UTC()
+	} else {
+		// Warehouse tokens live 900 s; assume so when the index doesn't say.
+		t.Expires = time.Now().Add(900 * time.Second).UTC()
+	}
+	return t, nil
+}
+
+// Exchange runs one trusted-publishing exchange with provider p: it asks
+// the index for the audience, gets a fresh ID token for it, and mints an
+// upload token. It returns the ID token's unverified claims (for display)
+// whenever it got a token, also alongside a *[MintError]. Each call fetches
+// a new ID token; it never retries a mint.
+func Exchange(ctx context.Context, p Provider, client *http.Client, indexURL string) (*Token, *Claims, error) {
+	aud, err := Audience(ctx, client, indexURL)
+	if err != nil {
+		return nil, nil, err
+	}
+	idToken, err := p.IDToken(ctx, aud)
+	if err != nil {
+		return nil, nil, err
+	}
+	claims, _ := ParseClaims(idToken)
+	tok, err := Mint(ctx, client, indexURL, idToken)
+	if err != nil {
+		return nil, claims, err
+	}
+	return tok, claims, nil
+}

@@ -1,0 +1,70 @@
+package oidc
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+)
+
+// maxBody caps how much of any response this package reads.
+const maxBody = 1 << 20
+
+// do sends req and returns the body of a 200 response. Any other status
+// becomes an *HTTPError with a redacted excerpt; secrets are also removed
+// verbatim from that excerpt.
+func do(client *http.Client, req *http.Request, op string, secrets ...string) ([]byte, error) {
+	resp, err := client.Do(req)
+	if err != nil {
+		// url.Error includes the URL with its query; rebuild it safely.
+		return nil, fmt.Errorf("%s: %s %s: %w", op, req.Method, safeURL(req.URL.String()), unwrapURLError(err))
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	if err != nil {
+		return nil, fmt.Errorf("%s: reading response: %w", op, err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		return body, &HTTPError{
+			Op:         op,
+			Method:     req.Method,
+			URL:        safeURL(req.URL.String()),
+			StatusCode: resp.StatusCode,
+			Body:       redact(string(body), secrets...),
+		}
+	}
+	return body, nil
+}
+
+func unwrapURLError(err error) error {
+	type unwrapper interface{ Unwrap() error }
+	if u, ok := err.(unwrapper); ok {
+		if inner := u.Unwrap(); inner != nil {
+			return inner
+		}
+	}
+	return err
+}
+
+func newRequest(ctx context.Context, method, url string, body io.Reader) (*http.Request, error) {
+	req, err := http.NewRequestWithContext(ctx, method, url, body)
+	if err != nil {
+		return nil, fmt.Errorf("building request for %s: %w", safeURL(url), err)
+	}
+	return req, nil
+}
+
+// decodeField decodes body as a JSON object and returns the non-empty
+// string field name.
+func decodeField(body []byte, name string) (string, error) {
+	var m map[string]any
+	if err := json.Unmarshal(body, &m); err != nil {
+		return "", fmt.Errorf("%w: not a JSON object", ErrMalformedResponse)
+	}
+	v, ok := m[name].(string)
+	if !ok || v == "" {
+		return "", fmt.Errorf("%w: no %q string in the JSON object", ErrMalformedResponse, name)
+	}
+	return v, nil
+}
