@@ -144,3 +144,25 @@ func setFlag(f *pflag.Flag, val string) error {
 func splitList(s string) []string {
 	return strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' || r == '\n' })
 }
+
+// SourceOf says where flag's current value came from: "flag --NAME", "env
+// VAR", or "" when it holds its default.
+func SourceOf(cmd *cobra.Command, flag string) string {
+	f := cmd.Flags().Lookup(flag)
+	if f == nil {
+		return ""
+	}
+	if f.Changed {
+		return "flag --" + flag
+	}
+	names := []string{EnvName(flag)}
+	if tw, ok := twineFallbacks[flag]; ok {
+		names = append(names, tw)
+	}
+	for _, n := range names {
+		if v, ok := os.LookupEnv(n); ok && v != "" {
+			return "env " + n
+		}
+	}
+	return ""
+}

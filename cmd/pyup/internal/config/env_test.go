@@ -1,0 +1,91 @@
+package config
+
+import (
+	"testing"
+
+	"github.com/spf13/cobra"
+)
+
+func newCmd() (*cobra.Command, *string, *string, *bool, *int) {
+	cmd := &cobra.Command{Use: "x", RunE: func(*cobra.Command, []string) error { return nil }}
+	user := cmd.Flags().String("username", "__token__", "")
+	pw := cmd.Flags().String("password", "", "")
+	ni := cmd.Flags().Bool("non-interactive", false, "")
+	jobs := cmd.Flags().Int("jobs", 1, "")
+	return cmd, user, pw, ni, jobs
+}
+
+func TestApplyPrecedence(t *testing.T) {
+	tests := []struct {
+		name     string
+		env      map[string]string
+		args     []string
+		wantUser string
+		wantPW   string
+		wantNI   bool
+		wantJobs int
+		wantSrc  string
+		wantErr  bool
+	}{
+		{name: "defaults", wantUser: "__token__", wantJobs: 1},
+		{name: "twine fallback", env: map[string]string{"TWINE_PASSWORD": "tw", "TWINE_NON_INTERACTIVE": "1"},
+			wantUser: "__token__", wantPW: "tw", wantNI: true, wantJobs: 1, wantSrc: "env TWINE_PASSWORD"},
+		{name: "PYUP beats TWINE", env: map[string]string{"TWINE_PASSWORD": "tw", "PYUP_PASSWORD": "py", "PYUP_JOBS": "4"},
+			wantUser: "__token__", wantPW: "py", wantJobs: 4, wantSrc: "env PYUP_PASSWORD"},
+		{name: "flag beats env", env: map[string]string{"PYUP_PASSWORD": "py", "PYUP_USERNAME": "bob"}, args: []string{"--password", "fl"},
+			wantUser: "bob", wantPW: "fl", wantJobs: 1, wantSrc: "flag --password"},
+		{name: "bad env value is an error", env: map[string]string{"PYUP_JOBS": "many"}, wantErr: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for _, k := range []string{"TWINE_PASSWORD", "PYUP_PASSWORD", "PYUP_USERNAME", "TWINE_USERNAME", "PYUP_JOBS", "TWINE_NON_INTERACTIVE", "PYUP_NON_INTERACTIVE"} {
+				t.Setenv(k, "")
+			}
+			for k, v := range tt.env {
+				t.Setenv(k, v)
+			}
+			cmd, user, pw, ni, jobs := newCmd()
+			if err := cmd.ParseFlags(tt.args); err != nil {
+				t.Fatal(err)
+			}
+			_, err := Apply(cmd)
+			if tt.wantErr {
+				if err == nil {
+					t.Fatal("want error")
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if *user != tt.wantUser || *pw != tt.wantPW || *ni != tt.wantNI || *jobs != tt.wantJobs {
+				t.Fatalf("user=%q pw=%q ni=%v jobs=%d", *user, *pw, *ni, *jobs)
+			}
+			if got := SourceOf(cmd, "password"); got != tt.wantSrc {
+				t.Fatalf("source %q, want %q", got, tt.wantSrc)
+			}
+		})
+	}
+}
+
+func TestSensitiveValueNotInError(t *testing.T) {
+	cmd := &cobra.Command{Use: "x"}
+	cmd.Flags().Int("password", 0, "") // a sensitive flag whose value fails to parse
+	t.Setenv("PYUP_PASSWORD", "pypi-SECRET")
+	_, err := Apply(cmd)
+	if err == nil {
+		t.Fatal("want error")
+	}
+	if got := err.Error(); contains(got, "SECRET") {
+		t.Fatalf("error leaks the value: %s", got)
+	}
+}
+
+func contains(s, sub string) bool {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if s[i:i+len(sub)] == sub {
+			return true
+		}
+	}
+	return false
+}
