@@ -12,8 +12,8 @@ import (
 const (
 	// ExitOK: everything asked for was done.
 	ExitOK = 0
-	// ExitError: an unexpected error (I/O, network, a server answering nonsense).
-	ExitError = 1
+	// ExitUnexpected: an unexpected error (I/O, network, a server answering nonsense).
+	ExitUnexpected = 1
 	// ExitUsage: the command line was wrong (unknown flag, no such file).
 	ExitUsage = 2
 	// ExitCheckFailed: a distribution failed its checks (or could not be read).
@@ -92,5 +92,5 @@ func ExitCode(err error) (code int, hint string) {
 	if errors.As(err, &fe) {
 		return ExitUsage, "run with --help for usage"
 	}
-	return ExitError, ""
+	return ExitUnexpected, ""
 }
