@@ -1,0 +1,22 @@
+// Package credential finds the username and password (or API token) pyup
+// uses to talk to a package index. It is the one resolver shared by
+// pyup upload, pyup whoami and pyup login/logout.
+//
+// Resolver.Resolve tries, in order, stopping at the first that yields:
+//
+//  1. explicit credentials the command line gathered (flags, environment,
+//     URL userinfo, .pypirc), in the caller's precedence order;
+//  2. trusted publishing: an ID token from the CI provider exchanged for a
+//     short-lived PyPI token, re-minted when it nears expiry;
+//  3. the operating system keyring, with twine's layout (service = upload
+//     URL, user = username), every call bounded by a timeout;
+//  4. an interactive prompt, only when the caller says the session is
+//     interactive.
+//
+// Secrets travel as the Secret type, which prints itself masked. No error,
+// Report or String method in this package contains a secret.
+//
+// The package reads no environment variables and touches no terminal: the
+// caller injects the environment lookup, the prompt, the keyring and the
+// trusted publisher as options.
+package credential
