@@ -130,4 +130,3 @@ func (g *GitHubActions) forkPullRequest() (fork bool, head string, known bool) {
 	}
 	return false, repo.FullName, true
 }
-
