@@ -55,6 +55,11 @@ type Member struct {
 	Method uint16
 	// Dir reports whether the entry is a directory.
 	Dir bool
+	// TarType is the tar header's type flag (tar.TypeReg '0', tar.TypeDir '5',
+	// tar.TypeSymlink '2', ...); tar.TypeGNUSparse 'S' also marks a member
+	// that PAX records declare sparse (PyPI refuses sparse members). It is 0
+	// for zip members.
+	TarType byte
 }
 
 // Field is one core-metadata header, as written: Name keeps the file's
