@@ -1,0 +1,69 @@
+package dist
+
+import (
+	"fmt"
+	"strings"
+)
+
+// checkDescription gives twine check's warnings (no long description, no
+// content type) and PyPI's render error for reStructuredText that does
+// not render, using the configured RSTValidator.
+func (c *checker) checkDescription() {
+	m := c.d.Metadata
+	desc := m.Description()
+	ctRaw, hasCT := formValue(m, "Description-Content-Type")
+	if !hasCT {
+		c.warnf(codeMissingContentType, "`long_description_content_type` missing. defaulting to `text/x-rst`. Set the readme's content type (pyproject.toml: readme = \"README.md\" sets text/markdown) so PyPI renders it as intended.")
+	}
+	if strings.TrimSpace(desc) == "" || strings.TrimRight(desc, " \t\r\n") == "UNKNOWN" {
+		c.warnf(codeMissingDescription, "`long_description` missing. PyPI will show no project description; set readme in pyproject.toml.")
+		return
+	}
+	isRST := !hasCT
+	if hasCT {
+		ct, _, err := parseContentType(ctRaw)
+		if err != nil {
+			return // an invalid content type is already an error
+		}
+		isRST = ct == "text/x-rst"
+	}
+	// Markdown and plain text always render; only RST can fail.
+	if !isRST || c.cfg.rst == nil {
+		return
+	}
+	rerr := c.cfg.rst.Validate(desc)
+	if rerr == nil {
+		return
+	}
+	var b strings.Builder
+	if hasCT {
+		fmt.Fprintf(&b, "The description failed to render for '%s'.", ctRaw)
+	} else {
+		b.WriteString("The description failed to render in the default format of reStructuredText.")
+	}
+	if rerr.Line > 0 {
+		fmt.Fprintf(&b, " line %d:", rerr.Line)
+	}
+	if rerr.Level != "" {
+		fmt.Fprintf(&b, " %s:", levelWord(rerr.Level))
+	}
+	if rerr.Message != "" {
+		b.WriteString(" " + rerr.Message)
+	} else {
+		b.WriteString(" the description renders to nothing.")
+	}
+	if rerr.Hint != "" {
+		b.WriteString(" " + rerr.Hint)
+	} else if !hasCT {
+		b.WriteString(" If the README is Markdown, set its content type to text/markdown.")
+	}
+	c.add(Error, codeDescriptionRender, rerr.Line, b.String())
+}
+
+// levelWord spells a docutils level as twine check does ("Warning").
+func levelWord(level string) string {
+	if level == "" {
+		return ""
+	}
+	return strings.ToUpper(level[:1]) + strings.ToLower(level[1:])
+}
