@@ -299,4 +299,3 @@ func (p *reqParser) keyword(word string) bool {
 	p.pos += len(word)
 	return true
 }
-
