@@ -179,8 +179,10 @@ func (p *reqParser) specifiers() error {
 		p.ws()
 		tok := specTokenRe.FindString(p.rest())
 		if tok == "" {
-			if first && !(paren && !p.peek(')')) {
-				break // no version specifier at all
+			if !first || !paren || p.peek(')') {
+				// No specifier at all, or a trailing comma: packaging
+				// takes both; what follows must then be the end or a marker.
+				break
 			}
 			return p.fail("version specifier")
 		}
