@@ -141,6 +141,9 @@ func open(ctx context.Context, path string, cfg *openConfig) (*Dist, error) {
 		return nil, fmt.Errorf("%w: not a regular file", ErrNotDistribution)
 	}
 	d.Size = st.Size()
+	if d.Size == 0 {
+		return nil, fmt.Errorf("%w: the file is empty", ErrCorrupt)
+	}
 
 	var (
 		dg  Digests

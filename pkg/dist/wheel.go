@@ -22,7 +22,7 @@ func readZip(ctx context.Context, f *os.File, d *Dist, cfg *openConfig) ([]byte,
 	}
 	zr, err := zip.NewReader(f, d.Size)
 	if err != nil && !(errors.Is(err, zip.ErrInsecurePath) && zr != nil) {
-		return nil, fmt.Errorf("%w: not a readable zip file (%v)", ErrCorrupt, err)
+		return nil, fmt.Errorf("%w: not a zip file, or a truncated one (%v)", ErrCorrupt, err)
 	}
 	if len(zr.File) > cfg.maxMembers {
 		return nil, fmt.Errorf("%w: the archive has %d members, over the limit of %d", ErrTooLarge, len(zr.File), cfg.maxMembers)
