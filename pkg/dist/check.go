@@ -214,6 +214,7 @@ const (
 	codeMissingDescription       = "missing-description"
 	codeMissingContentType       = "missing-description-content-type"
 	codeDescriptionRender        = "description-render"
+	codeDescriptionConflict      = "description-conflict"
 )
 
 // problemCodes lists every code, so tests can hold docs/checks.md to it.
@@ -229,5 +230,5 @@ var problemCodes = []string{
 	codeFilenameNotNormalized, codeFilenameVersion, codeUnsupportedPlatformTag,
 	codeMissingDistInfoFile, codeUnsupportedCompression, codeCompressionRatio, codeSdistLayout,
 	codeMissingPKGINFO, codeFileTooLarge, codeMissingDescription, codeMissingContentType,
-	codeDescriptionRender,
+	codeDescriptionRender, codeDescriptionConflict,
 }

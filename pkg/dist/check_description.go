@@ -11,6 +11,11 @@ import (
 func (c *checker) checkDescription() {
 	m := c.d.Metadata
 	desc := m.Description()
+	if _, hasHeader := formValue(m, "Description"); hasHeader && strings.TrimSpace(m.Body) != "" {
+		// packaging cannot tell which one is meant and sets both aside;
+		// pyup uploads the body, which is what PyPI will show.
+		c.warnf(codeDescriptionConflict, "The metadata has both a Description header and a message body; tools disagree on which is the long description (pyup uploads the body). Keep only the body (Metadata-Version 2.1 and later).")
+	}
 	ctRaw, hasCT := formValue(m, "Description-Content-Type")
 	if !hasCT {
 		c.warnf(codeMissingContentType, "`long_description_content_type` missing. defaulting to `text/x-rst`. Set the readme's content type (pyproject.toml: readme = \"README.md\" sets text/markdown) so PyPI renders it as intended.")

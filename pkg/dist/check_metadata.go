@@ -3,14 +3,10 @@ package dist
 import (
 	"fmt"
 	"regexp"
-	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 )
-
-// seeCoreMetadata is where PyPI points users for metadata errors.
-const seeCoreMetadata = "See https://packaging.python.org/specifications/core-metadata"
 
 // projectNameRe is PEP 508's name rule, which PyPI applies to the upload
 // form's name and packaging applies to Name and Provides-Extra.
@@ -433,14 +429,4 @@ func isPythonIdentifier(s string) bool {
 		}
 	}
 	return true
-}
-
-// sortedKeys returns m's keys in order, for deterministic messages.
-func sortedKeys[V any](m map[string]V) []string {
-	ks := make([]string, 0, len(m))
-	for k := range m {
-		ks = append(ks, k)
-	}
-	sort.Strings(ks)
-	return ks
 }

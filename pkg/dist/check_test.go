@@ -253,3 +253,14 @@ func TestDocsListEveryCode(t *testing.T) {
 		}
 	}
 }
+
+func TestDescriptionConflict(t *testing.T) {
+	m := testMetadata("Description: header text")
+	if got := problemsWith(Check(testWheel(m)), codeDescriptionConflict); len(got) != 1 || got[0].Severity != Warning {
+		t.Errorf("got %+v, want one warning", got)
+	}
+	m.Body = ""
+	if got := problemsWith(Check(testWheel(m)), codeDescriptionConflict); len(got) != 0 {
+		t.Errorf("header only: %+v", got)
+	}
+}
