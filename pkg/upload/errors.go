@@ -165,17 +165,18 @@ func reasonFrom(resp *http.Response, body []byte) string {
 }
 
 // excerpt returns a one-line, 1 KiB excerpt of an error body, empty when it
-// only repeats the reason or is an HTML page (whose text is the reason again).
+// only repeats the reason or is an HTML page (whose text is the reason
+// again).
 func excerpt(body []byte, reason string) string {
 	s := strings.TrimSpace(string(body))
-	if s == "" || strings.HasPrefix(s, "<") || strings.HasPrefix(s, "{") {
+	if s == "" || strings.HasPrefix(s, "<") {
 		return ""
 	}
 	s = oneLine(s)
 	if len(s) > 1024 {
 		s = s[:1024] + "…"
 	}
-	if s == reason {
+	if s == reason || strings.HasPrefix(s, "{") && strings.Contains(s, reason) {
 		return ""
 	}
 	return s

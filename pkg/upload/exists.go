@@ -43,6 +43,10 @@ func jsonMessage(status int, body []byte) string {
 		Message string `json:"message"`
 		Code    string `json:"code"`
 		Detail  string `json:"detail"`
+		// Artifactory: {"errors":[{"status":403,"message":"..."}]}
+		Errors []struct {
+			Message string `json:"message"`
+		} `json:"errors"`
 	}
 	if len(body) == 0 || body[0] != '{' || json.Unmarshal(body, &v) != nil {
 		return ""
@@ -52,6 +56,9 @@ func jsonMessage(status int, body []byte) string {
 	}
 	if v.Detail != "" {
 		return oneLine(v.Detail)
+	}
+	if len(v.Errors) > 0 && v.Errors[0].Message != "" {
+		return oneLine(v.Errors[0].Message)
 	}
 	// The last non-empty paragraph of message is the detail.
 	paras := strings.Split(strings.TrimSpace(v.Message), "\n\n")
