@@ -183,7 +183,7 @@ func Mint(ctx context.Context, client *http.Client, indexURL, idToken string) (*
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Accept", "application/json")
-	body, err := do(client, req, "trusted publishing mint-token", idToken)
+	body, err := do(sameHostRedirects(client), req, "trusted publishing mint-token", idToken)
 	if err != nil {
 		var he *HTTPError
 		if !errors.As(err, &he) {
@@ -243,4 +243,25 @@ func Exchange(ctx context.Context, p Provider, client *http.Client, indexURL str
 		return nil, claims, err
 	}
 	return tok, claims, nil
+}
+
+// sameHostRedirects returns a copy of client that refuses to follow a
+// redirect to another host: the mint request body is an ID token, which
+// must reach only the index it was requested for.
+func sameHostRedirects(client *http.Client) *http.Client {
+	c := *client
+	next := client.CheckRedirect
+	c.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		if len(via) > 0 && !strings.EqualFold(req.URL.Host, via[0].URL.Host) {
+			return fmt.Errorf("refusing to send the ID token to %s after a redirect from %s", req.URL.Host, via[0].URL.Host)
+		}
+		if next != nil {
+			return next(req, via)
+		}
+		if len(via) >= 10 {
+			return errors.New("stopped after 10 redirects")
+		}
+		return nil
+	}
+	return &c
 }

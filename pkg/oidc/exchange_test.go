@@ -243,9 +243,11 @@ func TestMintErrors(t *testing.T) {
 			code: oidc.CodeInvalidPendingPublisher, wantDetail: "project already exists",
 		},
 		{
-			name:  "wrong repository",
-			setup: func(f *fixture) { f.mint.Publishers = []oidctest.Publisher{{Repository: "octo-org/other", Workflow: "release.yml"}} },
-			code:  oidc.CodeInvalidPublisher, wantDetail: "valid token, but no corresponding publisher",
+			name: "wrong repository",
+			setup: func(f *fixture) {
+				f.mint.Publishers = []oidctest.Publisher{{Repository: "octo-org/other", Workflow: "release.yml"}}
+			},
+			code: oidc.CodeInvalidPublisher, wantDetail: "valid token, but no corresponding publisher",
 		},
 		{
 			name: "wrong owner id",
@@ -544,4 +546,23 @@ func TestWarnings(t *testing.T) {
 	if d := strings.Join(me.Details(), "\n"); !strings.Contains(d, "warning: the token comes from a reusable workflow") {
 		t.Fatalf("details = %s", d)
 	}
+}
+
+func TestMintRefusesCrossHostRedirect(t *testing.T) {
+	var got bool
+	evil := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { got = true }))
+	defer evil.Close()
+	idx := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, evil.URL+r.URL.Path, http.StatusPermanentRedirect)
+	}))
+	defer idx.Close()
+	const id = "eyJhbGciOiJSUzI1NiJ9.eyJpc3MiOiJ4In0.c2ln"
+	_, err := oidc.Mint(context.Background(), idx.Client(), idx.URL, id)
+	if err == nil || !strings.Contains(err.Error(), "refusing to send the ID token") {
+		t.Fatalf("err = %v", err)
+	}
+	if got {
+		t.Fatal("the ID token was sent to another host")
+	}
+	assertErrNoSecret(t, err, id)
 }
