@@ -265,21 +265,35 @@ func (c *checker) checkEmails(m *Metadata) {
 		if !ok {
 			continue
 		}
-		addrs := splitAddressList(v)
-		for _, a := range addrs {
-			if err := validateEmail(a); err != nil {
-				if len(addrs) == 1 {
-					c.errorf(codeInvalidEmail, "%s is not a valid email address: %v Fix %s (for example \"Jane Doe <jane@example.org>\"; put names without an address in %s).",
-						pyRepr(a), err, field, strings.TrimSuffix(field, "-email"))
-				} else {
-					// PyPI parses the field with Python's email.utils.parseaddr,
-					// which (strict since the CVE-2023-27043 fix) gives up on
-					// lists, so the server may let this pass; it is still wrong.
-					c.warnf(codeInvalidEmail, "%s in %s is not a valid email address: %v Fix the address.", pyRepr(a), field, err)
-				}
-			}
+		for _, p := range emailProblems(field, v) {
+			c.add(p.Severity, codeInvalidEmail, 0, p.Message)
 		}
 	}
+}
+
+// emailProblems checks an Author-email / Maintainer-email value. PyPI
+// takes the address out with Python's email.utils.parseaddr and validates
+// it with email-validator; parseaddr (strict since the CVE-2023-27043 fix)
+// gives up on lists of several addresses and on some malformed ones, and
+// then PyPI checks nothing. Bad addresses PyPI checks are errors; bad ones
+// it lets through are warnings, since they are still wrong.
+func emailProblems(field, v string) []Problem {
+	addrs := splitAddressList(v)
+	var ps []Problem
+	for _, a := range addrs {
+		err := validateEmail(a)
+		if err == nil {
+			continue
+		}
+		unchecked := len(addrs) > 1 || strings.Count(a, "@") > 1 || strings.Contains(a, "@[")
+		if unchecked {
+			ps = append(ps, Problem{Severity: Warning, Message: fmt.Sprintf("%s in %s is not a valid email address: %v Fix the address.", pyRepr(a), field, err)})
+			continue
+		}
+		ps = append(ps, Problem{Severity: Error, Message: fmt.Sprintf("%s is not a valid email address: %v Fix %s (for example \"Jane Doe <jane@example.org>\"; put names without an address in %s).",
+			pyRepr(a), err, field, strings.TrimSuffix(field, "-email"))})
+	}
+	return ps
 }
 
 func (c *checker) checkURLs(m *Metadata) {

@@ -116,10 +116,10 @@ func TestCheckMetadataRules(t *testing.T) {
 		{"email list ok", []string{"Author-email: A <a@example.org>, b@example.com"}, codeInvalidEmail, false, "", ""},
 		{"email comment ok", []string{"Author-email: jane@example.org (Jane)"}, codeInvalidEmail, false, "", ""},
 		{"email name only", []string{"Author-email: Jane Doe"}, codeInvalidEmail, true, Error, "is not a valid email address: The email address is not valid. It must have exactly one @-sign."},
-		{"email no dot", []string{"Author-email: Jane <jane@localhost>"}, codeInvalidEmail, true, Error, "'jane@localhost' is not a valid email address"},
+		{"email no dot", []string{"Author-email: Jane <jane@localhost>"}, codeInvalidEmail, true, Error, "'jane@localhost' is not a valid email address: The domain name localhost is not valid. It should have a period."},
 		{"email special use", []string{"Author-email: jane@example.test"}, codeInvalidEmail, true, Error, "special-use"},
 		{"email bad in list is a warning", []string{"Author-email: a@example.org, nobody"}, codeInvalidEmail, true, Warning, "'nobody' in Author-email"},
-		{"email double dot", []string{"Maintainer-email: jane..doe@example.org"}, codeInvalidEmail, true, Error, "period"},
+		{"email double dot", []string{"Maintainer-email: jane..doe@example.org"}, codeInvalidEmail, true, Error, "invalid characters before the @-sign: FULL STOP."},
 
 		{"home page ok", []string{"Home-page: https://example.org"}, codeInvalidURL, false, "", ""},
 		{"home page scheme case", []string{"Home-page: HTTPS://example.org"}, codeInvalidURL, false, "", ""},

@@ -2,8 +2,10 @@ package dist
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // splitAddressList splits an Author-email / Maintainer-email value, an
@@ -96,72 +98,118 @@ var specialUseDomains = []string{"arpa", "invalid", "local", "localhost", "onion
 // validateEmail checks one addr-spec roughly as the email-validator
 // package (which PyPI uses, without deliverability checks) does: one
 // '@', a dot-atom local part, and a domain name with a dot that is not
-// special-use. Internationalized addresses are accepted, as there.
+// special-use. Internationalized addresses are accepted, as there. The
+// messages follow email-validator's.
 func validateEmail(addr string) error {
 	if strings.Count(addr, "@") != 1 {
 		return errors.New("The email address is not valid. It must have exactly one @-sign.")
 	}
 	local, domain, _ := strings.Cut(addr, "@")
+	// Python's address parser drops white space between the domain's atoms.
+	domain = strings.Join(strings.Fields(domain), "")
 	if local == "" {
 		return errors.New("There must be something before the @-sign.")
 	}
 	if domain == "" {
 		return errors.New("There must be something after the @-sign.")
 	}
-	if strings.HasPrefix(local, ".") || strings.HasSuffix(local, ".") || strings.Contains(local, "..") {
-		return errors.New("The email address is not valid. A period may not start or end the part before the @-sign, or appear twice in a row.")
-	}
-	for _, r := range local {
-		if r < 0x80 && !isAtext(byte(r)) && r != '.' {
-			return errors.New("The email address contains invalid characters before the @-sign: " + pyRepr(string(r)) + ".")
+	for i, r := range local {
+		bad := false
+		switch {
+		case r == '.':
+			bad = i == 0 || i == len(local)-1 || strings.HasPrefix(local[i+1:], ".")
+		case r < 0x80:
+			bad = !isAtext(byte(r))
+		default:
+			bad = !(unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r) || unicode.IsSymbol(r) || unicode.IsPunct(r))
 		}
-		if r >= 0x80 && !(unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r) || unicode.IsSymbol(r) || unicode.IsPunct(r)) {
-			return errors.New("The email address contains invalid characters before the @-sign.")
+		if bad {
+			return errors.New("The email address contains invalid characters before the @-sign: " + charName(r) + ".")
 		}
 	}
-	if len(local) > 64 {
-		return errors.New("The email address is too long before the @-sign.")
-	}
-	if strings.HasPrefix(domain, "[") {
-		return errors.New("A bracketed IP address after the @-sign is not allowed here.")
+	if n := utf8.RuneCountInString(local); n > 64 {
+		return fmt.Errorf("The email address is too long before the @-sign (%d character%s too many).", n-64, plural(n-64))
 	}
 	d := strings.ToLower(domain)
+	switch {
+	case strings.HasPrefix(d, "."):
+		return errors.New("An email address cannot have a period immediately after the @-sign.")
+	case strings.HasSuffix(d, "."):
+		return errors.New("An email address cannot end with a period.")
+	case strings.Contains(d, ".."):
+		return errors.New("An email address cannot have two periods in a row.")
+	}
 	if len(d) > 253 {
 		return errors.New("The email address is too long after the @-sign.")
 	}
-	if !strings.Contains(d, ".") {
-		return errors.New("The part after the @-sign is not valid. It should have a period.")
-	}
 	labels := strings.Split(d, ".")
 	for _, l := range labels {
-		if l == "" {
-			return errors.New("An empty label (two periods in a row, or a period at either end) is not allowed after the @-sign.")
-		}
 		if len(l) > 63 {
-			return errors.New("A label after the @-sign is longer than 63 characters.")
+			return fmt.Errorf("The domain name %s contains invalid characters (Label too long).", domain)
 		}
 		if strings.HasPrefix(l, "-") || strings.HasSuffix(l, "-") {
-			return errors.New("A label after the @-sign may not start or end with a hyphen.")
+			return fmt.Errorf("The domain name %s contains invalid characters (Label must not start or end with a hyphen).", domain)
 		}
 		for _, r := range l {
-			if r < 0x80 && !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-') {
-				return errors.New("The part after the @-sign contains invalid characters: " + pyRepr(string(r)) + ".")
-			}
-			if r >= 0x80 && !(unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r)) {
-				return errors.New("The part after the @-sign contains invalid characters.")
+			if r < 0x80 && !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-') ||
+				r >= 0x80 && !(unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r)) {
+				return fmt.Errorf("The domain name %s contains invalid characters (%s not allowed).", domain, pyRepr(string(r)))
 			}
 		}
 	}
-	tld := labels[len(labels)-1]
-	if tld[0] >= '0' && tld[0] <= '9' {
-		return errors.New("The part after the @-sign is not valid. It is not within a valid top-level domain.")
+	if len(labels) < 2 {
+		return fmt.Errorf("The domain name %s is not valid. It should have a period.", domain)
+	}
+	if tld := labels[len(labels)-1]; tld[0] >= '0' && tld[0] <= '9' {
+		return fmt.Errorf("The domain name %s is not valid. It is not within a valid top-level domain.", domain)
 	}
 	for _, s := range specialUseDomains {
 		if d == s || strings.HasSuffix(d, "."+s) {
-			return errors.New("The part after the @-sign is a special-use or reserved name that cannot be used with email.")
+			return fmt.Errorf("The domain name %s is a special-use or reserved name that cannot be used with email.", domain)
 		}
 	}
 	return nil
+}
+
+// charName names a character the way email-validator does in messages
+// (its Unicode name) for the characters people actually mistype.
+func charName(r rune) string {
+	switch r {
+	case ' ':
+		return "SPACE"
+	case '.':
+		return "FULL STOP"
+	case ',':
+		return "COMMA"
+	case '"':
+		return "QUOTATION MARK"
+	case '(':
+		return "LEFT PARENTHESIS"
+	case ')':
+		return "RIGHT PARENTHESIS"
+	case ':':
+		return "COLON"
+	case ';':
+		return "SEMICOLON"
+	case '<':
+		return "LESS-THAN SIGN"
+	case '>':
+		return "GREATER-THAN SIGN"
+	case '[':
+		return "LEFT SQUARE BRACKET"
+	case ']':
+		return "RIGHT SQUARE BRACKET"
+	case '\\':
+		return "REVERSE SOLIDUS"
+	}
+	return pyRepr(string(r))
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
 }
 
 // isAtext reports whether c is an RFC 5322 atext character.

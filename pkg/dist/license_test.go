@@ -124,3 +124,34 @@ func TestLicenseFilesPresent(t *testing.T) {
 		})
 	}
 }
+
+// TestEmailAndURLAgreeWithPyPI holds the email and URL rules to verdicts
+// recorded from the libraries PyPI uses: Python's email.utils.parseaddr
+// followed by email-validator (Debian's 1.3.0), and rfc3986 (1.5.0) with
+// http/https required. [input, PyPI accepts, detail].
+func TestEmailAndURLAgreeWithPyPI(t *testing.T) {
+	b, err := os.ReadFile("testdata/email_url_verdicts.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v struct {
+		Email [][3]any `json:"email"`
+		URL   [][3]any `json:"url"`
+	}
+	if err := json.Unmarshal(b, &v); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range v.Email {
+		in, ok, detail := c[0].(string), c[1].(bool), c[2].(string)
+		refused := HasErrors(emailProblems("Author-email", in))
+		if refused == ok {
+			t.Errorf("email %q: refused=%v, PyPI accepts=%v (%s); got %+v", in, refused, ok, detail, emailProblems("Author-email", in))
+		}
+	}
+	for _, c := range v.URL {
+		in, ok := c[0].(string), c[1].(bool)
+		if err := validateURL(in); (err == nil) != ok {
+			t.Errorf("url %q: err=%v, PyPI accepts=%v", in, err, ok)
+		}
+	}
+}
