@@ -277,3 +277,63 @@ func mkdir(t *testing.T, dir, name string) string {
 	}
 	return p
 }
+
+// TestOpenRealDists opens the artifacts real build backends made
+// (scripts/make-real-dists.sh).
+func TestOpenRealDists(t *testing.T) {
+	good := []struct{ file, name, version, pyVersion, metadataPath string }{
+		{"pyupsample-1.0.0-py3-none-any.whl", "pyupsample", "1.0.0", "py3", "pyupsample-1.0.0.dist-info/METADATA"},
+		{"pyupsample-1.0.0.tar.gz", "pyupsample", "1.0.0", "source", "pyupsample-1.0.0/PKG-INFO"},
+		{"pyup_hatch_sample-0.3.1-py3-none-any.whl", "pyup-hatch-sample", "0.3.1", "py3", "pyup_hatch_sample-0.3.1.dist-info/METADATA"},
+		{"pyup_hatch_sample-0.3.1.tar.gz", "pyup-hatch-sample", "0.3.1", "source", "pyup_hatch_sample-0.3.1/PKG-INFO"},
+		{"pyup_flit_sample-2.0.0rc1-py3-none-any.whl", "pyup_flit_sample", "2.0.0rc1", "py3", "pyup_flit_sample-2.0.0rc1.dist-info/METADATA"},
+		{"pyup_flit_sample-2.0.0rc1.tar.gz", "pyup_flit_sample", "2.0.0rc1", "source", "pyup_flit_sample-2.0.0rc1/PKG-INFO"},
+	}
+	for _, g := range good {
+		d, err := Open(context.Background(), filepath.Join("..", "..", "testdata", "dists", "good", g.file))
+		if err != nil {
+			t.Errorf("%s: %v", g.file, err)
+			continue
+		}
+		if d.Metadata.Name() != g.name || d.Metadata.Version() != g.version || d.PyVersion != g.pyVersion || d.MetadataPath != g.metadataPath {
+			t.Errorf("%s: name %q version %q pyversion %q metadata %q", g.file, d.Metadata.Name(), d.Metadata.Version(), d.PyVersion, d.MetadataPath)
+		}
+		if d.Metadata.Description() == "" || d.Metadata.Get("Description-Content-Type") == "" {
+			t.Errorf("%s: no description", g.file)
+		}
+	}
+	bad := []struct {
+		file string
+		want error // nil: opens; Check must find the problem
+	}{
+		{"My.Package-1.0.tar.gz", nil},
+		{"My.Package-1.0-py3-none-any.whl", nil},
+		{"pyup_badrst-1.0-py2.py3-none-any.whl", nil},
+		{"pyup_badrst-1.0.tar.gz", nil},
+		{"pyup_licexpr-1.0.tar.gz", nil},
+		{"truncated-1.0-py3-none-any.whl", ErrCorrupt},
+		{"corrupt-1.0.tar.gz", ErrCorrupt},
+	}
+	for _, b := range bad {
+		d, err := Open(context.Background(), filepath.Join("..", "..", "testdata", "dists", "bad", b.file))
+		if !errors.Is(err, b.want) || (b.want == nil) != (err == nil) {
+			t.Errorf("%s: %v, want %v", b.file, err, b.want)
+			continue
+		}
+		if err != nil {
+			t.Log(err)
+			continue
+		}
+		switch b.file {
+		case "My.Package-1.0.tar.gz":
+			// The egg-info copy comes first in the tar; {top}/PKG-INFO wins.
+			if d.MetadataPath != "My.Package-1.0/PKG-INFO" {
+				t.Errorf("%s: MetadataPath %q", b.file, d.MetadataPath)
+			}
+		case "pyup_badrst-1.0-py2.py3-none-any.whl":
+			if d.PyVersion != "py2.py3" {
+				t.Errorf("%s: PyVersion %q", b.file, d.PyVersion)
+			}
+		}
+	}
+}
