@@ -66,7 +66,8 @@ func IsPyPI(indexURL string) bool {
 // Audience asks the index behind indexURL (see [IndexBaseURL]) which
 // audience its ID tokens must carry: GET <base>/_/oidc/audience. A 403
 // yields an error wrapping [ErrTrustedPublishingDisabled], a 404 one
-// wrapping [ErrNotSupported]; other failures are *[HTTPError].
+// wrapping [ErrNotSupported]; other failures are *[HTTPError]. A nil client
+// means a client with a 30 s timeout (likewise for [Mint] and [Exchange]).
 func Audience(ctx context.Context, client *http.Client, indexURL string) (string, error) {
 	base, err := IndexBaseURL(indexURL)
 	if err != nil {
@@ -77,7 +78,7 @@ func Audience(ctx context.Context, client *http.Client, indexURL string) (string
 		return "", err
 	}
 	req.Header.Set("Accept", "application/json")
-	body, err := do(client, req, "trusted publishing audience")
+	body, err := do(clientOrDefault(client), req, "trusted publishing audience")
 	if err != nil {
 		var he *HTTPError
 		if errors.As(err, &he) {
@@ -183,7 +184,7 @@ func Mint(ctx context.Context, client *http.Client, indexURL, idToken string) (*
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Accept", "application/json")
-	body, err := do(sameHostRedirects(client), req, "trusted publishing mint-token", idToken)
+	body, err := do(sameHostRedirects(clientOrDefault(client)), req, "trusted publishing mint-token", idToken)
 	if err != nil {
 		var he *HTTPError
 		if !errors.As(err, &he) {

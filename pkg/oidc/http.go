@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"time"
 )
 
 // maxBody caps how much of any response this package reads.
@@ -67,4 +68,12 @@ func decodeField(body []byte, name string) (string, error) {
 		return "", fmt.Errorf("%w: no %q string in the JSON object", ErrMalformedResponse, name)
 	}
 	return v, nil
+}
+
+// clientOrDefault returns client, or for nil a client with a 30 s timeout.
+func clientOrDefault(client *http.Client) *http.Client {
+	if client == nil {
+		return &http.Client{Timeout: 30 * time.Second}
+	}
+	return client
 }

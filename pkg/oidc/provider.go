@@ -121,6 +121,23 @@ func DefaultProviders(opts ...ProviderOption) []Provider {
 	for _, o := range opts {
 		o(c)
 	}
+	// A nil from an option means "the default", never a nil dereference later.
+	if c.env == nil {
+		c.env = func(string) (string, bool) { return "", false }
+	}
+	c.client = clientOrDefault(c.client)
+	if c.run == nil {
+		c.run = ExecCommand
+	}
+	if c.readFile == nil {
+		c.readFile = os.ReadFile
+	}
+	if c.iamURL == "" {
+		c.iamURL = DefaultIAMCredentialsURL
+	}
+	if c.probeTimeout <= 0 {
+		c.probeTimeout = time.Second
+	}
 	return []Provider{
 		&GitHubActions{cfg: c},
 		&GitLabCI{cfg: c},

@@ -529,3 +529,34 @@ func TestGoogleImpersonation(t *testing.T) {
 	}
 	assertErrNoSecret(t, err, access, "ya29.other")
 }
+
+func TestServerTextIsRedacted(t *testing.T) {
+	const requestToken = "ghs_requesttoken_echoed_back"
+	echo := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "bad request: Authorization="+r.Header.Get("Authorization")+" last=eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln", 500)
+	}))
+	defer echo.Close()
+	p := providerNamed(t, oidc.DefaultProviders(envOf(map[string]string{
+		"GITHUB_ACTIONS": "1", "ACTIONS_ID_TOKEN_REQUEST_URL": echo.URL, "ACTIONS_ID_TOKEN_REQUEST_TOKEN": requestToken,
+	})), "GitHub Actions")
+	_, err := p.IDToken(context.Background(), "pypi")
+	if err == nil || !strings.Contains(err.Error(), "500") {
+		t.Fatalf("err = %v", err)
+	}
+	assertErrNoSecret(t, err, requestToken)
+}
+
+func TestExecCommandRedactsStderr(t *testing.T) {
+	dir := t.TempDir()
+	script := filepath.Join(dir, "leaky")
+	const jwt = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl"
+	body := "#!/bin/sh\necho \"failed after minting " + jwt + " and pypi-AgEIcHlwaS5vcmcXYZXYZXYZ\" >&2\nexit 3\n"
+	if err := os.WriteFile(script, []byte(body), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	_, err := oidc.ExecCommand(context.Background(), script)
+	if err == nil || !strings.Contains(err.Error(), "exit status 3") || !strings.Contains(err.Error(), "failed after minting") {
+		t.Fatalf("err = %v", err)
+	}
+	assertErrNoSecret(t, err, jwt)
+}
