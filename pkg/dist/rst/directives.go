@@ -1,0 +1,945 @@
+package rst
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+type optKind int
+
+const (
+	optUnchanged optKind = iota
+	optUnchangedRequired
+	optFlag
+	optClass
+	optLength          // length_or_unitless
+	optLengthPercent   // length_or_percentage_or_unitless
+	optPercentage      // percentage
+	optNonNegInt       // nonnegative_int
+	optPositiveInt     // positive_int
+	optInt             // int
+	optAlignH          // left, center, right
+	optAlignImage      // top, middle, bottom, left, center, right
+	optURI             // uri
+	optPath            // path
+	optEncoding        // encoding
+	optWidths          // value_or(('auto','grid'), positive_int_list)
+	optFigwidth        // 'image' or length_or_percentage_or_unitless
+	optBacklinks       // top, entry, none
+	optSingleChar      // single_char_or_unicode
+	optSingleCharSpace // single_char_or_whitespace_or_unicode
+	optParser          // parser_name
+)
+
+type directiveSpec struct {
+	required, optional int
+	finalWS            bool
+	options            map[string]optKind
+	content            bool
+	run                func(d *directiveRun)
+}
+
+type directiveRun struct {
+	m             *machine
+	name          string
+	args          []string
+	options       map[string]string
+	content       []string
+	contentOffset int
+	lineno        int
+	inSubst       bool
+}
+
+func (d *directiveRun) fail(level Level, text string) {
+	d.m.p.report(level, text, d.m.p.mapLine(d.lineno))
+}
+
+func (d *directiveRun) assertContent() {
+	if len(d.content) == 0 {
+		d.fail(Error, fmt.Sprintf("Content block expected for the \"%s\" directive; none found.", d.name))
+	}
+}
+
+var classNameOpts = map[string]optKind{"class": optClass, "name": optUnchanged}
+
+func withOpts(base map[string]optKind, extra map[string]optKind) map[string]optKind {
+	out := map[string]optKind{}
+	for k, v := range base {
+		out[k] = v
+	}
+	for k, v := range extra {
+		out[k] = v
+	}
+	return out
+}
+
+var directiveAliases = map[string]string{
+	"code-block": "code", "sourcecode": "code", "section-numbering": "sectnum",
+}
+
+var directiveSpecs map[string]*directiveSpec
+
+func init() {
+	admon := &directiveSpec{finalWS: true, options: classNameOpts, content: true, run: runAdmonition}
+	imageOpts := map[string]optKind{"alt": optUnchanged, "height": optLength, "width": optLengthPercent,
+		"scale": optPercentage, "align": optAlignImage, "target": optUnchangedRequired, "class": optClass, "name": optUnchanged}
+	tableOpts := withOpts(classNameOpts, map[string]optKind{"align": optAlignH, "width": optLengthPercent, "widths": optWidths})
+	directiveSpecs = map[string]*directiveSpec{
+		"attention": admon, "caution": admon, "danger": admon, "error": admon, "hint": admon,
+		"important": admon, "note": admon, "tip": admon, "warning": admon,
+		"admonition":     {required: 1, finalWS: true, options: classNameOpts, content: true, run: runAdmonition},
+		"sidebar":        {optional: 1, finalWS: true, options: withOpts(classNameOpts, map[string]optKind{"subtitle": optUnchangedRequired}), content: true, run: runSidebar},
+		"topic":          {required: 1, finalWS: true, options: classNameOpts, content: true, run: runTopic},
+		"line-block":     {options: classNameOpts, content: true, run: runLineBlock},
+		"parsed-literal": {options: classNameOpts, content: true, run: runParsedLiteral},
+		"code":           {optional: 1, options: withOpts(classNameOpts, map[string]optKind{"number-lines": optUnchanged}), content: true, run: runCode},
+		"math":           {options: classNameOpts, content: true, run: runAssertContent},
+		"rubric":         {required: 1, finalWS: true, options: classNameOpts, run: runRubric},
+		"epigraph":       {content: true, run: runBlockQuoteDirective},
+		"highlights":     {content: true, run: runBlockQuoteDirective},
+		"pull-quote":     {content: true, run: runBlockQuoteDirective},
+		"compound":       {options: classNameOpts, content: true, run: runCompound},
+		"container":      {optional: 1, finalWS: true, options: map[string]optKind{"name": optUnchanged}, content: true, run: runContainer},
+		"table":          {optional: 1, finalWS: true, options: tableOpts, content: true, run: runTable},
+		"csv-table": {optional: 1, finalWS: true, options: withOpts(tableOpts, map[string]optKind{
+			"header-rows": optNonNegInt, "stub-columns": optNonNegInt, "header": optUnchanged,
+			"file": optPath, "url": optURI, "encoding": optEncoding, "delim": optSingleCharSpace,
+			"keepspace": optFlag, "quote": optSingleChar, "escape": optSingleChar}), content: true, run: runCSVTable},
+		"list-table": {optional: 1, finalWS: true, options: withOpts(tableOpts, map[string]optKind{
+			"header-rows": optNonNegInt, "stub-columns": optNonNegInt}), content: true, run: runListTable},
+		"image":  {required: 1, finalWS: true, options: imageOpts, run: runImage},
+		"figure": {required: 1, finalWS: true, options: withOpts(imageOpts, map[string]optKind{"figwidth": optFigwidth, "figclass": optClass, "align": optAlignH}), content: true, run: runFigure},
+		"contents": {optional: 1, finalWS: true, options: map[string]optKind{"depth": optNonNegInt, "local": optFlag,
+			"backlinks": optBacklinks, "class": optClass}, run: runContents},
+		"sectnum":      {options: map[string]optKind{"depth": optInt, "start": optInt, "prefix": optUnchangedRequired, "suffix": optUnchangedRequired}, run: func(d *directiveRun) {}},
+		"header":       {content: true, run: runDecoration},
+		"footer":       {content: true, run: runDecoration},
+		"target-notes": {options: classNameOpts, run: func(d *directiveRun) {}},
+		"meta":         {content: true, run: runMeta},
+		"raw": {required: 1, finalWS: true, options: map[string]optKind{"file": optPath, "url": optURI, "encoding": optEncoding, "class": optClass}, content: true,
+			run: func(d *directiveRun) { d.fail(Warning, fmt.Sprintf("\"%s\" directive disabled.", d.name)) }},
+		"include": {required: 1, finalWS: true, options: map[string]optKind{"literal": optFlag, "code": optUnchanged, "encoding": optEncoding,
+			"parser": optParser, "tab-width": optInt, "start-line": optInt, "end-line": optInt, "start-after": optUnchangedRequired,
+			"end-before": optUnchangedRequired, "number-lines": optUnchanged, "class": optClass, "name": optUnchanged}, run: func(d *directiveRun) { d.fail(Warning, fmt.Sprintf("\"%s\" directive disabled.", d.name)) }},
+		"replace":      {content: true, run: runReplace},
+		"unicode":      {required: 1, finalWS: true, options: map[string]optKind{"trim": optFlag, "ltrim": optFlag, "rtrim": optFlag}, run: runUnicode},
+		"class":        {required: 1, finalWS: true, content: true, run: runClass},
+		"role":         {content: true, run: runRole},
+		"default-role": {optional: 1, run: runDefaultRole},
+		"title":        {required: 1, finalWS: true, run: func(d *directiveRun) {}},
+		"date":         {content: true, run: runDate},
+		"restructuredtext-test-directive": {optional: 1, finalWS: true, options: map[string]optKind{"option": optUnchangedRequired}, content: true,
+			run: func(d *directiveRun) {}},
+	}
+}
+
+func lookupDirective(name string) (*directiveSpec, bool) {
+	n := strings.ToLower(name)
+	if a, ok := directiveAliases[n]; ok {
+		n = a
+	}
+	s, ok := directiveSpecs[n]
+	return s, ok
+}
+
+// directive parses and runs a directive whose marker ends at end (runes).
+func (m *machine) directive(name string, end int, substName string) bool {
+	spec, known := lookupDirective(name)
+	lineno := m.absLineNumber()
+	if !known {
+		m.getFirstKnownIndented(0, false, false, true)
+		m.p.errorAt(fmt.Sprintf("Unknown directive type \"%s\".", name), lineno)
+	}
+	indented, _, lineOffset, bf := m.getFirstKnownIndented(end, false, true, false)
+	d := &directiveRun{m: m, name: name, lineno: lineno, inSubst: substName != ""}
+	if err := m.parseDirectiveBlock(indented, lineOffset, spec, d); err != "" {
+		m.p.errorAt(fmt.Sprintf("Error in \"%s\" directive:\n%s.", name, err), lineno)
+	}
+	spec.run(d)
+	return bf || m.isNextLineBlank()
+}
+
+func (m *machine) parseDirectiveBlock(indented []string, lineOffset int, spec *directiveSpec, d *directiveRun) string {
+	if len(indented) > 0 && strip(indented[0]) == "" {
+		indented = indented[1:]
+		lineOffset++
+	}
+	for len(indented) > 0 && strip(indented[len(indented)-1]) == "" {
+		indented = indented[:len(indented)-1]
+	}
+	var argBlock, content []string
+	var contentOffset int
+	i := 0
+	if len(indented) > 0 && (spec.required > 0 || spec.optional > 0 || len(spec.options) > 0) {
+		for i = 0; i < len(indented); i++ {
+			if strip(indented[i]) == "" {
+				break
+			}
+		}
+		argBlock = indented[:i]
+		if i+1 <= len(indented) {
+			content = indented[i+1:]
+		}
+		contentOffset = lineOffset + i + 1
+	} else {
+		content = indented
+		contentOffset = lineOffset
+	}
+	options := map[string]string{}
+	if len(spec.options) > 0 {
+		var optBlock []string
+		for k, line := range argBlock {
+			if _, ok := matchFieldMarker(line); ok {
+				optBlock = argBlock[k:]
+				argBlock = argBlock[:k]
+				break
+			}
+		}
+		if len(optBlock) > 0 {
+			var err string
+			options, err = m.parseExtensionOptions(spec.options, optBlock)
+			if err != "" {
+				return err
+			}
+		}
+	}
+	if len(argBlock) > 0 && spec.required == 0 && spec.optional == 0 {
+		content = append(append([]string{}, argBlock...), indented[i:]...)
+		contentOffset = lineOffset
+		argBlock = nil
+	}
+	for len(content) > 0 && strip(content[0]) == "" {
+		content = content[1:]
+		contentOffset++
+	}
+	var args []string
+	if spec.required > 0 || spec.optional > 0 {
+		text := strings.Join(argBlock, "\n")
+		args = fields(text)
+		if len(args) < spec.required {
+			return fmt.Sprintf("%d argument(s) required, %d supplied", spec.required, len(args))
+		}
+		if len(args) > spec.required+spec.optional {
+			if spec.finalWS {
+				args = splitN(text, spec.required+spec.optional)
+			} else {
+				return fmt.Sprintf("maximum %d argument(s) allowed, %d supplied", spec.required+spec.optional, len(args))
+			}
+		}
+	}
+	if len(content) > 0 && !spec.content {
+		return "no content permitted"
+	}
+	d.args = args
+	d.options = options
+	d.content = content
+	d.contentOffset = contentOffset
+	return ""
+}
+
+// splitN is Python's str.split(None, n-1): at most n fields, the last one
+// keeping its inner whitespace.
+func splitN(s string, n int) []string {
+	var out []string
+	rest := lstrip(s)
+	for len(out) < n-1 && rest != "" {
+		i := strings.IndexFunc(rest, isSpace)
+		if i < 0 {
+			break
+		}
+		out = append(out, rest[:i])
+		rest = lstrip(rest[i:])
+	}
+	if rest != "" {
+		out = append(out, rstrip(rest))
+	}
+	return out
+}
+
+// parseExtensionOptions parses a directive's option field list.
+func (m *machine) parseExtensionOptions(spec map[string]optKind, lines []string) (map[string]string, string) {
+	holder := newNode(kFieldList)
+	sub := m.p.newMachine(lines, 0, holder, false)
+	sub.blankFinish[sExtensionOptions] = true
+	sub.run(sExtensionOptions)
+	if sub.absLineOffset() != len(lines) {
+		return nil, "invalid option block"
+	}
+	type opt struct {
+		name  string
+		value *string
+	}
+	var list []opt
+	for _, f := range holder.children {
+		if f.kind != kField {
+			continue
+		}
+		nameText := f.children[0].astext()
+		if len(fields(nameText)) != 1 {
+			return nil, "invalid option data: extension option field name may not contain multiple words"
+		}
+		name := strings.ToLower(nameText)
+		var paras []string
+		var cur []string
+		for _, l := range append(append([]string{}, f.fieldBody...), "") {
+			if strip(l) != "" {
+				cur = append(cur, l)
+			} else if len(cur) > 0 {
+				paras = append(paras, strings.Join(cur, "\n"))
+				cur = nil
+			}
+		}
+		switch len(paras) {
+		case 0:
+			list = append(list, opt{name: name})
+		case 1:
+			v := unescape(paras[0])
+			v = paras[0]
+			list = append(list, opt{name: name, value: &v})
+		default:
+			return nil, fmt.Sprintf("invalid option data: extension option field body may contain\na single paragraph only (option \"%s\")", name)
+		}
+	}
+	out := map[string]string{}
+	for _, o := range list {
+		kind, ok := spec[o.name]
+		if !ok {
+			return nil, fmt.Sprintf("unknown option: \"%s\"", o.name)
+		}
+		if _, dup := out[o.name]; dup {
+			return nil, fmt.Sprintf("invalid option data: duplicate option \"%s\"", o.name)
+		}
+		v, err := convertOption(kind, o.value)
+		if err != "" {
+			return nil, fmt.Sprintf("invalid option value: (option: \"%s\"; value: %s)\n%s", o.name, pyReprPtr(o.value), err)
+		}
+		out[o.name] = v
+	}
+	if !sub.blankFinish[sExtensionOptions] {
+		return nil, "option data incompletely parsed"
+	}
+	return out, ""
+}
+
+func pyReprPtr(s *string) string {
+	if s == nil {
+		return "None"
+	}
+	return pyRepr(*s)
+}
+
+// pyRepr is Python's repr() of a str.
+func pyRepr(s string) string {
+	q := "'"
+	if strings.Contains(s, "'") && !strings.Contains(s, "\"") {
+		q = "\""
+	}
+	var b strings.Builder
+	b.WriteString(q)
+	for _, r := range s {
+		switch {
+		case r == '\\':
+			b.WriteString(`\\`)
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case r == '\r':
+			b.WriteString(`\r`)
+		case string(r) == q:
+			b.WriteString(`\` + q)
+		case r < 0x20 || r == 0x7f:
+			fmt.Fprintf(&b, `\x%02x`, r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	b.WriteString(q)
+	return b.String()
+}
+
+var lengthUnits = []string{"em", "ex", "px", "in", "cm", "mm", "pt", "pc"}
+
+func measureOK(arg string, units []string) bool {
+	i := 0
+	for i < len(arg) && ((arg[i] >= '0' && arg[i] <= '9') || arg[i] == '.') {
+		i++
+	}
+	if i == 0 {
+		return false
+	}
+	if _, err := strconv.ParseFloat(arg[:i], 64); err != nil {
+		return false
+	}
+	rest := strings.TrimLeft(arg[i:], " ")
+	for _, u := range units {
+		if rest == u {
+			return true
+		}
+	}
+	return false
+}
+
+func unitsList(units []string) string {
+	var parts []string
+	for _, u := range units {
+		parts = append(parts, "\""+u+"\"")
+	}
+	return strings.Join(parts, " ")
+}
+
+func pyInt(s string) (int, string) {
+	t := strip(s)
+	t = strings.ReplaceAll(t, "_", "")
+	n, err := strconv.Atoi(t)
+	if err != nil || t == "" || strings.HasPrefix(strip(s), "_") {
+		return 0, "invalid literal for int() with base 10: " + pyRepr(s)
+	}
+	return n, ""
+}
+
+func choice(v *string, values []string) string {
+	if v == nil {
+		return "must supply an argument; choose from " + formatValues(values)
+	}
+	val := strings.ToLower(strip(*v))
+	for _, x := range values {
+		if x == val {
+			return ""
+		}
+	}
+	return fmt.Sprintf("\"%s\" unknown; choose from %s", *v, formatValues(values))
+}
+
+func formatValues(values []string) string {
+	var parts []string
+	for _, v := range values[:len(values)-1] {
+		parts = append(parts, "\""+v+"\"")
+	}
+	return fmt.Sprintf("%s, or \"%s\"", strings.Join(parts, ", "), values[len(values)-1])
+}
+
+const noneTypeErr = "int() argument must be a string, a bytes-like object or a real number, not 'NoneType'"
+
+func convertOption(kind optKind, v *string) (string, string) {
+	val := ""
+	if v != nil {
+		val = *v
+	}
+	switch kind {
+	case optUnchanged:
+		return val, ""
+	case optUnchangedRequired, optPath, optURI:
+		if v == nil {
+			return "", "argument required but none supplied"
+		}
+		return val, ""
+	case optFlag:
+		if v != nil && strip(val) != "" {
+			return "", fmt.Sprintf("no argument is allowed; \"%s\" supplied", val)
+		}
+		return "", ""
+	case optClass:
+		if v == nil {
+			return "", "argument required but none supplied"
+		}
+		for _, name := range fields(val) {
+			if makeID(name) == "" {
+				return "", fmt.Sprintf("cannot make \"%s\" into a class name", name)
+			}
+		}
+		return val, ""
+	case optLength:
+		if v == nil {
+			return "", "'NoneType' object is not subscriptable"
+		}
+		if !measureOK(val, append(append([]string{}, lengthUnits...), "")) {
+			return "", "not a positive measure of one of the following units:\n" + unitsList(append(append([]string{}, lengthUnits...), ""))
+		}
+		return val, ""
+	case optLengthPercent, optFigwidth:
+		if kind == optFigwidth && v != nil && strings.ToLower(val) == "image" {
+			return val, ""
+		}
+		if v == nil {
+			return "", "'NoneType' object is not subscriptable"
+		}
+		units := append(append([]string{}, lengthUnits...), "%")
+		if !measureOK(val, units) && !measureOK(val, []string{""}) {
+			return "", "not a positive measure of one of the following units:\n" + unitsList(units)
+		}
+		return val, ""
+	case optPercentage, optNonNegInt:
+		if v == nil {
+			return "", noneTypeErr
+		}
+		s := val
+		if kind == optPercentage {
+			s = strings.TrimRight(s, " %")
+		}
+		n, err := pyInt(s)
+		if err != "" {
+			return "", err
+		}
+		if n < 0 {
+			return "", "negative value; must be positive or zero"
+		}
+		return val, ""
+	case optPositiveInt:
+		if v == nil {
+			return "", noneTypeErr
+		}
+		n, err := pyInt(val)
+		if err != "" {
+			return "", err
+		}
+		if n < 1 {
+			return "", "negative or zero value; must be positive"
+		}
+		return val, ""
+	case optInt:
+		if v == nil {
+			return "", noneTypeErr
+		}
+		_, err := pyInt(val)
+		return val, err
+	case optAlignH:
+		return val, choice(v, []string{"left", "center", "right"})
+	case optAlignImage:
+		return val, choice(v, []string{"top", "middle", "bottom", "left", "center", "right"})
+	case optBacklinks:
+		return val, choice(v, []string{"top", "entry", "none"})
+	case optWidths:
+		if v != nil && (val == "auto" || val == "grid") {
+			return val, ""
+		}
+		if v == nil {
+			return "", "argument of type 'NoneType' is not iterable"
+		}
+		var entries []string
+		if strings.Contains(val, ",") {
+			entries = strings.Split(val, ",")
+		} else {
+			entries = fields(val)
+		}
+		for _, e := range entries {
+			n, err := pyInt(e)
+			if err != "" {
+				return "", err
+			}
+			if n < 1 {
+				return "", "negative or zero value; must be positive"
+			}
+		}
+		return val, ""
+	case optEncoding:
+		if v == nil {
+			return "", "argument required but none supplied"
+		}
+		return val, ""
+	case optSingleChar, optSingleCharSpace:
+		if v == nil {
+			return "", "'NoneType' object has no attribute 'isdigit'"
+		}
+		if kind == optSingleCharSpace && (val == "tab" || val == "space") {
+			return val, ""
+		}
+		if runeLen(val) > 1 && !isUnicodeCode(val) {
+			return "", fmt.Sprintf("%s invalid; must be a single character or a Unicode code", pyRepr(val))
+		}
+		return val, ""
+	case optParser:
+		return val, ""
+	}
+	return val, ""
+}
+
+func isUnicodeCode(s string) bool {
+	if _, err := strconv.Atoi(s); err == nil {
+		return true
+	}
+	l := strings.ToLower(s)
+	for _, p := range []string{"0x", "x", "\\x", "u+", "u", "\\u"} {
+		if strings.HasPrefix(l, p) {
+			if _, err := strconv.ParseUint(l[len(p):], 16, 32); err == nil {
+				return true
+			}
+		}
+	}
+	if strings.HasPrefix(l, "&#x") && strings.HasSuffix(l, ";") {
+		return true
+	}
+	return false
+}
+
+// ---- directive implementations ----
+
+func (d *directiveRun) addName(n *node) {
+	if name, ok := d.options["name"]; ok {
+		n.names = append(n.names, fullyNormalizeName(name))
+		d.m.p.noteExplicitTarget(n, n)
+	}
+}
+
+func runAdmonition(d *directiveRun) {
+	d.assertContent()
+	n := newNode(kBodyElement)
+	n.line = d.lineno
+	d.m.node.add(n)
+	d.addName(n)
+	if strings.ToLower(d.name) == "admonition" {
+		t := newNode(kTitle)
+		n.add(t)
+		d.m.p.inline(d.args[0], d.lineno, t)
+	}
+	d.m.nestedParse(d.content, d.contentOffset, n, false)
+}
+
+func runTopicLike(d *directiveRun, k kind) {
+	if !(d.m.matchTitles || d.m.node.kind == kSidebar) {
+		d.fail(Error, fmt.Sprintf("The \"%s\" directive may not be used within topics or body elements.", d.name))
+	}
+	d.assertContent()
+	n := newNode(k)
+	d.m.node.add(n)
+	if len(d.args) > 0 {
+		t := newNode(kTitle)
+		n.add(t)
+		d.m.p.inline(d.args[0], d.lineno, t)
+		if sub, ok := d.options["subtitle"]; ok {
+			st := newNode(kSubtitle)
+			n.add(st)
+			d.m.p.inline(sub, d.lineno, st)
+		}
+	}
+	d.addName(n)
+	d.m.nestedParse(d.content, d.contentOffset, n, false)
+}
+
+func runTopic(d *directiveRun) { runTopicLike(d, kTopic) }
+
+func runSidebar(d *directiveRun) {
+	if d.m.node.kind == kSidebar {
+		d.fail(Error, fmt.Sprintf("The \"%s\" directive may not be used within a sidebar element.", d.name))
+	}
+	if _, ok := d.options["subtitle"]; ok && len(d.args) == 0 {
+		d.fail(Error, "The \"subtitle\" option may not be used without a title.")
+	}
+	runTopicLike(d, kSidebar)
+}
+
+func runLineBlock(d *directiveRun) {
+	d.assertContent()
+	n := newNode(kLineBlock)
+	d.m.node.add(n)
+	d.addName(n)
+	offset := d.contentOffset
+	for _, l := range d.content {
+		ln := newNode(kLine)
+		n.add(ln)
+		d.m.p.inline(strip(l), d.lineno+offset, ln)
+		offset++
+	}
+}
+
+func runParsedLiteral(d *directiveRun) {
+	d.assertContent()
+	n := newNode(kLiteralBlock)
+	n.line = d.contentOffset + 1
+	d.m.node.add(n)
+	d.m.p.inline(strings.Join(d.content, "\n"), d.lineno, n)
+	d.addName(n)
+}
+
+func runCode(d *directiveRun) {
+	d.assertContent()
+	if v, ok := d.options["number-lines"]; ok && v != "" {
+		if _, err := pyInt(v); err != "" {
+			d.fail(Error, ":number-lines: with non-integer start value")
+		}
+	}
+	n := newNode(kLiteralBlock)
+	d.m.node.add(n)
+	d.addName(n)
+}
+
+func runAssertContent(d *directiveRun) {
+	d.assertContent()
+	n := newNode(kBodyElement)
+	d.m.node.add(n)
+	d.addName(n)
+}
+
+func runRubric(d *directiveRun) {
+	n := newNode(kRubric)
+	d.m.node.add(n)
+	d.m.p.inline(d.args[0], d.lineno, n)
+	d.addName(n)
+}
+
+func runBlockQuoteDirective(d *directiveRun) {
+	d.assertContent()
+	d.m.blockQuote(d.content, d.contentOffset)
+}
+
+func runCompound(d *directiveRun) {
+	d.assertContent()
+	n := newNode(kBodyElement)
+	d.m.node.add(n)
+	d.addName(n)
+	d.m.nestedParse(d.content, d.contentOffset, n, false)
+}
+
+func runContainer(d *directiveRun) {
+	d.assertContent()
+	if len(d.args) > 0 {
+		for _, name := range fields(d.args[0]) {
+			if makeID(name) == "" {
+				d.fail(Error, fmt.Sprintf("Invalid class attribute value for \"%s\" directive: \"%s\".", d.name, d.args[0]))
+			}
+		}
+	}
+	n := newNode(kBodyElement)
+	d.m.node.add(n)
+	d.addName(n)
+	d.m.nestedParse(d.content, d.contentOffset, n, false)
+}
+
+func runImage(d *directiveRun) {
+	d.image(false)
+}
+
+// image builds an image node (wrapped in a reference with :target:).
+func (d *directiveRun) image(figure bool) *node {
+	if a, ok := d.options["align"]; ok && !figure {
+		a = strings.ToLower(strip(a))
+		if d.inSubst {
+			if a != "top" && a != "middle" && a != "bottom" {
+				d.fail(Error, fmt.Sprintf("Error in \"%s\" directive: \"%s\" is not a valid value for the \"align\" option within a substitution definition.  Valid values for \"align\" are: \"top\", \"middle\", \"bottom\".", d.name, a))
+			}
+		} else if a != "left" && a != "center" && a != "right" {
+			d.fail(Error, fmt.Sprintf("Error in \"%s\" directive: \"%s\" is not a valid value for the \"align\" option.  Valid values for \"align\" are: \"left\", \"center\", \"right\".", d.name, a))
+		}
+	}
+	img := newNode(kImage)
+	out := img
+	if t, ok := d.options["target"]; ok {
+		block := strings.Split(escape2null(t), "\n")
+		isName, data := d.m.parseTarget(block)
+		ref := newNode(kReference)
+		if isName {
+			ref.refname = fullyNormalizeName(data)
+			ref.hasRefname = true
+			d.m.p.noteRefname(ref)
+		} else {
+			ref.refuri = data
+			ref.hasRefuri = true
+		}
+		ref.add(img)
+		out = ref
+	}
+	if !figure {
+		d.m.node.add(out)
+	}
+	d.addName(img)
+	return out
+}
+
+func runFigure(d *directiveRun) {
+	fig := newNode(kFigure)
+	d.m.node.add(fig)
+	img := d.image(true)
+	fig.add(img)
+	if len(d.content) > 0 {
+		holder := newNode(kElement)
+		holder.parent = d.m.node
+		d.m.nestedParse(d.content, d.contentOffset, holder, false)
+		if len(holder.children) > 0 {
+			first := holder.children[0]
+			if first.kind != kParagraph && !(first.kind == kComment && len(first.children) == 0) {
+				d.fail(Error, "Figure caption must be a paragraph or empty comment.")
+			}
+		}
+		for _, c := range holder.children {
+			fig.add(c)
+		}
+	}
+}
+
+func runTable(d *directiveRun) {
+	if len(d.content) == 0 {
+		d.fail(Warning, fmt.Sprintf("Content block expected for the \"%s\" directive; none found.", d.name))
+	}
+	var title *node
+	if len(d.args) > 0 {
+		title = newNode(kTitle)
+		title.parent = d.m.node
+		d.m.p.inline(d.args[0], d.lineno, title)
+	}
+	holder := newNode(kElement)
+	holder.parent = d.m.node
+	d.m.nestedParse(d.content, d.contentOffset, holder, false)
+	if len(holder.children) != 1 || holder.children[0].kind != kTable {
+		d.fail(Error, fmt.Sprintf("Error parsing content block for the \"%s\" directive: exactly one table expected.", d.name))
+	}
+	t := holder.children[0]
+	if w, ok := d.options["widths"]; ok && w != "auto" && w != "grid" {
+		var entries []string
+		if strings.Contains(w, ",") {
+			entries = strings.Split(w, ",")
+		} else {
+			entries = fields(w)
+		}
+		if len(entries) != t.cols {
+			d.fail(Error, fmt.Sprintf("\"%s\" widths do not match the number of columns in table (%d).", d.name, t.cols))
+		}
+	}
+	d.m.node.add(t)
+	d.addName(t)
+	if title != nil {
+		t.insert(0, title)
+	}
+}
+
+func runContents(d *directiveRun) {
+	if !(d.m.matchTitles || d.m.node.kind == kSidebar) {
+		d.fail(Error, fmt.Sprintf("The \"%s\" directive may not be used within topics or body elements.", d.name))
+	}
+	topic := newNode(kTopic)
+	topic.line = d.m.absLineNumber() - 1
+	var name string
+	if len(d.args) > 0 {
+		t := newNode(kTitle)
+		topic.add(t)
+		d.m.p.inline(d.args[0], d.lineno, t)
+		name = t.astext()
+	} else {
+		if _, local := d.options["local"]; !local {
+			t := newNode(kTitle)
+			t.add(textNode("Contents"))
+			topic.add(t)
+		}
+		name = "Contents"
+	}
+	name = fullyNormalizeName(name)
+	if _, has := d.m.p.nameids[name]; !has {
+		topic.names = append(topic.names, name)
+	}
+	d.m.node.add(topic)
+	d.m.p.noteImplicitTarget(topic, nil)
+	pending := newNode(kPending)
+	topic.add(pending)
+	topic.contents = true
+}
+
+func runDecoration(d *directiveRun) {
+	d.assertContent()
+	holder := newNode(kElement)
+	holder.parent = d.m.p.doc
+	d.m.nestedParse(d.content, d.contentOffset, holder, false)
+}
+
+func runMeta(d *directiveRun) {
+	d.assertContent()
+	holder := newNode(kElement)
+	sub := d.m.p.newMachine(d.content, d.contentOffset, holder, false)
+	sub.meta = true
+	sub.blankFinish[sFieldList] = true
+	sub.run(sFieldList)
+	if sub.absLineOffset()-d.contentOffset != len(d.content) {
+		d.fail(Error, "Invalid meta directive.")
+	}
+}
+
+func runReplace(d *directiveRun) {
+	if !d.inSubst {
+		d.fail(Error, fmt.Sprintf("Invalid context: the \"%s\" directive can only be used within a substitution definition.", d.name))
+	}
+	d.assertContent()
+	holder := newNode(kElement)
+	holder.parent = d.m.node
+	d.m.nestedParse(d.content, d.contentOffset, holder, false)
+	var para *node
+	for _, c := range holder.children {
+		if para == nil && c.kind == kParagraph {
+			para = c
+		} else if c.kind == kSystemMessage {
+			continue
+		} else {
+			d.m.p.errorAt(fmt.Sprintf("Error in \"%s\" directive: may contain a single paragraph only.", d.name), d.lineno)
+		}
+	}
+	if para != nil {
+		for _, c := range para.children {
+			d.m.node.add(c)
+		}
+	}
+}
+
+func runUnicode(d *directiveRun) {
+	if !d.inSubst {
+		d.fail(Error, fmt.Sprintf("Invalid context: the \"%s\" directive can only be used within a substitution definition.", d.name))
+	}
+	arg := d.args[0]
+	// text after a " .. " comment marker is ignored
+	for _, sep := range []string{" .. ", "\n.. "} {
+		if i := strings.Index(arg, sep); i >= 0 {
+			arg = arg[:i]
+		}
+	}
+	if strings.HasPrefix(arg, ".. ") {
+		arg = ""
+	}
+	for _, code := range fields(arg) {
+		if isDigits(code) {
+			n, err := strconv.ParseInt(code, 10, 64)
+			if err != nil || n > 0x10ffff {
+				d.fail(Error, fmt.Sprintf("Invalid character code: %s\nValueError: chr() arg not in range(0x110000)", code))
+			}
+		}
+	}
+	d.m.node.add(textNode(arg))
+}
+
+func isDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+func runClass(d *directiveRun) {
+	for _, name := range fields(d.args[0]) {
+		if makeID(name) == "" {
+			d.fail(Error, fmt.Sprintf("Invalid class attribute value for \"%s\" directive: \"%s\".", d.name, d.args[0]))
+		}
+	}
+	if len(d.content) > 0 {
+		holder := newNode(kElement)
+		holder.parent = d.m.node
+		d.m.nestedParse(d.content, d.contentOffset, holder, false)
+		for _, c := range holder.children {
+			d.m.node.add(c)
+		}
+		return
+	}
+	pending := newNode(kPending)
+	pending.pendingClass = true
+	pending.pendingDirective = d.name
+	pending.line = 0
+	d.m.node.add(pending)
+	d.m.p.pendings = append(d.m.p.pendings, pending)
+}
+
+func runDate(d *directiveRun) {
+	if !d.inSubst {
+		d.fail(Error, fmt.Sprintf("Invalid context: the \"%s\" directive can only be used within a substitution definition.", d.name))
+	}
+	d.m.node.add(textNode("date"))
+}

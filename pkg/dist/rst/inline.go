@@ -1,0 +1,680 @@
+package rst
+
+import (
+	"strings"
+)
+
+// Inline markup recognition, after docutils' Inliner. The text is scanned
+// for the leftmost start-string (or whole construct) whose surroundings
+// satisfy the start-string rules; the matching end-string is then searched
+// for in the rest. After each construct, scanning continues on the
+// remaining text as a fresh string, so "start of text" rules apply there
+// again, exactly as docutils does.
+
+type inliner struct {
+	p      *parser
+	lineno int
+	parent *node
+}
+
+// inline parses text (a paragraph, title, term, ...) into parent.
+func (p *parser) inline(text string, lineno int, parent *node) {
+	in := &inliner{p: p, lineno: lineno, parent: parent}
+	in.parse(text)
+}
+
+func (in *inliner) addText(s string) {
+	if s != "" {
+		in.parent.add(textNode(s))
+	}
+}
+
+// startPrefixOK: `(^|(?<=\s|[openers delimiters]))` at i.
+func startPrefixOK(s []rune, i int) bool {
+	if i == 0 {
+		return true
+	}
+	c := s[i-1]
+	return isSpace(c) || isOpener(c) || isDelimiter(c)
+}
+
+// endSuffixOK: `($|(?=\s|[\x00 closing_delimiters delimiters closers]))` at j.
+func endSuffixOK(s []rune, j int) bool {
+	if j >= len(s) {
+		return true
+	}
+	c := s[j]
+	return isSpace(c) || c == 0 || isClosingDelimiter(c) || isDelimiter(c) || isCloser(c)
+}
+
+func nonSpaceAfter(s []rune, j int) bool { return j >= len(s) || !isSpace(s[j]) }
+
+type imatch struct {
+	kind       string // "**", "*", "``", "_`", "|", "_", "__", "]_", "`"
+	start, end int    // whole match (start-string or whole construct)
+	// references
+	refname string
+	// footnotes
+	label    string
+	citation bool
+	// interpreted
+	role      string
+	roleStart int
+}
+
+// search finds the leftmost initial-pattern match in s.
+func searchInitial(s []rune) (imatch, bool) {
+	chainStart, chainEnd := -1, -1
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c != '*' && c != '`' && c != '_' && c != '|' && c != '[' && c != ':' && !isWord(c) {
+			continue
+		}
+		if !startPrefixOK(s, i) {
+			continue
+		}
+		// start-strings
+		switch c {
+		case '*':
+			if i+1 < len(s) && s[i+1] == '*' && nonSpaceAfter(s, i+2) {
+				return imatch{kind: "**", start: i, end: i + 2}, true
+			}
+			if (i+1 >= len(s) || s[i+1] != '*') && nonSpaceAfter(s, i+1) {
+				return imatch{kind: "*", start: i, end: i + 1}, true
+			}
+		case '`':
+			if i+1 < len(s) && s[i+1] == '`' && nonSpaceAfter(s, i+2) {
+				return imatch{kind: "``", start: i, end: i + 2}, true
+			}
+		case '_':
+			if i+1 < len(s) && s[i+1] == '`' && nonSpaceAfter(s, i+2) {
+				return imatch{kind: "_`", start: i, end: i + 2}, true
+			}
+		case '|':
+			if (i+1 >= len(s) || s[i+1] != '|') && nonSpaceAfter(s, i+1) {
+				return imatch{kind: "|", start: i, end: i + 1}, true
+			}
+		}
+		// whole constructs: simple reference
+		if isWord(c) && c != '_' {
+			if i >= chainStart && i < chainEnd {
+				// same chain as before: same longest end
+			} else {
+				chainStart, chainEnd = i, simplenameEnd(s, i)
+			}
+			if e := chainEnd; e < len(s) && s[e] == '_' {
+				{
+					if e+1 < len(s) && s[e+1] == '_' && endSuffixOK(s, e+2) {
+						return imatch{kind: "__", start: i, end: e + 2, refname: string(s[i:e])}, true
+					}
+					if endSuffixOK(s, e+1) {
+						return imatch{kind: "_", start: i, end: e + 1, refname: string(s[i:e])}, true
+					}
+				}
+			}
+		}
+		// footnote / citation reference
+		if c == '[' {
+			if m, ok := matchFootnoteRef(s, i); ok {
+				return m, true
+			}
+		}
+		// interpreted text / phrase reference, with optional role prefix
+		if c == ':' {
+			if e := simplenameEnd(s, i+1); e > 0 {
+				if e+1 < len(s) && s[e] == ':' && s[e+1] == '`' && (e+2 >= len(s) || s[e+2] != '`') && nonSpaceAfter(s, e+2) {
+					return imatch{kind: "`", start: i, end: e + 2, role: string(s[i+1 : e]), roleStart: i}, true
+				}
+			}
+		}
+		if c == '`' && (i+1 >= len(s) || s[i+1] != '`') && nonSpaceAfter(s, i+1) {
+			return imatch{kind: "`", start: i, end: i + 1, roleStart: i}, true
+		}
+	}
+	return imatch{}, false
+}
+
+func matchFootnoteRef(s []rune, i int) (imatch, bool) {
+	j := i + 1
+	try := func(e int, label string, citation bool) (imatch, bool) {
+		if e+1 < len(s) && s[e] == ']' && s[e+1] == '_' && endSuffixOK(s, e+2) {
+			return imatch{kind: "]_", start: i, end: e + 2, label: label, citation: citation}, true
+		}
+		return imatch{}, false
+	}
+	// [0-9]+
+	if j < len(s) && s[j] >= '0' && s[j] <= '9' {
+		e := j
+		for e < len(s) && s[e] >= '0' && s[e] <= '9' {
+			e++
+		}
+		for k := e; k > j; k-- {
+			if m, ok := try(k, string(s[j:k]), false); ok {
+				return m, true
+			}
+		}
+	}
+	// \#(simplename)?
+	if j < len(s) && s[j] == '#' {
+		if e := simplenameEnd(s, j+1); e > 0 {
+			if m, ok := try(e, string(s[j:e]), false); ok {
+				return m, true
+			}
+		}
+		if m, ok := try(j+1, "#", false); ok {
+			return m, true
+		}
+	}
+	// \*
+	if j < len(s) && s[j] == '*' {
+		if m, ok := try(j+1, "*", false); ok {
+			return m, true
+		}
+	}
+	// citation label
+	if e := simplenameEnd(s, j); e > 0 {
+		if m, ok := try(e, string(s[j:e]), true); ok {
+			return m, true
+		}
+	}
+	return imatch{}, false
+}
+
+// quotedStart: the start-string is enclosed in matching punctuation (or at
+// the end of the text).
+func quotedStart(s []rune, start, end int) bool {
+	if start == 0 {
+		return false
+	}
+	if end >= len(s) {
+		return true
+	}
+	return matchChars(s[start-1], s[end])
+}
+
+// findEnd searches s from "from" for end-string str (simple end patterns),
+// returning the index of the end-string, or -1. The lookbehind forbids
+// whitespace (and, unless literal, an escaping NUL) right before it; the
+// search is on the substring starting at from, so nothing before from is
+// visible to the lookbehind.
+func findEnd(s []rune, from int, str string, literal bool) (int, int) {
+	es := []rune(str)
+	for k := from; k+len(es) <= len(s); k++ {
+		if s[k] != es[0] {
+			continue
+		}
+		match := true
+		for x := 1; x < len(es); x++ {
+			if s[k+x] != es[x] {
+				match = false
+				break
+			}
+		}
+		if !match {
+			continue
+		}
+		if k > from {
+			b := s[k-1]
+			if isSpace(b) || (!literal && b == 0) {
+				continue
+			}
+		}
+		if !endSuffixOK(s, k+len(es)) {
+			continue
+		}
+		return k, k + len(es)
+	}
+	return -1, -1
+}
+
+// findSubstEnd finds `(?<![\s\x00])(\|_{0,2})` + suffix.
+func findSubstEnd(s []rune, from int) (int, int) {
+	for k := from; k < len(s); k++ {
+		if s[k] != '|' {
+			continue
+		}
+		if k > from && (isSpace(s[k-1]) || s[k-1] == 0) {
+			continue
+		}
+		for n := 2; n >= 0; n-- {
+			ok := true
+			for x := 1; x <= n; x++ {
+				if k+x >= len(s) || s[k+x] != '_' {
+					ok = false
+					break
+				}
+			}
+			if ok && endSuffixOK(s, k+1+n) {
+				return k, k + 1 + n
+			}
+		}
+	}
+	return -1, -1
+}
+
+// findInterpretedEnd finds the end of interpreted text or a phrase
+// reference: a backquote not preceded by unescaped whitespace, optionally
+// followed by a role suffix and/or reference underscores.
+func findInterpretedEnd(s []rune, from int) (k, end int, role string, refend string, ok bool) {
+	for k = from; k < len(s); k++ {
+		if s[k] != '`' {
+			continue
+		}
+		if k > from {
+			b := s[k-1]
+			if isSpace(b) || b == 0 {
+				if !(k-1 > from && s[k-2] == 0) {
+					continue
+				}
+			}
+		}
+		j := k + 1
+		// with role suffix
+		if j < len(s) && s[j] == ':' {
+			if e := simplenameEnd(s, j+1); e > 0 {
+				if e < len(s) && s[e] == ':' {
+					r := string(s[j+1 : e])
+					p := e + 1
+					for n := 2; n >= 0; n-- {
+						if hasUnderscores(s, p, n) && endSuffixOK(s, p+n) {
+							return k, p + n, r, strings.Repeat("_", n), true
+						}
+					}
+				}
+			}
+		}
+		for n := 2; n >= 0; n-- {
+			if hasUnderscores(s, j, n) && endSuffixOK(s, j+n) {
+				return k, j + n, "", strings.Repeat("_", n), true
+			}
+		}
+	}
+	return -1, -1, "", "", false
+}
+
+func hasUnderscores(s []rune, p, n int) bool {
+	for x := 0; x < n; x++ {
+		if p+x >= len(s) || s[p+x] != '_' {
+			return false
+		}
+	}
+	return true
+}
+
+var inlineNodeNames = map[string]string{
+	"*": "emphasis", "**": "strong", "``": "literal", "_`": "target", "|": "substitution_reference",
+}
+
+func (in *inliner) parse(text string) {
+	s := []rune(escape2null(text))
+	for len(s) > 0 {
+		m, found := searchInitial(s)
+		if !found {
+			break
+		}
+		var rest []rune
+		switch m.kind {
+		case "*", "**", "``", "_`", "|":
+			rest = in.inlineObj(s, m)
+		case "_", "__":
+			in.addText(string(s[:m.start]))
+			ref := newNode(kReference)
+			if m.kind == "__" {
+				ref.anonymous = true
+			} else {
+				ref.refname = fullyNormalizeName(m.refname)
+				ref.hasRefname = true
+				in.p.noteRefname(ref)
+			}
+			ref.rawsource = string(s[m.start:m.end])
+			ref.add(textNode(m.refname))
+			in.parent.add(ref)
+			rest = s[m.end:]
+		case "]_":
+			in.addText(string(s[:m.start]))
+			in.footnoteReference(m)
+			rest = s[m.end:]
+		case "`":
+			rest = in.interpretedOrPhraseRef(s, m)
+		}
+		s = rest
+	}
+	in.addText(string(s))
+}
+
+func (in *inliner) inlineObj(s []rune, m imatch) []rune {
+	if quotedStart(s, m.start, m.end) {
+		in.addText(string(s[:m.end]))
+		return s[m.end:]
+	}
+	var k, end int
+	switch m.kind {
+	case "*":
+		k, end = findEnd(s, m.end, "*", false)
+	case "**":
+		k, end = findEnd(s, m.end, "**", false)
+	case "``":
+		k, end = findEnd(s, m.end, "``", true)
+	case "_`":
+		k, end = findEnd(s, m.end, "`", false)
+	case "|":
+		k, end = findSubstEnd(s, m.end)
+	}
+	if k > m.end {
+		in.addText(string(s[:m.start]))
+		content := string(s[m.end:k])
+		switch m.kind {
+		case "*":
+			n := newNode(kEmphasis)
+			n.add(textNode(content))
+			in.parent.add(n)
+		case "**":
+			n := newNode(kStrong)
+			n.add(textNode(content))
+			in.parent.add(n)
+		case "``":
+			n := newNode(kLiteral)
+			n.add(textNode(content))
+			in.parent.add(n)
+		case "_`":
+			t := newNode(kTarget)
+			t.add(textNode(content))
+			t.inline = true
+			in.parent.add(t)
+			t.names = append(t.names, fullyNormalizeName(t.astext()))
+			in.p.noteExplicitTarget(t, in.parent)
+		case "|":
+			in.substitutionReference(content, string(s[k:end]), string(s[m.start:end]))
+		}
+		return s[end:]
+	}
+	in.p.warnAt("Inline "+inlineNodeNames[m.kind]+" start-string without end-string.", in.lineno)
+	return nil
+}
+
+func (in *inliner) substitutionReference(content, endstring, raw string) {
+	sub := newNode(kSubstRef)
+	sub.add(textNode(content))
+	subText := sub.astext()
+	sub.refname = whitespaceNormalizeName(subText)
+	sub.hasRefname = true
+	sub.rawsource = unescape(raw)
+	if strings.HasSuffix(endstring, "_") {
+		ref := newNode(kReference)
+		ref.rawsource = sub.rawsource
+		if strings.HasSuffix(endstring, "__") {
+			ref.anonymous = true
+		} else {
+			ref.refname = fullyNormalizeName(subText)
+			ref.hasRefname = true
+			in.p.noteRefname(ref)
+		}
+		ref.add(sub)
+		in.parent.add(ref)
+		return
+	}
+	in.parent.add(sub)
+}
+
+func (in *inliner) footnoteReference(m imatch) {
+	label := m.label
+	refname := fullyNormalizeName(label)
+	if m.citation {
+		n := newNode(kCitationRef)
+		n.refname = refname
+		n.hasRefname = true
+		n.rawsource = "[" + label + "]_"
+		n.add(textNode(label))
+		in.parent.add(n)
+		in.p.setID(n)
+		in.p.citationRefs[refname] = append(in.p.citationRefs[refname], n)
+		in.p.noteRefname(n)
+		return
+	}
+	n := newNode(kFootnoteRef)
+	n.rawsource = "[" + label + "]_"
+	in.parent.add(n)
+	if strings.HasPrefix(refname, "#") {
+		refname = refname[1:]
+		n.auto = 1
+		in.p.setID(n)
+		in.p.autofootnoteRefs = append(in.p.autofootnoteRefs, n)
+	} else if refname == "*" {
+		refname = ""
+		n.auto = 2
+		in.p.setID(n)
+		in.p.symbolFootnoteRefs = append(in.p.symbolFootnoteRefs, n)
+	} else {
+		n.add(textNode(label))
+	}
+	if refname != "" {
+		n.refname = refname
+		n.hasRefname = true
+		in.p.setID(n)
+		in.p.footnoteRefs[refname] = append(in.p.footnoteRefs[refname], n)
+		in.p.noteRefname(n)
+	}
+}
+
+func (in *inliner) interpretedOrPhraseRef(s []rune, m imatch) []rune {
+	role := m.role
+	hasRole := m.roleStart < m.end-1
+	position := ""
+	if hasRole {
+		position = "prefix"
+	} else if quotedStart(s, m.start, m.end) {
+		in.addText(string(s[:m.end]))
+		return s[m.end:]
+	}
+	matchstart := m.end - 1 // the backquote
+	k, textend, suffixRole, refend, found := findInterpretedEnd(s, m.end)
+	if found && k > m.end {
+		if suffixRole != "" {
+			if hasRole {
+				in.p.warnAt("Multiple roles in interpreted text (both prefix and suffix present; only one allowed).", in.lineno)
+			}
+			role = suffixRole
+			hasRole = true
+			position = "suffix"
+		}
+		escaped := string(s[m.end:k])
+		rawsource := restoreBackslashes(string(s[matchstart:textend]))
+		if strings.HasSuffix(rawsource, "_") {
+			if hasRole {
+				in.p.warnAt("Mismatch: both interpreted text role "+position+" and reference suffix.", in.lineno)
+			}
+			in.addText(string(s[:matchstart]))
+			in.phraseRef(rawsource, escaped, refend == "__")
+			return s[textend:]
+		}
+		in.addText(string(s[:m.roleStart]))
+		in.interpreted(restoreBackslashes(string(s[m.roleStart:textend])), escaped, role, hasRole)
+		return s[textend:]
+	}
+	in.p.warnAt("Inline interpreted text or phrase reference start-string without end-string.", in.lineno)
+	return nil
+}
+
+// embeddedLink finds `(?:[ \n]+|^)<(?!\s)(([^<>]|\x00[<>])+)(?<![\s\x00])>$`
+// in escaped; it returns the start of the whole match and the alias text.
+func embeddedLink(escaped string) (int, string, bool) {
+	r := []rune(escaped)
+	n := len(r)
+	if n < 3 || r[n-1] != '>' {
+		return 0, "", false
+	}
+	// the inner part runs back from n-2 to the '<'
+	j := n - 2
+	for j >= 0 {
+		if r[j] == '<' || r[j] == '>' {
+			if j > 0 && r[j-1] == 0 {
+				j -= 2
+				continue
+			}
+			break
+		}
+		j--
+	}
+	if j < 0 || r[j] != '<' {
+		return 0, "", false
+	}
+	// candidate opening bracket at j; the leftmost successful start wins,
+	// but inner text cannot contain unescaped brackets, so j is the only one.
+	inner := r[j+1 : n-1]
+	if len(inner) == 0 || isSpace(inner[0]) {
+		return 0, "", false
+	}
+	last := inner[len(inner)-1]
+	if isSpace(last) || last == 0 {
+		return 0, "", false
+	}
+	start := j
+	if j > 0 {
+		if r[j-1] != ' ' && r[j-1] != '\n' {
+			return 0, "", false
+		}
+		for start > 0 && (r[start-1] == ' ' || r[start-1] == '\n') {
+			start--
+		}
+	}
+	return runeByteOffset(escaped, start), string(inner), true
+}
+
+func runeByteOffset(s string, runeIdx int) int {
+	i := 0
+	for k := range s {
+		if i == runeIdx {
+			return k
+		}
+		i++
+	}
+	return len(s)
+}
+
+// looksLikeURI approximates docutils' uri pattern match at the start of s.
+func looksLikeURI(s string) bool {
+	i := 0
+	if i < len(s) && isAlphaASCII(s[i]) {
+		i++
+		for i < len(s) && (isAlnumASCII(s[i]) || s[i] == '.' || s[i] == '+' || s[i] == '-') {
+			i++
+		}
+		if i < len(s) && s[i] == ':' && i+1 < len(s) && (isURIC(s[i+1])) {
+			return true
+		}
+	}
+	// email
+	at := strings.IndexByte(s, '@')
+	if at > 0 && at+1 < len(s) {
+		for k := 0; k < at; k++ {
+			if !isEmailC(s[k]) && s[k] != '.' {
+				return false
+			}
+		}
+		return isEmailC(s[at+1])
+	}
+	return false
+}
+
+func isURIC(c byte) bool {
+	return isAlnumASCII(c) || strings.IndexByte("-_.!~*'()[];/:@&=+$,%\x00", c) >= 0
+}
+
+func isEmailC(c byte) bool {
+	return isAlnumASCII(c) || strings.IndexByte("-_!~*'{|}/#?^`&=+$%\x00", c) >= 0
+}
+
+func (in *inliner) phraseRef(rawsource, escaped string, anonymousSuffix bool) {
+	var text string
+	var target *node
+	aliasIsName := false
+	alias := ""
+	if start, aliastext, ok := embeddedLink(escaped); ok {
+		text = escaped[:start]
+		rawaliastext := restoreBackslashes(aliastext)
+		underscoreEscaped := strings.HasSuffix(rawaliastext, `\_`)
+		if strings.HasSuffix(aliastext, "_") && !(underscoreEscaped || looksLikeURI(aliastext)) {
+			aliasIsName = true
+			alias = fullyNormalizeName(unescape(aliastext[:len(aliastext)-1]))
+			target = newNode(kTarget)
+			target.refname = alias
+			target.hasRefname = true
+		} else {
+			parts := splitEscapedWhitespace(aliastext)
+			for i, part := range parts {
+				parts[i] = strings.Join(fields(part), "")
+			}
+			alias = unescape(strings.Join(parts, " "))
+			if strings.HasSuffix(alias, `\_`) {
+				alias = alias[:len(alias)-2] + "_"
+			}
+			target = newNode(kTarget)
+			target.refuri = alias
+			target.hasRefuri = true
+			target.referenced = true
+		}
+		if text == "" {
+			text = alias
+		}
+	} else {
+		text = escaped
+	}
+	refname := fullyNormalizeName(unescape(text))
+	ref := newNode(kReference)
+	ref.rawsource = rawsource
+	ref.add(textNode(unescape(text)))
+	in.parent.add(ref)
+	if anonymousSuffix {
+		if target != nil && aliasIsName {
+			ref.refname = alias
+			ref.hasRefname = true
+			in.p.noteRefname(ref)
+		} else if target != nil {
+			ref.refuri = alias
+			ref.hasRefuri = true
+		} else {
+			ref.anonymous = true
+		}
+		return
+	}
+	if target != nil {
+		target.names = append(target.names, refname)
+		if aliasIsName {
+			ref.refname = alias
+			ref.hasRefname = true
+			in.parent.add(target)
+			in.p.indirectTargets = append(in.p.indirectTargets, target)
+			in.p.noteRefname(target)
+			in.p.noteRefname(ref)
+		} else {
+			ref.refuri = alias
+			ref.hasRefuri = true
+			in.parent.add(target)
+			in.p.noteExplicitTarget(target, in.parent)
+		}
+		return
+	}
+	ref.refname = refname
+	ref.hasRefname = true
+	in.p.noteRefname(ref)
+}
+
+// splitEscapedWhitespace splits at NUL-escaped whitespace (docutils'
+// split_escaped_whitespace): "\x00 " and "\x00\n" separate parts.
+func splitEscapedWhitespace(s string) []string {
+	s = strings.ReplaceAll(s, "\x00\n", "\x00 ")
+	return strings.Split(s, "\x00 ")
+}
+
+func (in *inliner) interpreted(rawsource, text, role string, hasRole bool) {
+	name := role
+	if !hasRole {
+		name = ""
+	}
+	fn, ok := in.p.lookupRole(name)
+	if !ok {
+		in.p.errorAt("Unknown interpreted text role \""+role+"\".", in.lineno)
+		return
+	}
+	fn(in, role, rawsource, text)
+}

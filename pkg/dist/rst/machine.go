@@ -1,0 +1,688 @@
+package rst
+
+// The block parser is a line-driven state machine with the semantics of
+// docutils' StateMachineWS: each state tries its transitions in order on the
+// current line; a transition may consume more lines, start nested machines
+// over indented blocks, ask to be retried as another transition or state, or
+// end the machine (docutils' EOFError). Following those mechanics closely is
+// what makes line numbers and edge cases come out as docutils reports them.
+
+type stateID int
+
+const (
+	sBody stateID = iota
+	sBulletList
+	sDefinitionList
+	sEnumeratedList
+	sFieldList
+	sOptionList
+	sLineBlock
+	sExtensionOptions
+	sExplicit
+	sText
+	sDefinition
+	sLine
+	sSubstitutionDef
+	sQuotedLiteral
+	numStates
+)
+
+type transID int
+
+const (
+	tNone transID = iota
+	tBlank
+	tIndent
+	tBullet
+	tEnumerator
+	tFieldMarker
+	tOptionMarker
+	tDoctest
+	tLineBlock
+	tGridTop
+	tSimpleTop
+	tExplicit
+	tAnonymous
+	tLine
+	tText
+	tUnderline
+	tEmbeddedDirective
+	tQuoted
+)
+
+var bodyTransitions = []transID{tBlank, tIndent, tBullet, tEnumerator, tFieldMarker, tOptionMarker,
+	tDoctest, tLineBlock, tGridTop, tSimpleTop, tExplicit, tAnonymous, tLine, tText}
+var textTransitions = []transID{tBlank, tIndent, tUnderline, tText}
+var substTransitions = []transID{tBlank, tIndent, tEmbeddedDirective, tText}
+var quotedTransitions = []transID{tQuoted, tBlank, tIndent, tText}
+
+type ctl int
+
+const (
+	cOK        ctl = iota
+	cEOF           // end this machine (docutils raises EOFError)
+	cTransCorr     // retry the line with another transition
+	cStateCorr     // retry the line in another state
+)
+
+type result struct {
+	c     ctl
+	next  stateID
+	trans transID
+}
+
+func ok(next stateID) result { return result{next: next} }
+
+var eofResult = result{c: cEOF}
+
+// machine is one (possibly nested) state machine run.
+type machine struct {
+	p           *parser
+	lines       []string
+	inputOffset int
+	lineOffset  int
+	line        string
+	matchTitles bool
+	node        *node
+
+	blankFinish [numStates]bool
+
+	// EnumeratedList
+	lastOrdinal int
+	enumFormat  string
+	enumAuto    bool
+	// Line
+	eofcheck bool
+	// QuotedLiteralBlock
+	qInitialLine int
+	qQuote       byte
+
+	lastBlankFinish bool
+	substName       string
+	meta            bool
+}
+
+func (p *parser) newMachine(lines []string, inputOffset int, n *node, matchTitles bool) *machine {
+	return &machine{p: p, lines: lines, inputOffset: inputOffset, node: n, matchTitles: matchTitles, eofcheck: true}
+}
+
+func (m *machine) absLineOffset() int { return m.lineOffset + m.inputOffset }
+func (m *machine) absLineNumber() int { return m.lineOffset + m.inputOffset + 1 }
+
+// nextLine advances n lines; false at end of input.
+func (m *machine) nextLine(n int) bool {
+	m.lineOffset += n
+	if m.lineOffset >= 0 && m.lineOffset < len(m.lines) {
+		m.line = m.lines[m.lineOffset]
+		return true
+	}
+	m.line = ""
+	if m.lineOffset < 0 {
+		// Python indexes from the end.
+		if m.lineOffset+len(m.lines) >= 0 {
+			m.line = m.lines[m.lineOffset+len(m.lines)]
+			return true
+		}
+	}
+	return false
+}
+
+func (m *machine) previousLine(n int) {
+	m.lineOffset -= n
+	if m.lineOffset < 0 || m.lineOffset >= len(m.lines) {
+		m.line = ""
+	} else {
+		m.line = m.lines[m.lineOffset]
+	}
+}
+
+func (m *machine) gotoLine(absOffset int) {
+	m.lineOffset = absOffset - m.inputOffset
+	if m.lineOffset >= 0 && m.lineOffset < len(m.lines) {
+		m.line = m.lines[m.lineOffset]
+	} else {
+		m.line = ""
+	}
+}
+
+func (m *machine) isNextLineBlank() bool {
+	i := m.lineOffset + 1
+	if i >= len(m.lines) || i < 0 {
+		return true
+	}
+	return m.lines[i] == ""
+}
+
+func (m *machine) atEOF() bool { return m.lineOffset >= len(m.lines)-1 }
+
+func (m *machine) transitionsFor(s stateID) []transID {
+	switch s {
+	case sText, sDefinition, sLine:
+		return textTransitions
+	case sSubstitutionDef:
+		return substTransitions
+	case sQuotedLiteral:
+		return quotedTransitions
+	}
+	return bodyTransitions
+}
+
+// run drives the machine from state initial until the input is exhausted
+// or a transition ends it.
+func (m *machine) run(initial stateID) {
+	m.lineOffset = -1
+	state := initial
+	var ctx []string
+	var only transID
+	m.p.depth++
+	if m.p.depth > maxDepth {
+		m.p.tooDeep()
+	}
+	defer func() { m.p.depth-- }()
+	for {
+		var r result
+		if !m.nextLine(1) {
+			r = m.eof(state, &ctx)
+			if r.c != cStateCorr {
+				return
+			}
+		} else {
+			r = m.checkLine(state, &ctx, only)
+			if r.c == cEOF {
+				r = m.eof(state, &ctx)
+				if r.c != cStateCorr {
+					return
+				}
+			}
+		}
+		switch r.c {
+		case cTransCorr:
+			m.previousLine(1)
+			only = r.trans
+			continue
+		case cStateCorr:
+			m.previousLine(1)
+			only = r.trans
+			state = r.next
+			continue
+		}
+		only = tNone
+		state = r.next
+	}
+}
+
+func (m *machine) checkLine(state stateID, ctx *[]string, only transID) result {
+	line := m.line
+	try := func(t transID) (result, bool) {
+		switch t {
+		case tBlank:
+			if line == "" {
+				return m.blank(state, ctx), true
+			}
+		case tIndent:
+			if line != "" && line[0] == ' ' {
+				return m.indent(state, ctx), true
+			}
+		case tBullet:
+			if end, ok := matchBullet(line); ok {
+				return m.bullet(state, end), true
+			}
+		case tEnumerator:
+			if em, ok := matchEnumerator(line); ok {
+				return m.enumerator(state, em), true
+			}
+		case tFieldMarker:
+			if end, ok := matchFieldMarker(line); ok {
+				return m.fieldMarker(state, end), true
+			}
+		case tOptionMarker:
+			if end, ok := matchOptionMarker(line); ok {
+				return m.optionMarker(state, end), true
+			}
+		case tDoctest:
+			if matchPrefixSpaces(line, ">>>") {
+				return m.doctest(state), true
+			}
+		case tLineBlock:
+			if matchPrefixSpaces(line, "|") {
+				return m.lineBlock(state), true
+			}
+		case tGridTop:
+			if isGridTableTop(line) {
+				return m.gridTableTop(state), true
+			}
+		case tSimpleTop:
+			if isSimpleTableTop(line) {
+				return m.simpleTableTop(state), true
+			}
+		case tExplicit:
+			if matchPrefixSpaces(line, "..") {
+				return m.explicitMarkup(state), true
+			}
+		case tAnonymous:
+			if matchPrefixSpaces(line, "__") {
+				return m.anonymous(state), true
+			}
+		case tLine:
+			if isLine(line) {
+				return m.lineTrans(state, ctx), true
+			}
+		case tText:
+			return m.text(state, ctx), true
+		case tUnderline:
+			if isLine(line) {
+				return m.underline(state, ctx), true
+			}
+		case tEmbeddedDirective:
+			if _, ok := matchEmbeddedDirective(line); ok {
+				return m.embeddedDirective(), true
+			}
+		case tQuoted:
+			if line != "" && isNonAlnum7(line[0]) && (m.qQuote == 0 || line[0] == m.qQuote) {
+				return m.quoted(ctx), true
+			}
+		}
+		return result{}, false
+	}
+	if only != tNone {
+		if r, ok := try(only); ok {
+			return r
+		}
+		return ok(state) // no match: docutils reports an internal error; never happens
+	}
+	for _, t := range m.transitionsFor(state) {
+		if r, ok := try(t); ok {
+			return r
+		}
+	}
+	return ok(state)
+}
+
+
+// ---- line patterns ----
+
+func matchBullet(line string) (int, bool) {
+	if line == "" {
+		return 0, false
+	}
+	var n int
+	switch {
+	case line[0] == '-' || line[0] == '+' || line[0] == '*':
+		n = 1
+	case len(line) >= 3 && (line[:3] == "\u2022" || line[:3] == "\u2023" || line[:3] == "\u2043"):
+		n = 3
+	default:
+		return 0, false
+	}
+	if n == len(line) {
+		return 1, true
+	}
+	if line[n] != ' ' {
+		return 0, false
+	}
+	end := n
+	for end < len(line) && line[end] == ' ' {
+		end++
+	}
+	return 1 + end - n, true // in characters
+}
+
+// matchPrefixSpaces matches `prefix( +|$)`.
+func matchPrefixSpaces(line, prefix string) bool {
+	if len(line) < len(prefix) || line[:len(prefix)] != prefix {
+		return false
+	}
+	return len(line) == len(prefix) || line[len(prefix)] == ' '
+}
+
+func prefixSpacesEnd(line string, n int) int {
+	for n < len(line) && line[n] == ' ' {
+		n++
+	}
+	return n
+}
+
+func isLine(line string) bool {
+	if line == "" || !isNonAlnum7(line[0]) {
+		return false
+	}
+	c := line[0]
+	for i := 1; i < len(line); i++ {
+		if line[i] != c {
+			return false
+		}
+	}
+	return true
+}
+
+func isGridTableTop(line string) bool {
+	s := line
+	for len(s) > 0 && s[len(s)-1] == ' ' {
+		s = s[:len(s)-1]
+	}
+	if len(s) < 5 || s[0] != '+' || s[1] != '-' || s[len(s)-1] != '+' || s[len(s)-2] != '-' {
+		return false
+	}
+	for i := 2; i < len(s)-2; i++ {
+		if s[i] != '-' && s[i] != '+' {
+			return false
+		}
+	}
+	return true
+}
+
+// isSimpleTableTop matches `=+( +=+)+ *$`.
+func isSimpleTableTop(line string) bool {
+	s := line
+	for len(s) > 0 && s[len(s)-1] == ' ' {
+		s = s[:len(s)-1]
+	}
+	if s == "" || s[0] != '=' {
+		return false
+	}
+	runs := 0
+	i := 0
+	for i < len(s) {
+		if s[i] != '=' {
+			return false
+		}
+		for i < len(s) && s[i] == '=' {
+			i++
+		}
+		runs++
+		if i < len(s) {
+			if s[i] != ' ' {
+				return false
+			}
+			for i < len(s) && s[i] == ' ' {
+				i++
+			}
+		}
+	}
+	return runs >= 2
+}
+
+// isSimpleTableBorder matches `=+[ =]*$`.
+func isSimpleTableBorder(line string) bool {
+	if line == "" || line[0] != '=' {
+		return false
+	}
+	for i := 0; i < len(line); i++ {
+		if line[i] != '=' && line[i] != ' ' {
+			return false
+		}
+	}
+	return true
+}
+
+// matchFieldMarker matches `:(?![: ])([^:\\]|\\.|:(?!([ `]|$)))*(?<! ):( +|$)`
+// and returns the match end in characters.
+func matchFieldMarker(line string) (int, bool) {
+	if len(line) < 2 || line[0] != ':' || line[1] == ':' || line[1] == ' ' {
+		return 0, false
+	}
+	r := []rune(line)
+	i := 1
+	for i < len(r) {
+		c := r[i]
+		if c == '\\' {
+			if i+1 < len(r) {
+				i += 2
+				continue
+			}
+			break
+		}
+		if c == ':' {
+			if i+1 == len(r) || r[i+1] == ' ' || r[i+1] == '`' {
+				break
+			}
+		}
+		i++
+	}
+	if i >= len(r) || r[i] != ':' || i < 2 || r[i-1] == ' ' {
+		return 0, false
+	}
+	if i+1 < len(r) && r[i+1] != ' ' {
+		return 0, false
+	}
+	j := i + 1
+	for j < len(r) && r[j] == ' ' {
+		j++
+	}
+	return j, true
+}
+
+func isAlnumASCII(c byte) bool {
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+}
+
+func isAlphaASCII(c byte) bool { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') }
+
+func isAlnumPlus(c byte) bool { return isAlnumASCII(c) || c == '_' || c == '-' }
+
+// optargEnds lists the ends of `optarg` matches at i, longest first.
+func optargEnds(s string, i int) []int {
+	if i >= len(s) {
+		return nil
+	}
+	if isAlphaASCII(s[i]) {
+		j := i + 1
+		for j < len(s) && isAlnumPlus(s[j]) {
+			j++
+		}
+		// [a-zA-Z][a-zA-Z0-9_-]* is greedy; backtracking may shorten it
+		ends := make([]int, 0, j-i)
+		for k := j; k > i; k-- {
+			ends = append(ends, k)
+		}
+		return ends
+	}
+	if s[i] == '<' {
+		j := i + 1
+		for j < len(s) && s[j] != '<' && s[j] != '>' {
+			j++
+		}
+		if j < len(s) && s[j] == '>' && j > i+1 {
+			return []int{j + 1}
+		}
+	}
+	return nil
+}
+
+// optionEnds lists possible ends of one `option` at i, in the regex's
+// preference order.
+func optionEnds(s string, i int) []int {
+	var ends []int
+	// shortopt: (-|\+)[a-zA-Z0-9]( ?optarg)?
+	if i+1 < len(s) && (s[i] == '-' || s[i] == '+') && isAlnumASCII(s[i+1]) {
+		j := i + 2
+		if j < len(s) && s[j] == ' ' {
+			ends = append(ends, optargEnds(s, j+1)...)
+		}
+		ends = append(ends, optargEnds(s, j)...)
+		ends = append(ends, j)
+	}
+	// longopt: (--|/)[a-zA-Z0-9][a-zA-Z0-9_-]*([ =]optarg)?
+	var starts []int
+	if i+1 < len(s) && s[i] == '-' && s[i+1] == '-' {
+		starts = append(starts, i+2)
+	}
+	if i < len(s) && s[i] == '/' {
+		starts = append(starts, i+1)
+	}
+	for _, st := range starts {
+		if st < len(s) && isAlnumASCII(s[st]) {
+			j := st + 1
+			for j < len(s) && isAlnumPlus(s[j]) {
+				j++
+			}
+			for k := j; k > st; k-- {
+				if k < len(s) && (s[k] == ' ' || s[k] == '=') {
+					ends = append(ends, optargEnds(s, k+1)...)
+				}
+				ends = append(ends, k)
+			}
+		}
+	}
+	return ends
+}
+
+// matchOptionMarker matches `option(, option)*(  +| ?$)`.
+func matchOptionMarker(line string) (int, bool) {
+	if line == "" || (line[0] != '-' && line[0] != '+' && line[0] != '/') {
+		return 0, false
+	}
+	var try func(i int, depth int) (int, bool)
+	try = func(i int, depth int) (int, bool) {
+		if depth > 64 {
+			return 0, false
+		}
+		for _, e := range optionEnds(line, i) {
+			// (, option)* greedy: try another option first
+			if e+2 < len(line) && line[e] == ',' && line[e+1] == ' ' {
+				if end, ok := try(e+2, depth+1); ok {
+					return end, true
+				}
+			}
+			if e == len(line) {
+				return e, true
+			}
+			if e+1 == len(line) && line[e] == ' ' {
+				return e + 1, true
+			}
+			if e+1 < len(line) && line[e] == ' ' && line[e+1] == ' ' {
+				j := e
+				for j < len(line) && line[j] == ' ' {
+					j++
+				}
+				return j, true
+			}
+		}
+		return 0, false
+	}
+	return try(0, 0)
+}
+
+// enumMatch describes a matched enumerator.
+type enumMatch struct {
+	format string // "parens", "rparen", "period"
+	text   string
+	end    int // match end including trailing spaces (bytes == chars: ASCII)
+}
+
+func enumTextEnds(s string, i int) []int {
+	var ends []int
+	if i >= len(s) {
+		return nil
+	}
+	c := s[i]
+	if c >= '0' && c <= '9' {
+		j := i
+		for j < len(s) && s[j] >= '0' && s[j] <= '9' {
+			j++
+		}
+		for k := j; k > i; k-- {
+			ends = append(ends, k)
+		}
+	}
+	if c >= 'a' && c <= 'z' {
+		ends = append(ends, i+1)
+	}
+	if c >= 'A' && c <= 'Z' {
+		ends = append(ends, i+1)
+	}
+	isRoman := func(b byte, upper bool) bool {
+		if upper {
+			return b == 'I' || b == 'V' || b == 'X' || b == 'L' || b == 'C' || b == 'D' || b == 'M'
+		}
+		return b == 'i' || b == 'v' || b == 'x' || b == 'l' || b == 'c' || b == 'd' || b == 'm'
+	}
+	for _, upper := range []bool{false, true} {
+		if isRoman(c, upper) {
+			j := i
+			for j < len(s) && isRoman(s[j], upper) {
+				j++
+			}
+			for k := j; k > i; k-- {
+				ends = append(ends, k)
+			}
+		}
+	}
+	if c == '#' {
+		ends = append(ends, i+1)
+	}
+	return ends
+}
+
+func matchEnumerator(line string) (enumMatch, bool) {
+	tail := func(e int) (int, bool) {
+		if e == len(line) {
+			return e, true
+		}
+		if line[e] != ' ' {
+			return 0, false
+		}
+		return prefixSpacesEnd(line, e), true
+	}
+	if line == "" {
+		return enumMatch{}, false
+	}
+	if line[0] == '(' {
+		for _, e := range enumTextEnds(line, 1) {
+			if e < len(line) && line[e] == ')' {
+				if end, ok := tail(e + 1); ok {
+					return enumMatch{format: "parens", text: line[1:e], end: end}, true
+				}
+			}
+		}
+	}
+	for _, e := range enumTextEnds(line, 0) {
+		if e < len(line) && line[e] == ')' {
+			if end, ok := tail(e + 1); ok {
+				return enumMatch{format: "rparen", text: line[:e], end: end}, true
+			}
+		}
+	}
+	for _, e := range enumTextEnds(line, 0) {
+		if e < len(line) && line[e] == '.' {
+			if end, ok := tail(e + 1); ok {
+				return enumMatch{format: "period", text: line[:e], end: end}, true
+			}
+		}
+	}
+	return enumMatch{}, false
+}
+
+// matchEmbeddedDirective matches `(simplename)::( +|$)` at the start.
+func matchEmbeddedDirective(line string) (int, bool) {
+	r := []rune(line)
+	e := simplenameEnd(r, 0)
+	if e > 0 && e+1 < len(r) && r[e] == ':' && r[e+1] == ':' {
+		if e+2 == len(r) || r[e+2] == ' ' {
+			return e, true
+		}
+	}
+	return 0, false
+}
+
+// simplenameEnd returns the end (rune index) of the longest match of
+// docutils' simplename `(?:(?!_)\w)+(?:[-._+:](?:(?!_)\w)+)*` at i, or -1.
+// Shorter matches never matter: every construct that follows a simplename
+// needs a character there that can only occur at the longest match's end.
+func simplenameEnd(r []rune, i int) int {
+	wordNoUnderscore := func(c rune) bool { return c != '_' && isWord(c) }
+	if i >= len(r) || !wordNoUnderscore(r[i]) {
+		return -1
+	}
+	j := i
+	for {
+		for j < len(r) && wordNoUnderscore(r[j]) {
+			j++
+		}
+		if j+1 < len(r) && (r[j] == '-' || r[j] == '.' || r[j] == '_' || r[j] == '+' || r[j] == ':') && wordNoUnderscore(r[j+1]) {
+			j++
+			continue
+		}
+		return j
+	}
+}

@@ -1,0 +1,284 @@
+package rst
+
+// kind identifies a document tree element. Only the distinctions the
+// verdict depends on are kept: the transforms that can fail a description
+// look at element classes (invisible, targetable, inline, ...) and at a
+// handful of attributes, never at rendered output.
+type kind int
+
+const (
+	kText kind = iota
+	kDocument
+	kSection
+	kTitle
+	kSubtitle
+	kParagraph
+	kBulletList
+	kEnumList
+	kListItem
+	kDefList
+	kDefListItem
+	kTerm
+	kClassifier
+	kDefinition
+	kFieldList
+	kField
+	kFieldName
+	kFieldBody
+	kOptionList
+	kOptionListItem
+	kLiteralBlock
+	kDoctestBlock
+	kLineBlock
+	kLine
+	kBlockQuote
+	kAttribution
+	kTable
+	kEntry
+	kComment
+	kSubstDef
+	kTarget
+	kFootnote
+	kCitation
+	kLabel
+	kTransition
+	kSystemMessage
+	kPending
+	kBodyElement // any other visible body element made by a directive
+	kTopic
+	kSidebar
+	kRubric
+	kImage
+	kFigure
+	kMeta
+	kDocinfo
+	kElement // a detached container (nested parse scratch)
+	// inline elements
+	kEmphasis
+	kStrong
+	kLiteral
+	kReference
+	kFootnoteRef
+	kCitationRef
+	kSubstRef
+	kInline // other inline (title_reference, abbreviation, math, ...)
+	kProblematic
+	kRaw
+)
+
+// node is an element of the document tree.
+type node struct {
+	kind     kind
+	parent   *node
+	children []*node
+	line     int    // source line (0: unknown)
+	text     string // kText value, or an element's raw text when useful
+
+	names    []string
+	dupnames []string
+	ids      []string
+
+	refname    string
+	hasRefname bool
+	refuri     string
+	hasRefuri  bool
+	refid      string
+	hasRefid   bool
+	anonymous  bool
+	auto       int // footnotes & references: 1 = numbered, 2 = symbol
+	resolved   bool
+	referenced bool
+
+	rawsource string
+	origin    *node // substitution reference that produced this one
+
+	indent int // line block lines: indentation (-1 unknown)
+
+	bullet           rune
+	enumtype         string
+	fieldBody        []string
+	cols             int
+	inline           bool
+	contents         bool
+	multiplyIndirect bool
+
+	// pending transforms
+	pendingClass     bool
+	pendingDirective string
+}
+
+func newNode(k kind) *node { return &node{kind: k, indent: -1} }
+
+func textNode(s string) *node { return &node{kind: kText, text: s, indent: -1} }
+
+func (n *node) add(children ...*node) {
+	for _, c := range children {
+		if c == nil {
+			continue
+		}
+		c.parent = n
+		n.children = append(n.children, c)
+	}
+}
+
+func (n *node) index(c *node) int {
+	for i, x := range n.children {
+		if x == c {
+			return i
+		}
+	}
+	return -1
+}
+
+func (n *node) insert(i int, c *node) {
+	c.parent = n
+	n.children = append(n.children, nil)
+	copy(n.children[i+1:], n.children[i:])
+	n.children[i] = c
+}
+
+func (n *node) remove(c *node) {
+	i := n.index(c)
+	if i >= 0 {
+		n.children = append(n.children[:i], n.children[i+1:]...)
+	}
+}
+
+// replaceSelf puts nodes in n's place in its parent.
+func (n *node) replaceSelf(repl ...*node) {
+	p := n.parent
+	if p == nil {
+		return
+	}
+	i := p.index(n)
+	if i < 0 {
+		return
+	}
+	rest := append([]*node{}, p.children[i+1:]...)
+	p.children = p.children[:i]
+	for _, r := range repl {
+		r.parent = p
+		p.children = append(p.children, r)
+	}
+	p.children = append(p.children, rest...)
+}
+
+func (n *node) isInline() bool {
+	switch n.kind {
+	case kText, kEmphasis, kStrong, kLiteral, kReference, kFootnoteRef,
+		kCitationRef, kSubstRef, kInline, kProblematic, kRaw, kTarget, kImage:
+		return true
+	}
+	return false
+}
+
+func (n *node) isInvisible() bool {
+	switch n.kind {
+	case kComment, kSubstDef, kTarget, kPending:
+		return true
+	}
+	return false
+}
+
+func (n *node) isTargetable() bool {
+	switch n.kind {
+	case kTarget, kFootnote, kCitation:
+		return true
+	}
+	return false
+}
+
+// isPreBibliographic mirrors docutils' PreBibliographic class.
+func (n *node) isPreBibliographic() bool {
+	switch n.kind {
+	case kTitle, kSubtitle, kMeta, kSystemMessage, kRaw:
+		return true
+	}
+	return n.isInvisible()
+}
+
+func (n *node) isTextElement() bool {
+	switch n.kind {
+	case kParagraph, kTitle, kSubtitle, kTerm, kClassifier, kFieldName, kLiteralBlock,
+		kDoctestBlock, kLine, kAttribution, kComment, kSubstDef, kLabel, kRubric,
+		kEmphasis, kStrong, kLiteral, kReference, kFootnoteRef, kCitationRef, kSubstRef,
+		kInline, kProblematic, kRaw, kTarget:
+		return true
+	}
+	return false
+}
+
+// walk calls f on n and its descendants in document order.
+func (n *node) walk(f func(*node)) {
+	f(n)
+	for i := 0; i < len(n.children); i++ {
+		n.children[i].walk(f)
+	}
+}
+
+// findAll lists n's descendants (and n) of kind k in document order.
+func (n *node) findAll(k kind) []*node {
+	var out []*node
+	n.walk(func(c *node) {
+		if c.kind == k {
+			out = append(out, c)
+		}
+	})
+	return out
+}
+
+// astext is the plain text of n.
+func (n *node) astext() string {
+	if n.kind == kText {
+		return n.text
+	}
+	var b []byte
+	for _, c := range n.children {
+		b = append(b, c.astext()...)
+	}
+	return string(b)
+}
+
+// sourceLine walks up the tree to the nearest element that knows its line.
+func (n *node) sourceLine() int {
+	for x := n; x != nil; x = x.parent {
+		if x.line != 0 {
+			return x.line
+		}
+		if x.kind == kDocument {
+			return 0
+		}
+	}
+	return 0
+}
+
+// nextNodeAscend is docutils' node.next_node(ascend=True): the first node
+// after n in document order that is not one of n's descendants... starting
+// with n's children when descend is true.
+func (n *node) nextNodeAscend(descend bool) *node {
+	if descend && len(n.children) > 0 {
+		return n.children[0]
+	}
+	for x := n; x.parent != nil; x = x.parent {
+		p := x.parent
+		i := p.index(x)
+		if i+1 < len(p.children) {
+			return p.children[i+1]
+		}
+	}
+	return nil
+}
+
+func (n *node) deepcopy() *node {
+	c := *n
+	c.names = append([]string(nil), n.names...)
+	c.ids = append([]string(nil), n.ids...)
+	c.dupnames = append([]string(nil), n.dupnames...)
+	c.children = nil
+	for _, ch := range n.children {
+		cc := ch.deepcopy()
+		cc.parent = &c
+		c.children = append(c.children, cc)
+	}
+	return &c
+}

@@ -1,0 +1,1180 @@
+package rst
+
+import (
+	"strconv"
+	"strings"
+)
+
+const noIndent = -1
+
+// getIndentedLines extracts an indented block from data starting at start
+// (docutils' StringList.get_indented). Indents are in characters.
+func getIndentedLines(data []string, start int, untilBlank, stripIndent bool, blockIndent, firstIndent int) ([]string, int, bool) {
+	indent := blockIndent
+	end := start
+	if blockIndent != noIndent && firstIndent == noIndent {
+		firstIndent = blockIndent
+	}
+	if firstIndent != noIndent {
+		end++
+	}
+	blankFinish := true
+	for end < len(data) {
+		line := data[end]
+		if line != "" && (line[0] != ' ' || (blockIndent != noIndent && strip(prefixRunes(line, blockIndent)) != "")) {
+			blankFinish = end > start && data[end-1] == ""
+			break
+		}
+		if line == "" {
+			if untilBlank {
+				blankFinish = true
+				break
+			}
+		} else if blockIndent == noIndent {
+			li := runeLen(line) - runeLen(lstrip(line))
+			if indent == noIndent || li < indent {
+				indent = li
+			}
+		}
+		end++
+	}
+	if end > len(data) {
+		end = len(data)
+	}
+	if start > end {
+		start = end
+	}
+	block := make([]string, end-start)
+	copy(block, data[start:end])
+	if firstIndent != noIndent && len(block) > 0 {
+		block[0] = dropRunes(block[0], firstIndent)
+	}
+	if indent > 0 && stripIndent {
+		from := 0
+		if firstIndent != noIndent {
+			from = 1
+		}
+		for i := from; i < len(block); i++ {
+			block[i] = dropRunes(block[i], indent)
+		}
+	}
+	if indent < 0 {
+		indent = 0
+	}
+	return block, indent, blankFinish
+}
+
+func prefixRunes(s string, n int) string {
+	i := 0
+	for k := 0; k < n && i < len(s); k++ {
+		if s[i] < 0x80 {
+			i++
+		} else {
+			_, size := decodeRune(s[i:])
+			i += size
+		}
+	}
+	return s[:i]
+}
+
+func (m *machine) getIndented(untilBlank, stripIndent bool) ([]string, int, int, bool) {
+	offset := m.absLineOffset()
+	block, indent, bf := getIndentedLines(m.lines, m.lineOffset, untilBlank, stripIndent, noIndent, noIndent)
+	if len(block) > 0 {
+		m.nextLine(len(block) - 1)
+	}
+	for len(block) > 0 && block[0] == "" {
+		block = block[1:]
+		offset++
+	}
+	return block, indent, offset, bf
+}
+
+func (m *machine) getKnownIndented(indent int, untilBlank, stripIndent bool) ([]string, int, bool) {
+	offset := m.absLineOffset()
+	block, _, bf := getIndentedLines(m.lines, m.lineOffset, untilBlank, stripIndent, indent, noIndent)
+	m.nextLine(len(block) - 1)
+	for len(block) > 0 && block[0] == "" {
+		block = block[1:]
+		offset++
+	}
+	return block, offset, bf
+}
+
+func (m *machine) getFirstKnownIndented(indent int, untilBlank, stripIndent, stripTop bool) ([]string, int, int, bool) {
+	offset := m.absLineOffset()
+	block, ind, bf := getIndentedLines(m.lines, m.lineOffset, untilBlank, stripIndent, noIndent, indent)
+	m.nextLine(len(block) - 1)
+	if stripTop {
+		for len(block) > 0 && strip(block[0]) == "" {
+			block = block[1:]
+			offset++
+		}
+	}
+	return block, ind, offset, bf
+}
+
+// getTextBlock returns lines up to the next blank one. With flushLeft, an
+// indented line ends the block early and indentedAt is its line number.
+func (m *machine) getTextBlock(flushLeft bool) (block []string, indentedAt int) {
+	end := m.lineOffset
+	for end < len(m.lines) {
+		line := m.lines[end]
+		if line == "" {
+			break
+		}
+		if flushLeft && line[0] == ' ' {
+			block = m.lines[m.lineOffset:end]
+			m.nextLine(len(block) - 1)
+			return block, end + m.inputOffset + 1
+		}
+		end++
+	}
+	block = m.lines[m.lineOffset:end]
+	m.nextLine(len(block) - 1)
+	return block, 0
+}
+
+// nestedParse runs a Body machine over block; it returns the machine's
+// final absolute line offset.
+func (m *machine) nestedParse(block []string, inputOffset int, n *node, matchTitles bool) int {
+	sub := m.p.newMachine(block, inputOffset, n, matchTitles)
+	sub.run(sBody)
+	return sub.absLineOffset()
+}
+
+func (m *machine) nestedListParse(block []string, inputOffset int, n *node, initial stateID, blankFinish bool, blankFinishState stateID, matchTitles bool, setup func(*machine)) (int, bool) {
+	sub := m.p.newMachine(block, inputOffset, n, matchTitles)
+	sub.blankFinish[blankFinishState] = blankFinish
+	if setup != nil {
+		setup(sub)
+	}
+	sub.run(initial)
+	return sub.absLineOffset(), sub.blankFinish[blankFinishState]
+}
+
+func (m *machine) unindentWarning(name string) {
+	m.p.warnAt(name+" ends without a blank line; unexpected unindent.", m.absLineNumber()+1)
+}
+
+func isSpecializedBody(s stateID) bool {
+	switch s {
+	case sBulletList, sDefinitionList, sEnumeratedList, sFieldList, sOptionList, sLineBlock, sExtensionOptions, sExplicit:
+		return true
+	}
+	return false
+}
+
+// invalidInput ends a specialized machine so the parent can reassess the line.
+func (m *machine) invalidInput() result {
+	m.previousLine(1)
+	return eofResult
+}
+
+// ---- blank & indent ----
+
+func (m *machine) blank(s stateID, ctx *[]string) result {
+	switch s {
+	case sText:
+		m.paragraphBlank(ctx)
+		return ok(sBody)
+	case sDefinition:
+		return eofResult
+	case sLine:
+		return m.lineBlank(ctx)
+	case sLineBlock, sExplicit:
+		return m.invalidInput()
+	case sQuotedLiteral:
+		if len(*ctx) > 0 {
+			return eofResult
+		}
+		return ok(s)
+	}
+	return ok(s)
+}
+
+func (m *machine) indent(s stateID, ctx *[]string) result {
+	switch s {
+	case sText:
+		return m.definitionListStart(ctx)
+	case sDefinition:
+		item, bf := m.definitionListItem(*ctx)
+		m.node.add(item)
+		m.blankFinish[sDefinition] = bf
+		return ok(sDefinitionList)
+	case sLine:
+		return m.lineText(ctx)
+	case sQuotedLiteral:
+		m.p.errorAt("Unexpected indentation.", m.absLineNumber())
+		m.previousLine(1)
+		return eofResult
+	}
+	if isSpecializedBody(s) {
+		return m.invalidInput()
+	}
+	// Body (and SubstitutionDef): block quote
+	block, _, lineOffset, bf := m.getIndented(false, true)
+	m.blockQuote(block, lineOffset)
+	if !bf {
+		m.unindentWarning("Block quote")
+	}
+	return ok(s)
+}
+
+func (m *machine) blockQuote(indented []string, lineOffset int) {
+	for len(indented) > 0 {
+		bq := newNode(kBlockQuote)
+		bq.line = (lineOffset + 1)
+		bqLines, attrLines, attrOffset, rest, newOffset, hasAttr := splitAttribution(indented, lineOffset)
+		m.node.add(bq)
+		m.nestedParse(bqLines, lineOffset, bq, false)
+		if hasAttr {
+			text := rstrip(strings.Join(attrLines, "\n"))
+			lineno := 1 + lineOffset + attrOffset
+			a := newNode(kAttribution)
+			a.line = lineno
+			bq.add(a)
+			m.p.inline(text, lineno, a)
+			indented = rest
+			lineOffset = newOffset
+		} else {
+			indented = nil
+		}
+		for len(indented) > 0 && indented[0] == "" {
+			indented = indented[1:]
+			lineOffset++
+		}
+	}
+}
+
+// attributionStart matches `(---?(?!-)|\u2014) *(?=[^ \n])` and returns the end.
+func attributionStart(line string) (int, bool) {
+	i := 0
+	if strings.HasPrefix(line, "\u2014") {
+		i = len("\u2014")
+	} else if strings.HasPrefix(line, "---") && !strings.HasPrefix(line, "----") {
+		i = 3
+	} else if strings.HasPrefix(line, "--") && !strings.HasPrefix(line, "---") {
+		i = 2
+	} else {
+		return 0, false
+	}
+	j := i
+	for j < len(line) && line[j] == ' ' {
+		j++
+	}
+	if j >= len(line) || line[j] == '\n' {
+		return 0, false
+	}
+	return runeLen(line[:j]), true
+}
+
+func splitAttribution(indented []string, lineOffset int) (bq, attr []string, attrOffset int, rest []string, newOffset int, ok bool) {
+	blank := -10
+	nonblankSeen := false
+	for i := 0; i < len(indented); i++ {
+		line := indented[i]
+		if line != "" {
+			if nonblankSeen && blank == i-1 {
+				if mend, ok := attributionStart(line); ok {
+					end, ind, good := checkAttribution(indented, i)
+					if good {
+						a := make([]string, 0, end-i)
+						for k := i; k < end && k < len(indented); k++ {
+							a = append(a, indented[k])
+						}
+						if len(a) > 0 {
+							a[0] = dropRunes(a[0], mend)
+						}
+						for k := 1; k < len(a); k++ {
+							a[k] = dropRunes(a[k], ind)
+						}
+						var r []string
+						if end < len(indented) {
+							r = indented[end:]
+						}
+						return indented[:i], a, i, r, lineOffset + end, true
+					}
+				}
+			}
+			nonblankSeen = true
+		} else {
+			blank = i
+		}
+	}
+	return indented, nil, 0, nil, 0, false
+}
+
+func checkAttribution(indented []string, start int) (int, int, bool) {
+	indent := -1
+	i := start + 1
+	broke := false
+	for i = start + 1; i < len(indented); i++ {
+		line := indented[i]
+		if line == "" {
+			broke = true
+			break
+		}
+		li := runeLen(line) - runeLen(lstrip(line))
+		if indent == -1 {
+			indent = li
+		} else if li != indent {
+			return 0, 0, false
+		}
+	}
+	if !broke {
+		if start+1 >= len(indented) {
+			i = start + 2
+		} else {
+			i = len(indented)
+		}
+	}
+	if indent < 0 {
+		indent = 0
+	}
+	return i, indent, i != 0
+}
+
+// ---- lists ----
+
+func (m *machine) bullet(s stateID, end int) result {
+	bulletChar := []rune(m.line)[0]
+	if s == sBulletList {
+		if bulletChar != m.node.bullet {
+			return m.invalidInput()
+		}
+		item := newNode(kListItem)
+		m.node.add(item)
+		m.fillListItem(item, end)
+		m.blankFinish[sBulletList] = m.lastBlankFinish
+		return ok(s)
+	}
+	if isSpecializedBody(s) {
+		return m.invalidInput()
+	}
+	list := newNode(kBulletList)
+	list.line = (m.absLineNumber())
+	list.bullet = bulletChar
+	m.node.add(list)
+	item := newNode(kListItem)
+	list.add(item)
+	m.fillListItem(item, end)
+	bf := m.lastBlankFinish
+	offset := m.lineOffset + 1
+	newOffset, bf := m.nestedListParse(m.rest(offset), m.absLineOffset()+1, list, sBulletList, bf, sBulletList, false, nil)
+	m.gotoLine(newOffset)
+	if !bf {
+		m.unindentWarning("Bullet list")
+	}
+	return ok(s)
+}
+
+func (m *machine) rest(offset int) []string {
+	if offset >= len(m.lines) {
+		return nil
+	}
+	return m.lines[offset:]
+}
+
+// fillListItem parses a list item's body into item (already attached).
+func (m *machine) fillListItem(item *node, indent int) {
+	var block []string
+	var lineOffset int
+	var bf bool
+	if dropRunes(m.line, indent) != "" {
+		block, lineOffset, bf = m.getKnownIndented(indent, false, true)
+	} else {
+		block, _, lineOffset, bf = m.getFirstKnownIndented(indent, false, true, true)
+	}
+	m.lastBlankFinish = bf
+	if len(block) > 0 {
+		m.nestedParse(block, lineOffset, item, false)
+	}
+}
+
+var enumPrefix = map[string]string{"parens": "(", "rparen": "", "period": ""}
+var enumSuffix = map[string]string{"parens": ")", "rparen": ")", "period": "."}
+
+func matchSequence(seq, text string) bool {
+	if text == "" {
+		return false
+	}
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		switch seq {
+		case "arabic":
+			if c < '0' || c > '9' {
+				return false
+			}
+		case "loweralpha":
+			return len(text) == 1 && c >= 'a' && c <= 'z'
+		case "upperalpha":
+			return len(text) == 1 && c >= 'A' && c <= 'Z'
+		case "lowerroman":
+			if !strings.ContainsRune("ivxlcdm", rune(c)) {
+				return false
+			}
+		case "upperroman":
+			if !strings.ContainsRune("IVXLCDM", rune(c)) {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+var enumSequences = []string{"arabic", "loweralpha", "upperalpha", "lowerroman", "upperroman"}
+
+// parseEnumerator returns the sequence and ordinal (-1: invalid).
+func parseEnumerator(em enumMatch, expected string) (string, int) {
+	text := em.text
+	seq := ""
+	if text == "#" {
+		seq = "#"
+	} else if expected != "" {
+		if matchSequence(expected, text) {
+			seq = expected
+		}
+	} else if text == "i" {
+		seq = "lowerroman"
+	} else if text == "I" {
+		seq = "upperroman"
+	}
+	if seq == "" {
+		for _, s := range enumSequences {
+			if matchSequence(s, text) {
+				seq = s
+				break
+			}
+		}
+		if seq == "" {
+			seq = "upperroman"
+		}
+	}
+	switch seq {
+	case "#":
+		return seq, 1
+	case "arabic":
+		n, err := strconv.Atoi(text)
+		if err != nil {
+			// Python ints are unbounded; a huge number is still an ordinal.
+			return seq, 1 << 40
+		}
+		return seq, n
+	case "loweralpha":
+		return seq, int(text[0]-'a') + 1
+	case "upperalpha":
+		return seq, int(text[0]-'A') + 1
+	default:
+		return seq, fromRoman(strings.ToUpper(text))
+	}
+}
+
+func makeEnumerator(ordinal int, seq, format string) (string, string, bool) {
+	var e string
+	switch seq {
+	case "#":
+		e = "#"
+	case "arabic":
+		e = strconv.Itoa(ordinal)
+	case "loweralpha", "upperalpha":
+		if ordinal > 26 {
+			return "", "", false
+		}
+		e = string(rune(ordinal + 'a' - 1))
+		if seq == "upperalpha" {
+			e = strings.ToUpper(e)
+		}
+	default:
+		r, ok := toRoman(ordinal)
+		if !ok {
+			return "", "", false
+		}
+		e = r
+		if seq == "lowerroman" {
+			e = strings.ToLower(e)
+		}
+	}
+	return enumPrefix[format] + e + enumSuffix[format] + " ", enumPrefix[format] + "#" + enumSuffix[format] + " ", true
+}
+
+func (m *machine) isEnumeratedListItem(ordinal int, seq, format string) bool {
+	if ordinal < 0 {
+		return false
+	}
+	if !m.nextLine(1) {
+		m.previousLine(1)
+		return true
+	}
+	next := m.line
+	m.previousLine(1)
+	if next == "" || next[0] == ' ' {
+		return true
+	}
+	ne, ae, ok := makeEnumerator(ordinal+1, seq, format)
+	if ok && (strings.HasPrefix(next, ne) || strings.HasPrefix(next, ae)) {
+		return true
+	}
+	return false
+}
+
+func (m *machine) enumerator(s stateID, em enumMatch) result {
+	if s == sEnumeratedList {
+		seq, ordinal := parseEnumerator(em, m.node.enumtype)
+		if em.format != m.enumFormat ||
+			(seq != "#" && (seq != m.node.enumtype || m.enumAuto || ordinal != m.lastOrdinal+1)) ||
+			!m.isEnumeratedListItem(ordinal, seq, em.format) {
+			return m.invalidInput()
+		}
+		if seq == "#" {
+			m.enumAuto = true
+		}
+		item := newNode(kListItem)
+		m.node.add(item)
+		m.fillListItem(item, em.end)
+		m.blankFinish[sEnumeratedList] = m.lastBlankFinish
+		m.lastOrdinal = ordinal
+		return ok(s)
+	}
+	if isSpecializedBody(s) {
+		return m.invalidInput()
+	}
+	seq, ordinal := parseEnumerator(em, "")
+	if !m.isEnumeratedListItem(ordinal, seq, em.format) {
+		return result{c: cTransCorr, trans: tText}
+	}
+	list := newNode(kEnumList)
+	if seq == "#" {
+		list.enumtype = "arabic"
+	} else {
+		list.enumtype = seq
+	}
+	m.node.add(list)
+	if ordinal != 1 {
+		m.p.info(m.node, 0)
+	}
+	item := newNode(kListItem)
+	list.add(item)
+	m.fillListItem(item, em.end)
+	bf := m.lastBlankFinish
+	offset := m.lineOffset + 1
+	newOffset, bf := m.nestedListParse(m.rest(offset), m.absLineOffset()+1, list, sEnumeratedList, bf, sEnumeratedList, false, func(sub *machine) {
+		sub.lastOrdinal = ordinal
+		sub.enumFormat = em.format
+		sub.enumAuto = seq == "#"
+	})
+	m.gotoLine(newOffset)
+	if !bf {
+		m.unindentWarning("Enumerated list")
+	}
+	return ok(s)
+}
+
+func fromRoman(s string) int {
+	if s == "" {
+		return -1
+	}
+	// validity: M{0,4}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})
+	i := 0
+	count := func(c byte, max int) int {
+		n := 0
+		for i < len(s) && s[i] == c && n < max {
+			i++
+			n++
+		}
+		return n
+	}
+	total := count('M', 4) * 1000
+	digit := func(one, five, ten byte, unit int) bool {
+		if i+1 < len(s) && s[i] == one && s[i+1] == ten {
+			i += 2
+			total += 9 * unit
+			return true
+		}
+		if i+1 < len(s) && s[i] == one && s[i+1] == five {
+			i += 2
+			total += 4 * unit
+			return true
+		}
+		if i < len(s) && s[i] == five {
+			i++
+			total += 5 * unit
+		}
+		total += count(one, 3) * unit
+		return true
+	}
+	digit('C', 'D', 'M', 100)
+	digit('X', 'L', 'C', 10)
+	digit('I', 'V', 'X', 1)
+	if i != len(s) {
+		return -1
+	}
+	return total
+}
+
+func toRoman(n int) (string, bool) {
+	if n <= 0 || n >= 5000 {
+		return "", false
+	}
+	vals := []int{1000, 900, 500, 400, 100, 90, 50, 40, 10, 9, 5, 4, 1}
+	syms := []string{"M", "CM", "D", "CD", "C", "XC", "L", "XL", "X", "IX", "V", "IV", "I"}
+	var b strings.Builder
+	for i, v := range vals {
+		for n >= v {
+			b.WriteString(syms[i])
+			n -= v
+		}
+	}
+	return b.String(), true
+}
+
+func (m *machine) fieldMarker(s stateID, end int) result {
+	if s == sFieldList && m.meta {
+		_, _, _, bf := m.getFirstKnownIndented(end, false, true, true)
+		m.blankFinish[s] = bf
+		return ok(s)
+	}
+	if s == sFieldList || s == sExtensionOptions {
+		f := m.field(end, s == sExtensionOptions)
+		m.node.add(f)
+		m.blankFinish[s] = m.lastBlankFinish
+		return ok(s)
+	}
+	if isSpecializedBody(s) {
+		return m.invalidInput()
+	}
+	list := newNode(kFieldList)
+	m.node.add(list)
+	f := m.field(end, false)
+	list.add(f)
+	bf := m.lastBlankFinish
+	offset := m.lineOffset + 1
+	newOffset, bf := m.nestedListParse(m.rest(offset), m.absLineOffset()+1, list, sFieldList, bf, sFieldList, false, nil)
+	m.gotoLine(newOffset)
+	if !bf {
+		m.unindentWarning("Field list")
+	}
+	return ok(s)
+}
+
+func (m *machine) field(end int, extension bool) *node {
+	marker := []rune(m.line)[:end]
+	name := string(marker[1:])
+	if k := strings.LastIndexByte(name, ':'); k >= 0 {
+		name = name[:k]
+	}
+	f := newNode(kField)
+	f.line = (m.absLineNumber())
+	lineno := m.absLineNumber()
+	block, _, lineOffset, bf := m.getFirstKnownIndented(end, false, true, true)
+	m.lastBlankFinish = bf
+	fn := newNode(kFieldName)
+	fn.text = name
+	f.add(fn)
+	body := newNode(kFieldBody)
+	f.add(body)
+	m.p.inline(name, lineno, fn)
+	if extension {
+		f.fieldBody = block
+		return f
+	}
+	if len(block) > 0 {
+		m.nestedParse(block, lineOffset, body, false)
+	}
+	return f
+}
+
+func (m *machine) optionMarker(s stateID, end int) result {
+	if s == sOptionList {
+		item, bf, corr := m.optionListItem(end)
+		if corr {
+			return result{c: cTransCorr, trans: tText}
+		}
+		m.node.add(item)
+		m.blankFinish[sOptionList] = bf
+		return ok(s)
+	}
+	if isSpecializedBody(s) {
+		return m.invalidInput()
+	}
+	list := newNode(kOptionList)
+	list.line = (m.absLineNumber())
+	item, bf, corr := m.optionListItem(end)
+	if corr {
+		return result{c: cTransCorr, trans: tText}
+	}
+	m.node.add(list)
+	list.add(item)
+	offset := m.lineOffset + 1
+	newOffset, bf := m.nestedListParse(m.rest(offset), m.absLineOffset()+1, list, sOptionList, bf, sOptionList, false, nil)
+	m.gotoLine(newOffset)
+	if !bf {
+		m.unindentWarning("Option list")
+	}
+	return ok(s)
+}
+
+func (m *machine) optionListItem(end int) (*node, bool, bool) {
+	offset := m.absLineOffset()
+	block, _, lineOffset, bf := m.getFirstKnownIndented(end, false, true, true)
+	if len(block) == 0 {
+		m.gotoLine(offset)
+		return nil, false, true
+	}
+	item := newNode(kOptionListItem)
+	desc := newNode(kDefinition)
+	item.add(desc)
+	m.nestedParse(block, lineOffset, desc, false)
+	return item, bf, false
+}
+
+func (m *machine) doctest(s stateID) result {
+	if isSpecializedBody(s) {
+		return m.invalidInput()
+	}
+	m.getTextBlock(false)
+	m.node.add(newNode(kDoctestBlock))
+	return ok(s)
+}
+
+func (m *machine) lineBlock(s stateID) result {
+	if s == sLineBlock {
+		lineno := m.absLineNumber()
+		bf := m.lineBlockLine(lineno, m.node)
+		m.blankFinish[sLineBlock] = bf
+		return ok(s)
+	}
+	if isSpecializedBody(s) {
+		return m.invalidInput()
+	}
+	block := newNode(kLineBlock)
+	m.node.add(block)
+	lineno := m.absLineNumber()
+	bf := m.lineBlockLine(lineno, block)
+	if !bf {
+		offset := m.lineOffset + 1
+		var newOffset int
+		newOffset, bf = m.nestedListParse(m.rest(offset), m.absLineOffset()+1, block, sLineBlock, false, sLineBlock, false, nil)
+		m.gotoLine(newOffset)
+	}
+	if !bf {
+		m.p.warnAt("Line block ends without a blank line.", lineno+1)
+	}
+	return ok(s)
+}
+
+func (m *machine) lineBlockLine(lineno int, parent *node) bool {
+	end := prefixSpacesEnd(m.line, 1)
+	block, _, _, bf := m.getFirstKnownIndented(end, true, true, true)
+	text := strings.Join(block, "\n")
+	ln := newNode(kLine)
+	parent.add(ln)
+	m.p.inline(text, lineno, ln)
+	return bf
+}
+
+// ---- text, paragraphs, sections ----
+
+func (m *machine) text(s stateID, ctx *[]string) result {
+	switch s {
+	case sText:
+		return m.paragraphText(ctx)
+	case sDefinition:
+		return eofResult
+	case sLine:
+		return m.lineText(ctx)
+	case sDefinitionList:
+		*ctx = []string{m.line}
+		return ok(sDefinition)
+	case sSubstitutionDef:
+		if !m.atEOF() {
+			m.blankFinish[sSubstitutionDef] = m.isNextLineBlank()
+		}
+		return eofResult
+	case sQuotedLiteral:
+		if len(*ctx) > 0 {
+			m.p.errorAt("Inconsistent literal block quoting.", m.absLineNumber())
+			m.previousLine(1)
+		}
+		return eofResult
+	}
+	if isSpecializedBody(s) {
+		return m.invalidInput()
+	}
+	*ctx = []string{m.line}
+	return ok(sText)
+}
+
+// paragraph builds a paragraph from lines and reports whether a literal
+// block follows ("::" at the end).
+func (m *machine) paragraph(lines []string, lineno int) bool {
+	data := rstrip(strings.Join(lines, "\n"))
+	var text string
+	literalNext := false
+	if strings.HasSuffix(data, "::") && !escapedColons(data) {
+		if len(data) == 2 {
+			return true
+		}
+		c := data[len(data)-3]
+		if c == ' ' || c == '\n' {
+			text = rstrip(data[:len(data)-3])
+		} else {
+			text = data[:len(data)-1]
+		}
+		literalNext = true
+	} else {
+		text = data
+	}
+	p := newNode(kParagraph)
+	p.line = (lineno)
+	m.node.add(p)
+	m.p.inline(text, lineno, p)
+	return literalNext
+}
+
+// escapedColons reports whether the final "::" is preceded by an odd
+// number of backslashes (`(?<!\\)(\\\\)*::$` fails).
+func escapedColons(data string) bool {
+	n := 0
+	for i := len(data) - 3; i >= 0 && data[i] == '\\'; i-- {
+		n++
+	}
+	return n%2 == 1
+}
+
+func (m *machine) paragraphBlank(ctx *[]string) {
+	literal := m.paragraph(*ctx, m.absLineNumber()-1)
+	if literal {
+		m.literalBlock()
+	}
+}
+
+func (m *machine) paragraphText(ctx *[]string) result {
+	startline := m.absLineNumber() - 1
+	block, indentedAt := m.getTextBlock(true)
+	lines := append(append([]string{}, (*ctx)...), block...)
+	literal := m.paragraph(lines, startline)
+	if indentedAt != 0 {
+		m.p.errorAt("Unexpected indentation.", indentedAt)
+	}
+	if literal {
+		m.nextLine(1)
+		m.literalBlock()
+	}
+	return ok(sBody)
+}
+
+func (m *machine) literalBlock() {
+	block, _, offset, bf := m.getIndented(false, true)
+	for len(block) > 0 && block[len(block)-1] == "" {
+		block = block[:len(block)-1]
+	}
+	if len(block) == 0 {
+		m.quotedLiteralBlock()
+		return
+	}
+	lb := newNode(kLiteralBlock)
+	lb.line = offset + 1
+	m.node.add(lb)
+	if !bf {
+		m.unindentWarning("Literal block")
+	}
+}
+
+func (m *machine) quotedLiteralBlock() {
+	absOffset := m.absLineOffset()
+	holder := newNode(kElement)
+	holder.parent = m.node
+	sub := m.p.newMachine(m.rest(m.lineOffset), absOffset, holder, false)
+	sub.run(sQuotedLiteral)
+	m.gotoLine(sub.absLineOffset())
+	for _, c := range holder.children {
+		m.node.add(c)
+	}
+}
+
+func (m *machine) quoted(ctx *[]string) result {
+	if m.qQuote == 0 {
+		m.qQuote = m.line[0]
+		m.qInitialLine = m.absLineNumber()
+		*ctx = []string{m.line}
+		return ok(sQuotedLiteral)
+	}
+	*ctx = append(*ctx, m.line)
+	return ok(sQuotedLiteral)
+}
+
+func (m *machine) definitionListStart(ctx *[]string) result {
+	list := newNode(kDefList)
+	item, bf := m.definitionListItem(*ctx)
+	list.add(item)
+	m.node.add(list)
+	offset := m.lineOffset + 1
+	newOffset, bf := m.nestedListParse(m.rest(offset), m.absLineOffset()+1, list, sDefinitionList, bf, sDefinition, false, nil)
+	m.gotoLine(newOffset)
+	if !bf {
+		m.unindentWarning("Definition list")
+	}
+	return ok(sBody)
+}
+
+func (m *machine) definitionListItem(termline []string) (*node, bool) {
+	block, _, lineOffset, bf := m.getIndented(false, true)
+	item := newNode(kDefListItem)
+	lineno := m.absLineNumber() - 1
+	item.line = (lineno)
+	item.parent = m.node
+	term := newNode(kTerm)
+	term.line = item.line
+	item.add(term)
+	m.p.inline(termline[0], lineno, term)
+	def := newNode(kDefinition)
+	item.add(def)
+	if strings.HasSuffix(termline[0], "::") {
+		m.p.info(def, lineno+1)
+	}
+	m.nestedParse(block, lineOffset, def, false)
+	return item, bf
+}
+
+func (m *machine) underline(s stateID, ctx *[]string) result {
+	switch s {
+	case sDefinition:
+		return eofResult
+	case sLine:
+		return m.lineUnderline(ctx)
+	}
+	// Text: section title
+	lineno := m.absLineNumber()
+	title := rstrip((*ctx)[0])
+	underline := rstrip(m.line)
+	if columnWidth(title) > runeLen(underline) {
+		if runeLen(underline) < 4 {
+			if m.matchTitles {
+				m.p.info(m.node, lineno)
+			}
+			return result{c: cTransCorr, trans: tText}
+		}
+		m.p.warnAt("Title underline too short.", lineno)
+	}
+	if !m.matchTitles {
+		m.p.report(Severe, "Unexpected section title.", m.absLineNumber())
+		return ok(sBody)
+	}
+	style := underline[:1]
+	*ctx = (*ctx)[:0]
+	return m.section(title, style, lineno-1)
+}
+
+func (m *machine) section(title, style string, lineno int) result {
+	ok1, r := m.checkSubsection(style, lineno)
+	if r.c == cEOF {
+		return r
+	}
+	if !ok1 {
+		return ok(sBody)
+	}
+	return m.newSubsection(title, lineno)
+}
+
+func (m *machine) checkSubsection(style string, lineno int) (bool, result) {
+	p := m.p
+	level := -1
+	for i, st := range p.titleStyles {
+		if st == style {
+			level = i + 1
+			break
+		}
+	}
+	if level < 0 {
+		if len(p.titleStyles) == p.sectionLevel {
+			p.titleStyles = append(p.titleStyles, style)
+			return true, result{}
+		}
+		p.severeAt("Title level inconsistent:", lineno)
+		return false, result{}
+	}
+	if level <= p.sectionLevel {
+		p.sectionLevel = level
+		if len(style) == 2 {
+			p.bubbleUp = true
+		}
+		m.previousLine(len(style) + 1)
+		return false, eofResult
+	}
+	if level == p.sectionLevel+1 {
+		return true, result{}
+	}
+	p.severeAt("Title level inconsistent:", lineno)
+	return false, result{}
+}
+
+func (m *machine) newSubsection(title string, lineno int) result {
+	p := m.p
+	mylevel := p.sectionLevel
+	p.sectionLevel++
+	sec := newNode(kSection)
+	m.node.add(sec)
+	t := newNode(kTitle)
+	sec.add(t)
+	p.inline(title, lineno, t)
+	sec.names = append(sec.names, fullyNormalizeName(t.astext()))
+	p.noteImplicitTarget(sec, sec)
+	offset := m.lineOffset + 1
+	absOffset := m.absLineOffset() + 1
+	newAbs := m.nestedParse(m.rest(offset), absOffset, sec, true)
+	m.gotoLine(newAbs)
+	if p.sectionLevel <= mylevel {
+		return eofResult
+	}
+	p.sectionLevel = mylevel
+	return ok(sBody)
+}
+
+// lineTrans handles a line of punctuation in Body: overline or transition.
+func (m *machine) lineTrans(s stateID, ctx *[]string) result {
+	if isSpecializedBody(s) {
+		return m.invalidInput()
+	}
+	if m.matchTitles {
+		*ctx = []string{m.line}
+		return ok(sLine)
+	}
+	if strip(m.line) == "::" {
+		return result{c: cTransCorr, trans: tText}
+	}
+	if runeLen(strip(m.line)) < 4 {
+		m.p.info(m.node, m.absLineNumber())
+		return result{c: cTransCorr, trans: tText}
+	}
+	m.p.severeAt("Unexpected section title or transition.", m.absLineNumber())
+	return ok(s)
+}
+
+func (m *machine) stateCorrection(ctx *[]string, lines int) result {
+	m.previousLine(lines)
+	*ctx = (*ctx)[:0]
+	return result{c: cStateCorr, next: sBody, trans: tText}
+}
+
+func (m *machine) lineBlank(ctx *[]string) result {
+	marker := strip((*ctx)[0])
+	if runeLen(marker) < 4 {
+		return m.stateCorrection(ctx, 1)
+	}
+	t := newNode(kTransition)
+	t.line = m.absLineNumber() - 1
+	m.node.add(t)
+	return ok(sBody)
+}
+
+func (m *machine) lineText(ctx *[]string) result {
+	lineno := m.absLineNumber() - 1
+	overline := (*ctx)[0]
+	title := m.line
+	underline := ""
+	if !m.nextLine(1) {
+		if runeLen(rstrip(overline)) < 4 {
+			m.p.info(m.node, lineno)
+			return m.stateCorrection(ctx, 2)
+		}
+		m.p.severeAt("Incomplete section title.", lineno)
+		return ok(sBody)
+	}
+	underline = m.line
+	overline = rstrip(overline)
+	underline = rstrip(underline)
+	if !isLine(underline) {
+		if runeLen(overline) < 4 {
+			m.p.info(m.node, lineno)
+			return m.stateCorrection(ctx, 2)
+		}
+		m.p.severeAt("Missing matching underline for section title overline.", lineno)
+		return ok(sBody)
+	}
+	if overline != underline {
+		if runeLen(overline) < 4 {
+			m.p.info(m.node, lineno)
+			return m.stateCorrection(ctx, 2)
+		}
+		m.p.severeAt("Title overline & underline mismatch.", lineno)
+		return ok(sBody)
+	}
+	title = rstrip(title)
+	if columnWidth(title) > runeLen(overline) {
+		if runeLen(overline) < 4 {
+			m.p.info(m.node, lineno)
+			return m.stateCorrection(ctx, 2)
+		}
+		m.p.warnAt("Title overline too short.", lineno)
+	}
+	style := overline[:1] + underline[:1]
+	m.eofcheck = false
+	r := m.section(lstrip(title), style, lineno+1)
+	if r.c != cEOF {
+		m.eofcheck = true
+	}
+	return ok(sBody).withEOF(r)
+}
+
+func (r result) withEOF(inner result) result {
+	if inner.c == cEOF {
+		return inner
+	}
+	return r
+}
+
+func (m *machine) lineUnderline(ctx *[]string) result {
+	overline := (*ctx)[0]
+	lineno := m.absLineNumber() - 1
+	if runeLen(rstrip(overline)) < 4 {
+		m.p.info(m.node, lineno)
+		return m.stateCorrection(ctx, 1)
+	}
+	m.p.errorAt("Invalid section title or transition marker.", lineno)
+	return ok(sBody)
+}
+
+// eof runs the end-of-input transition of state s.
+func (m *machine) eof(s stateID, ctx *[]string) result {
+	switch s {
+	case sText:
+		if len(*ctx) > 0 {
+			m.paragraphBlank(ctx)
+		}
+	case sDefinition:
+		m.previousLine(2)
+	case sLine:
+		marker := strip((*ctx)[0])
+		if m.p.bubbleUp {
+			m.p.bubbleUp = false
+		} else if runeLen(marker) < 4 {
+			// docutils' state_correction raises from the eof handler; the
+			// run loop retries the line as text in Body.
+			return m.stateCorrection(ctx, 1)
+		}
+		if m.eofcheck {
+			t := newNode(kTransition)
+			t.line = m.lineNumberForEOFTransition()
+			m.node.add(t)
+		}
+		m.eofcheck = true
+	case sQuotedLiteral:
+		if len(*ctx) > 0 {
+			lb := newNode(kLiteralBlock)
+			lb.line = m.qInitialLine
+			m.node.add(lb)
+		} else {
+			m.p.warnAt("Literal block expected; none found.", m.absLineNumber())
+			m.previousLine(1)
+		}
+	}
+	return result{}
+}
+
+func (m *machine) lineNumberForEOFTransition() int {
+	// get_source_and_line() at the current (past the end) line, minus one.
+	return m.absLineNumber() - 1
+}

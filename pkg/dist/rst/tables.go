@@ -1,0 +1,973 @@
+package rst
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+const padChar = 0 // docutils pads wide characters with NUL in tables
+
+func padWide(s string) []rune {
+	out := make([]rune, 0, len(s))
+	for _, r := range s {
+		out = append(out, r)
+		if isWide(r) {
+			out = append(out, padChar)
+		}
+	}
+	return out
+}
+
+func unpad(r []rune) string {
+	var b strings.Builder
+	for _, c := range r {
+		if c != padChar {
+			b.WriteRune(c)
+		}
+	}
+	return b.String()
+}
+
+type tableError struct {
+	msg    string
+	offset int
+}
+
+type cell struct {
+	morerows, morecols, offset int
+	lines                      []string
+}
+
+type tableData struct {
+	cols     int
+	headrows [][]*cell
+	bodyrows [][]*cell
+}
+
+func (m *machine) gridTableTop(s stateID) result {
+	if isSpecializedBody(s) {
+		return m.invalidInput()
+	}
+	m.tableTop(m.isolateGridTable, parseGridTable)
+	return ok(s)
+}
+
+func (m *machine) simpleTableTop(s stateID) result {
+	if isSpecializedBody(s) {
+		return m.invalidInput()
+	}
+	m.tableTop(m.isolateSimpleTable, parseSimpleTable)
+	return ok(s)
+}
+
+func (m *machine) tableTop(isolate func() ([][]rune, bool), parse func([][]rune) (*tableData, *tableError)) {
+	block, bf := isolate()
+	if block != nil {
+		data, err := parse(block)
+		if err != nil {
+			m.malformedTable(block, err.msg, err.offset)
+		}
+		tableline := m.absLineNumber() - len(block) + 1
+		m.buildTable(data, tableline)
+	}
+	if !bf {
+		m.p.warnAt("Blank line required after table.", m.absLineNumber()+1)
+	}
+}
+
+func (m *machine) malformedTable(block [][]rune, detail string, offset int) {
+	msg := "Malformed table."
+	if detail != "" {
+		msg += "\n" + detail
+	}
+	startline := m.absLineNumber() - len(block) + 1
+	m.p.errorAt(msg, startline+offset)
+}
+
+func (m *machine) isolateGridTable() ([][]rune, bool) {
+	bf := true
+	lines, indentedAt := m.getTextBlock(true)
+	if indentedAt != 0 {
+		m.p.report(Error, "Unexpected indentation.", indentedAt)
+	}
+	block := make([][]rune, len(lines))
+	for i, l := range lines {
+		block[i] = padWide(l)
+	}
+	width := len(trimRunes(block[0]))
+	for i := range block {
+		block[i] = trimRunes(block[i])
+		if len(block[i]) == 0 || (block[i][0] != '+' && block[i][0] != '|') {
+			bf = false
+			m.previousLine(len(block) - i)
+			block = block[:i]
+			break
+		}
+	}
+	if len(block) == 0 || !isGridTableTop(string(block[len(block)-1])) {
+		bf = false
+		found := false
+		for i := len(block) - 2; i > 1; i-- {
+			if isGridTableTop(string(block[i])) {
+				m.previousLine(len(block) - i + 1)
+				block = block[:i+1]
+				found = true
+				break
+			}
+		}
+		if !found {
+			m.malformedTable(block, "", 0)
+		}
+	}
+	for i := range block {
+		if len(block[i]) != width || (block[i][len(block[i])-1] != '+' && block[i][len(block[i])-1] != '|') {
+			m.malformedTable(block, "", 0)
+		}
+	}
+	return block, bf
+}
+
+func trimRunes(r []rune) []rune {
+	i, j := 0, len(r)
+	for i < j && isSpace(r[i]) {
+		i++
+	}
+	for j > i && isSpace(r[j-1]) {
+		j--
+	}
+	return r[i:j]
+}
+
+func (m *machine) isolateSimpleTable() ([][]rune, bool) {
+	start := m.lineOffset
+	lines := m.lines
+	limit := len(lines) - 1
+	toplen := runeLen(strip(lines[start]))
+	found := 0
+	foundAt := -1
+	end := -1
+	i := start + 1
+	for ; i <= limit; i++ {
+		line := lines[i]
+		if isSimpleTableBorder(line) {
+			if runeLen(strip(line)) != toplen {
+				m.nextLine(i - start)
+				blk := toRunes(lines[start : i+1])
+				m.malformedTable(blk, "Bottom/header table border does not match top border.", 0)
+			}
+			found++
+			foundAt = i
+			if found == 2 || i == limit || strip(lines[i+1]) == "" {
+				end = i
+				break
+			}
+		}
+	}
+	if end < 0 {
+		var blk [][]rune
+		extra := ""
+		if found > 0 {
+			extra = " or no blank line after table bottom"
+			m.nextLine(foundAt - start)
+			blk = toRunes(lines[start : foundAt+1])
+		} else {
+			m.nextLine(i - start - 1)
+			blk = toRunes(lines[start:])
+		}
+		m.malformedTable(blk, "No bottom table border found"+extra+".", 0)
+	}
+	m.nextLine(end - start)
+	block := make([][]rune, 0, end-start+1)
+	for _, l := range lines[start : end+1] {
+		block = append(block, padWide(l))
+	}
+	return block, end == limit || strip(lines[end+1]) == ""
+}
+
+func toRunes(lines []string) [][]rune {
+	out := make([][]rune, len(lines))
+	for i, l := range lines {
+		out[i] = []rune(l)
+	}
+	return out
+}
+
+func (m *machine) buildTable(data *tableData, tableline int) {
+	t := newNode(kTable)
+	t.cols = data.cols
+	m.node.add(t)
+	for _, rows := range [][][]*cell{data.headrows, data.bodyrows} {
+		for _, row := range rows {
+			for _, c := range row {
+				if c == nil {
+					continue
+				}
+				e := newNode(kEntry)
+				t.add(e)
+				if strings.Join(c.lines, "") != "" {
+					m.nestedParse(c.lines, tableline+c.offset, e, false)
+				}
+			}
+		}
+	}
+}
+
+// ---- grid tables ----
+
+type gridParser struct {
+	block            [][]rune
+	bottom, right    int
+	headBodySep      int
+	done             []int
+	cells            []gridCell
+	rowseps, colseps map[int]bool
+}
+
+type gridCell struct {
+	top, left, bottom, right int
+	lines                    []string
+}
+
+func isHeadBodySepGrid(r []rune) bool {
+	s := strings.TrimRight(string(r), " ")
+	if len(s) < 5 || s[0] != '+' || s[1] != '=' || s[len(s)-1] != '+' || s[len(s)-2] != '=' {
+		return false
+	}
+	for i := 2; i < len(s)-2; i++ {
+		if s[i] != '=' && s[i] != '+' {
+			return false
+		}
+	}
+	return true
+}
+
+func findHeadBodySep(block [][]rune, isSep func([]rune) bool) (int, *tableError) {
+	sep := 0
+	i := 0
+	for i = 0; i < len(block); i++ {
+		if isSep(block[i]) {
+			if sep != 0 {
+				return 0, &tableError{fmt.Sprintf("Multiple head/body row separators (table lines %d and %d); only one allowed.", sep+1, i+1), i}
+			}
+			sep = i
+			for k := range block[i] {
+				if block[i][k] == '=' {
+					block[i][k] = '-'
+				}
+			}
+		}
+	}
+	if sep == len(block)-1 && sep != 0 {
+		return 0, &tableError{"The head/body row separator may not be the first or last line of the table.", i - 1}
+	}
+	return sep, nil
+}
+
+func parseGridTable(in [][]rune) (*tableData, *tableError) {
+	block := make([][]rune, len(in))
+	for i := range in {
+		block[i] = append([]rune(nil), in[i]...)
+	}
+	g := &gridParser{block: block, bottom: len(block) - 1, right: len(block[0]) - 1,
+		rowseps: map[int]bool{0: true}, colseps: map[int]bool{0: true}}
+	g.done = make([]int, len(block[0]))
+	for i := range g.done {
+		g.done[i] = -1
+	}
+	// the first line may also be a separator: docutils checks "== 0"
+	if isHeadBodySepGrid(block[0]) {
+		return nil, &tableError{"The head/body row separator may not be the first or last line of the table.", len(block) - 1}
+	}
+	sep, err := findHeadBodySep(block, isHeadBodySepGrid)
+	if err != nil {
+		return nil, err
+	}
+	g.headBodySep = sep
+	corners := [][2]int{{0, 0}}
+	for len(corners) > 0 {
+		top, left := corners[0][0], corners[0][1]
+		corners = corners[1:]
+		if top == g.bottom || left == g.right || top <= g.done[left] {
+			continue
+		}
+		bottom, right, ok := g.scanCell(top, left)
+		if !ok {
+			continue
+		}
+		for col := left; col < right; col++ {
+			g.done[col] = bottom - 1
+		}
+		g.cells = append(g.cells, gridCell{top, left, bottom, right, g.cellBlock(top+1, left+1, bottom, right)})
+		corners = append(corners, [2]int{top, right}, [2]int{bottom, left})
+		sort.Slice(corners, func(a, b int) bool {
+			if corners[a][0] != corners[b][0] {
+				return corners[a][0] < corners[b][0]
+			}
+			return corners[a][1] < corners[b][1]
+		})
+	}
+	for col := 0; col < g.right; col++ {
+		if g.done[col] != g.bottom-1 {
+			return nil, &tableError{"Malformed table; parse incomplete.", 0}
+		}
+	}
+	return g.structure(), nil
+}
+
+func (g *gridParser) scanCell(top, left int) (int, int, bool) {
+	line := g.block[top]
+	for i := left + 1; i <= g.right; i++ {
+		if line[i] == '+' {
+			if bottom, ok := g.scanDown(top, left, i); ok {
+				g.colseps[i] = true
+				return bottom, i, true
+			}
+		} else if line[i] != '-' {
+			return 0, 0, false
+		}
+	}
+	return 0, 0, false
+}
+
+func (g *gridParser) scanDown(top, left, right int) (int, bool) {
+	for i := top + 1; i <= g.bottom; i++ {
+		c := g.block[i][right]
+		if c == '+' {
+			if g.scanLeft(top, left, i, right) {
+				g.rowseps[i] = true
+				return i, true
+			}
+		} else if c != '|' {
+			return 0, false
+		}
+	}
+	return 0, false
+}
+
+func (g *gridParser) scanLeft(top, left, bottom, right int) bool {
+	line := g.block[bottom]
+	var cols []int
+	for i := right - 1; i > left; i-- {
+		if line[i] == '+' {
+			cols = append(cols, i)
+		} else if line[i] != '-' {
+			return false
+		}
+	}
+	if line[left] != '+' {
+		return false
+	}
+	var rows []int
+	for i := bottom - 1; i > top; i-- {
+		if g.block[i][left] == '+' {
+			rows = append(rows, i)
+		} else if g.block[i][left] != '|' {
+			return false
+		}
+	}
+	for _, c := range cols {
+		g.colseps[c] = true
+	}
+	for _, r := range rows {
+		g.rowseps[r] = true
+	}
+	return true
+}
+
+func (g *gridParser) cellBlock(top, left, bottom, right int) []string {
+	var out []string
+	indent := right
+	for i := top; i < bottom; i++ {
+		line := g.block[i]
+		l, r := left, right
+		if r > len(line) {
+			r = len(line)
+		}
+		seg := ""
+		if l < r {
+			seg = rstrip(string(line[l:r]))
+		}
+		out = append(out, seg)
+		if seg != "" {
+			li := runeLen(seg) - runeLen(lstrip(seg))
+			if li < indent {
+				indent = li
+			}
+		}
+	}
+	if indent > 0 && indent < right {
+		for i := range out {
+			out[i] = dropRunes(out[i], indent)
+		}
+	}
+	for i := range out {
+		out[i] = strings.ReplaceAll(out[i], "\x00", "")
+	}
+	return out
+}
+
+func (g *gridParser) structure() *tableData {
+	rows := sortedKeys(g.rowseps)
+	cols := sortedKeys(g.colseps)
+	rowIndex := map[int]int{}
+	for i, r := range rows {
+		rowIndex[r] = i
+	}
+	colIndex := map[int]int{}
+	for i, c := range cols {
+		colIndex[c] = i
+	}
+	nrows, ncols := len(rows)-1, len(cols)-1
+	grid := make([][]*cell, nrows)
+	for i := range grid {
+		grid[i] = make([]*cell, ncols)
+	}
+	for _, c := range g.cells {
+		r, ci := rowIndex[c.top], colIndex[c.left]
+		if r < nrows && ci < ncols {
+			grid[r][ci] = &cell{rowIndex[c.bottom] - r - 1, colIndex[c.right] - ci - 1, c.top + 1, c.lines}
+		}
+	}
+	td := &tableData{cols: ncols}
+	if g.headBodySep != 0 {
+		n := rowIndex[g.headBodySep]
+		td.headrows, td.bodyrows = grid[:n], grid[n:]
+	} else {
+		td.bodyrows = grid
+	}
+	return td
+}
+
+func sortedKeys(m map[int]bool) []int {
+	out := make([]int, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Ints(out)
+	return out
+}
+
+// ---- simple tables ----
+
+func isSimpleHeadSep(r []rune) bool { return isSimpleTableBorder(string(r)) }
+
+func isSpanLine(s string) bool {
+	if s == "" || s[0] != '-' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] != '-' && s[i] != ' ' {
+			return false
+		}
+	}
+	return true
+}
+
+type simpleParser struct {
+	block     [][]rune
+	sep       int
+	columns   [][2]int
+	borderEnd int
+	rows      [][]*cell
+}
+
+func replaceRunes(r []rune, from, to rune) []rune {
+	out := append([]rune(nil), r...)
+	for i := range out {
+		if out[i] == from {
+			out[i] = to
+		}
+	}
+	return out
+}
+
+func parseSimpleTable(in [][]rune) (*tableData, *tableError) {
+	block := make([][]rune, len(in))
+	for i := range in {
+		block[i] = append([]rune(nil), in[i]...)
+	}
+	block[0] = replaceRunes(block[0], '=', '-')
+	block[len(block)-1] = replaceRunes(block[len(block)-1], '=', '-')
+	sp := &simpleParser{block: block}
+	sep, err := findHeadBodySep(block, isSimpleHeadSep)
+	if err != nil {
+		return nil, err
+	}
+	sp.sep = sep
+	cols, terr := sp.parseColumns(string(block[0]), 0)
+	if terr != nil {
+		return nil, terr
+	}
+	sp.columns = cols
+	sp.borderEnd = cols[len(cols)-1][1]
+	firststart, firstend := cols[0][0], cols[0][1]
+	offset, start := 1, 1
+	textFound := false
+	for offset < len(block) {
+		line := block[offset]
+		ls := string(line)
+		if isSpanLine(ls) {
+			if e := sp.parseRow(block[start:offset], start, rstrip(ls), offset, true); e != nil {
+				return nil, e
+			}
+			start = offset + 1
+			textFound = false
+		} else if strip(sliceRunes(line, firststart, firstend)) != "" {
+			if textFound && offset != start {
+				if e := sp.parseRow(block[start:offset], start, "", 0, false); e != nil {
+					return nil, e
+				}
+			}
+			start = offset
+			textFound = true
+		} else if !textFound {
+			start = offset + 1
+		}
+		offset++
+	}
+	td := &tableData{cols: len(sp.columns)}
+	first := 0
+	if sp.sep != 0 {
+		for i, row := range sp.rows {
+			if row[0].offset > sp.sep {
+				first = i
+				break
+			}
+		}
+	}
+	td.headrows, td.bodyrows = sp.rows[:first], sp.rows[first:]
+	return td, nil
+}
+
+func sliceRunes(r []rune, a, b int) string {
+	if a > len(r) {
+		return ""
+	}
+	if b > len(r) {
+		b = len(r)
+	}
+	if a > b {
+		return ""
+	}
+	return string(r[a:b])
+}
+
+func (sp *simpleParser) parseColumns(line string, offset int) ([][2]int, *tableError) {
+	r := []rune(line)
+	var cols [][2]int
+	end := 0
+	for {
+		begin := indexRune(r, '-', end)
+		end = indexRune(r, ' ', begin)
+		if begin < 0 {
+			break
+		}
+		if end < 0 {
+			end = len(r)
+		}
+		cols = append(cols, [2]int{begin, end})
+	}
+	if sp.columns != nil {
+		if len(cols) == 0 || cols[len(cols)-1][1] != sp.borderEnd {
+			return nil, &tableError{fmt.Sprintf("Column span incomplete in table line %d.", offset+1), offset}
+		}
+		cols[len(cols)-1][1] = sp.columns[len(sp.columns)-1][1]
+	}
+	return cols, nil
+}
+
+func indexRune(r []rune, c rune, from int) int {
+	if from < 0 {
+		from = 0
+	}
+	for i := from; i < len(r); i++ {
+		if r[i] == c {
+			return i
+		}
+	}
+	return -1
+}
+
+func (sp *simpleParser) parseRow(lines [][]rune, start int, spanline string, spanOffset int, hasSpan bool) *tableError {
+	if len(lines) == 0 && !hasSpan {
+		return nil
+	}
+	var columns [][2]int
+	if hasSpan {
+		c, err := sp.parseColumns(spanline, spanOffset)
+		if err != nil {
+			return err
+		}
+		columns = c
+	} else {
+		columns = append([][2]int(nil), sp.columns...)
+	}
+	if err := sp.checkColumns(lines, start, columns); err != nil {
+		return err
+	}
+	// init_row: column spans must align with the main columns
+	row := make([]*cell, 0, len(columns))
+	i := 0
+	for _, c := range columns {
+		morecols := 0
+		if i >= len(sp.columns) || c[0] != sp.columns[i][0] {
+			return &tableError{fmt.Sprintf("Column span alignment problem in table line %d.", start+2), start + 1}
+		}
+		for c[1] != sp.columns[i][1] {
+			i++
+			morecols++
+			if i >= len(sp.columns) {
+				return &tableError{fmt.Sprintf("Column span alignment problem in table line %d.", start+2), start + 1}
+			}
+		}
+		row = append(row, &cell{0, morecols, start, nil})
+		i++
+	}
+	for k, c := range columns {
+		var cl []string
+		indent := c[1]
+		for _, l := range lines {
+			seg := rstrip(sliceRunes(l, c[0], c[1]))
+			cl = append(cl, seg)
+			if seg != "" {
+				li := runeLen(seg) - runeLen(lstrip(seg))
+				if li < indent {
+					indent = li
+				}
+			}
+		}
+		if indent > 0 && indent < c[1] {
+			for x := range cl {
+				cl[x] = dropRunes(cl[x], indent)
+			}
+		}
+		for x := range cl {
+			cl[x] = strings.ReplaceAll(cl[x], "\x00", "")
+		}
+		row[k].lines = cl
+	}
+	sp.rows = append(sp.rows, row)
+	return nil
+}
+
+func (sp *simpleParser) checkColumns(lines [][]rune, first int, columns [][2]int) *tableError {
+	const maxInt = int(^uint(0) >> 1)
+	cols := append(append([][2]int(nil), columns...), [2]int{maxInt, 0})
+	last := len(cols) - 2
+	stripped := make([][]rune, len(lines))
+	for i, l := range lines {
+		var out []rune
+		for _, r := range l {
+			if !isCombining(r) {
+				out = append(out, r)
+			}
+		}
+		stripped[i] = out
+	}
+	for i := 0; i < len(cols)-1; i++ {
+		start, end := cols[i][0], cols[i][1]
+		next := cols[i+1][0]
+		for off, line := range stripped {
+			if i == last && strip(sliceRunes(line, end, len(line))) != "" {
+				text := rstrip(sliceRunes(line, start, len(line)))
+				newEnd := start + runeLen(text)
+				mainStart, mainEnd := sp.columns[len(sp.columns)-1][0], sp.columns[len(sp.columns)-1][1]
+				if newEnd > mainEnd {
+					cols[i][1] = newEnd
+					sp.columns[len(sp.columns)-1] = [2]int{mainStart, newEnd}
+				} else {
+					cols[i][1] = mainEnd
+				}
+			} else if strip(sliceRunes(line, end, next)) != "" {
+				return &tableError{fmt.Sprintf("Text in column margin in table line %d.", first+off+1), first + off}
+			}
+		}
+	}
+	copy(columns, cols[:len(columns)])
+	return nil
+}
+
+// ---- csv-table and list-table directives ----
+
+func runListTable(d *directiveRun) {
+	if len(d.content) == 0 {
+		d.fail(Error, fmt.Sprintf("The \"%s\" directive is empty; content required.", d.name))
+	}
+	var title *node
+	if len(d.args) > 0 {
+		title = newNode(kTitle)
+		title.parent = d.m.node
+		d.m.p.inline(d.args[0], d.lineno, title)
+	}
+	holder := newNode(kElement)
+	holder.parent = d.m.node
+	d.m.nestedParse(d.content, d.contentOffset, holder, false)
+	if len(holder.children) != 1 || holder.children[0].kind != kBulletList {
+		d.fail(Error, fmt.Sprintf("Error parsing content block for the \"%s\" directive: exactly one bullet list expected.", d.name))
+	}
+	list := holder.children[0]
+	numCols := 0
+	var rows [][]*node
+	for i, item := range list.children {
+		if len(item.children) != 1 || item.children[0].kind != kBulletList {
+			d.fail(Error, fmt.Sprintf("Error parsing content block for the \"%s\" directive: two-level bullet list expected, but row %d does not contain a second-level bullet list.", d.name, i+1))
+		}
+		n := len(item.children[0].children)
+		if i > 0 {
+			if n != numCols {
+				d.fail(Error, fmt.Sprintf("Error parsing content block for the \"%s\" directive: uniform two-level bullet list expected, but row %d does not contain the same number of items as row 1 (%d vs %d).", d.name, i+1, n, numCols))
+			}
+		} else {
+			numCols = n
+		}
+		rows = append(rows, item.children[0].children)
+	}
+	d.checkWidths(numCols)
+	d.checkDimensions(len(rows), func(i int) int { return len(rows[i]) })
+	t := newNode(kTable)
+	t.cols = numCols
+	for _, row := range rows {
+		for _, c := range row {
+			e := newNode(kEntry)
+			for _, x := range c.children {
+				e.add(x)
+			}
+			t.add(e)
+		}
+	}
+	if title != nil {
+		t.insert(0, title)
+	}
+	d.m.node.add(t)
+	d.addName(t)
+}
+
+func (d *directiveRun) checkWidths(numCols int) {
+	if w, ok := d.options["widths"]; ok && w != "auto" && w != "grid" {
+		var entries []string
+		if containsComma(w) {
+			entries = strings.Split(w, ",")
+		} else {
+			entries = fields(w)
+		}
+		if len(entries) != numCols {
+			d.fail(Error, fmt.Sprintf("\"%s\" widths do not match the number of columns in table (%d).", d.name, numCols))
+		}
+	} else if numCols == 0 {
+		d.fail(Error, "No table data detected in CSV file.")
+	}
+}
+
+func containsComma(s string) bool { return strings.Contains(s, ",") }
+
+func (d *directiveRun) checkDimensions(nrows int, rowLen func(int) int) {
+	header, stub := 0, 0
+	if v, ok := d.options["header-rows"]; ok {
+		header, _ = pyInt(v)
+	}
+	if v, ok := d.options["stub-columns"]; ok {
+		stub, _ = pyInt(v)
+	}
+	if nrows < header {
+		d.fail(Error, fmt.Sprintf("%d header row(s) specified but only %d row(s) of data supplied (\"%s\" directive).", header, nrows, d.name))
+	}
+	if nrows == header && header > 0 {
+		d.fail(Error, fmt.Sprintf("Insufficient data supplied (%d row(s)); no data remaining for table body, required by \"%s\" directive.", nrows, d.name))
+	}
+	for i := 0; i < nrows; i++ {
+		n := rowLen(i)
+		if n < stub {
+			d.fail(Error, fmt.Sprintf("%d stub column(s) specified but only %d columns(s) of data supplied (\"%s\" directive).", stub, n, d.name))
+		}
+		if n == stub && stub > 0 {
+			d.fail(Error, fmt.Sprintf("Insufficient data supplied (%d columns(s)); no data remaining for table body, required by \"%s\" directive.", n, d.name))
+		}
+	}
+}
+
+// csvRows parses CSV text the way Python's csv module does with docutils'
+// dialect (comma, double quotes, skipinitialspace, strict).
+func csvRows(lines []string, delim, quote rune, escape rune) ([][]string, string) {
+	var rows [][]string
+	text := []rune(strings.Join(lines, "\n") + "\n")
+	var row []string
+	var field []rune
+	const (
+		startField = iota
+		inField
+		inQuoted
+		quoteInQuoted
+		startRecord
+	)
+	state := startRecord
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		switch state {
+		case startRecord, startField:
+			if c == '\n' {
+				if state == startField {
+					row = append(row, string(field))
+					field = nil
+				}
+				if state == startRecord {
+					continue
+				}
+				rows = append(rows, row)
+				row = nil
+				state = startRecord
+				continue
+			}
+			if c == quote {
+				state = inQuoted
+				continue
+			}
+			if c == ' ' {
+				state = startField
+				continue
+			}
+			if c == delim {
+				row = append(row, string(field))
+				field = nil
+				state = startField
+				continue
+			}
+			if escape != 0 && c == escape && i+1 < len(text) {
+				i++
+				field = append(field, text[i])
+				state = inField
+				continue
+			}
+			field = append(field, c)
+			state = inField
+		case inField:
+			if c == '\n' {
+				row = append(row, string(field))
+				field = nil
+				rows = append(rows, row)
+				row = nil
+				state = startRecord
+				continue
+			}
+			if c == delim {
+				row = append(row, string(field))
+				field = nil
+				state = startField
+				continue
+			}
+			if escape != 0 && c == escape && i+1 < len(text) {
+				i++
+				field = append(field, text[i])
+				continue
+			}
+			field = append(field, c)
+		case inQuoted:
+			if c == quote {
+				state = quoteInQuoted
+				continue
+			}
+			if escape != 0 && c == escape && i+1 < len(text) {
+				i++
+				field = append(field, text[i])
+				continue
+			}
+			field = append(field, c)
+		case quoteInQuoted:
+			if c == quote {
+				field = append(field, quote)
+				state = inQuoted
+				continue
+			}
+			if c == delim {
+				row = append(row, string(field))
+				field = nil
+				state = startField
+				continue
+			}
+			if c == '\n' {
+				row = append(row, string(field))
+				field = nil
+				rows = append(rows, row)
+				row = nil
+				state = startRecord
+				continue
+			}
+			return nil, fmt.Sprintf("'%c' expected after '%c'", delim, quote)
+		}
+	}
+	if state == inQuoted {
+		return nil, "unexpected end of data"
+	}
+	return rows, ""
+}
+
+func runCSVTable(d *directiveRun) {
+	_, hasFile := d.options["file"]
+	_, hasURL := d.options["url"]
+	if hasFile || hasURL {
+		d.fail(Warning, fmt.Sprintf("File and URL access deactivated; ignoring \"%s\" directive.", d.name))
+	}
+	if len(d.content) == 0 {
+		d.fail(Warning, fmt.Sprintf("The \"%s\" directive requires content; none supplied.", d.name))
+	}
+	var title *node
+	if len(d.args) > 0 {
+		title = newNode(kTitle)
+		title.parent = d.m.node
+		d.m.p.inline(d.args[0], d.lineno, title)
+	}
+	delim, quote, escape := ',', '"', rune(0)
+	if v, ok := d.options["delim"]; ok {
+		switch v {
+		case "tab":
+			delim = '\t'
+		case "space":
+			delim = ' '
+		default:
+			delim = []rune(v)[0]
+		}
+	}
+	if v, ok := d.options["quote"]; ok && v != "" {
+		quote = []rune(v)[0]
+	}
+	if v, ok := d.options["escape"]; ok && v != "" {
+		escape = []rune(v)[0]
+	}
+	var head [][]string
+	if h, ok := d.options["header"]; ok {
+		rows, err := csvRows(strings.Split(h, "\n"), delim, quote, escape)
+		if err != "" {
+			d.fail(Error, fmt.Sprintf("Error with CSV data in \"%s\" directive:\n%s", d.name, err))
+		}
+		head = rows
+	}
+	rows, err := csvRows(d.content, delim, quote, escape)
+	if err != "" {
+		d.fail(Error, fmt.Sprintf("Error with CSV data in \"%s\" directive:\n%s", d.name, err))
+	}
+	maxCols := 0
+	for _, r := range append(append([][]string{}, head...), rows...) {
+		if len(r) > maxCols {
+			maxCols = len(r)
+		}
+	}
+	d.checkDimensions(len(rows), func(i int) int { return len(rows[i]) })
+	d.checkWidths(maxCols)
+	t := newNode(kTable)
+	t.cols = maxCols
+	d.m.node.add(t)
+	for _, r := range append(head, rows...) {
+		for _, c := range r {
+			e := newNode(kEntry)
+			t.add(e)
+			lines := strings.Split(c, "\n")
+			if strings.Join(lines, "") != "" {
+				d.m.nestedParse(lines, d.contentOffset, e, false)
+			}
+		}
+	}
+	if title != nil {
+		t.insert(0, title)
+	}
+	d.addName(t)
+}

@@ -1,0 +1,604 @@
+package rst
+
+import (
+	"fmt"
+	"strconv"
+)
+
+// ---- document bookkeeping (docutils' document.note_* methods) ----
+
+func (p *parser) setID(n *node) string {
+	if len(n.ids) > 0 {
+		return n.ids[0]
+	}
+	id := ""
+	for _, name := range n.names {
+		base := makeID(name)
+		if base != "" {
+			if _, taken := p.ids[base]; !taken {
+				id = base
+				break
+			}
+		}
+	}
+	if id == "" {
+		for {
+			p.idCounter++
+			id = "id" + strconv.Itoa(p.idCounter)
+			if _, taken := p.ids[id]; !taken {
+				break
+			}
+		}
+	}
+	n.ids = append(n.ids, id)
+	p.ids[id] = n
+	return id
+}
+
+func (p *parser) noteImplicitTarget(n, msgnode *node) {
+	p.setID(n)
+	p.setNameIDMap(n, msgnode, false)
+}
+
+func (p *parser) noteExplicitTarget(n, msgnode *node) {
+	p.setID(n)
+	p.setNameIDMap(n, msgnode, true)
+}
+
+func (p *parser) setNameIDMap(n, msgnode *node, explicit bool) {
+	names := append([]string(nil), n.names...)
+	for _, name := range names {
+		if _, known := p.nameids[name]; known {
+			p.setDuplicateNameID(n, name, msgnode, explicit)
+		} else {
+			p.nameids[name] = n
+			p.nametypes[name] = explicit
+		}
+	}
+}
+
+func dupname(n *node, name string) {
+	n.dupnames = append(n.dupnames, name)
+	for i, x := range n.names {
+		if x == name {
+			n.names = append(n.names[:i:i], n.names[i+1:]...)
+			break
+		}
+	}
+	n.referenced = true
+}
+
+func (p *parser) setDuplicateNameID(n *node, name string, msgnode *node, explicit bool) {
+	old := p.nameids[name]
+	oldExplicit := p.nametypes[name]
+	p.nametypes[name] = oldExplicit || explicit
+	if explicit {
+		if oldExplicit {
+			level := Warning
+			if old != nil {
+				if n.hasRefuri && len(old.names) > 0 && old.hasRefuri && old.refuri == n.refuri {
+					level = Info
+				}
+				if level > Info {
+					dupname(old, name)
+					p.nameids[name] = nil
+				}
+			}
+			p.report(level, fmt.Sprintf("Duplicate explicit target name: \"%s\".", name), n.sourceLine())
+			p.info(msgnode, 0)
+			dupname(n, name)
+		} else {
+			p.nameids[name] = n
+			if old != nil {
+				dupname(old, name)
+			}
+		}
+	} else {
+		if old != nil && !oldExplicit {
+			p.nameids[name] = nil
+			dupname(old, name)
+		}
+		dupname(n, name)
+	}
+	if !explicit || (!oldExplicit && old != nil) {
+		p.info(msgnode, 0)
+	}
+}
+
+func (p *parser) noteRefname(n *node) {
+	p.refnames[n.refname] = append(p.refnames[n.refname], n)
+}
+
+func (p *parser) noteSubstitutionDef(sd *node, defName string) {
+	name := whitespaceNormalizeName(defName)
+	if old, ok := p.substDefs[name]; ok {
+		p.errorNode(fmt.Sprintf("Duplicate substitution definition name: \"%s\".", name), sd)
+		_ = old
+	}
+	p.substDefs[name] = sd
+	p.substNames[fullyNormalizeName(name)] = name
+}
+
+// ---- transforms, in docutils' priority order ----
+
+func (p *parser) transform() {
+	p.classAttribute()   // 210
+	p.substitutions()    // 220
+	p.propagateTargets() // 260
+	p.docTitle()         // 320, 350
+	p.anonymousHyperlinks()
+	p.indirectHyperlinks()
+	p.footnoteTransform()
+	p.transitions()        // 830
+	p.danglingReferences() // 850
+}
+
+func (p *parser) classAttribute() {
+	for _, pending := range p.pendings {
+		if pending.parent == nil {
+			continue
+		}
+		parent := pending.parent
+		child := pending
+		found := false
+		for parent != nil && !found {
+			i := parent.index(child)
+			for _, el := range parent.children[i+1:] {
+				if el.isInvisible() || el.kind == kSystemMessage {
+					continue
+				}
+				found = true
+				break
+			}
+			if !found {
+				child = parent
+				parent = parent.parent
+			}
+		}
+		if found {
+			pending.parent.remove(pending)
+			continue
+		}
+		p.report(Error, fmt.Sprintf("No suitable element following \"%s\" directive", pending.pendingDirective), pending.line)
+	}
+}
+
+func (p *parser) substitutions() {
+	refs := p.doc.findAll(kSubstRef)
+	nested := map[string][]string{}
+	for i := 0; i < len(refs); i++ {
+		ref := refs[i]
+		key := ""
+		if _, ok := p.substDefs[ref.refname]; ok {
+			key = ref.refname
+		} else if k, ok := p.substNames[lower(ref.refname)]; ok {
+			key = k
+		}
+		if key == "" {
+			p.report(Error, fmt.Sprintf("Undefined substitution referenced: \"%s\".", ref.refname), ref.sourceLine())
+		}
+		def := p.substDefs[key]
+		cp := def.deepcopy()
+		circular := false
+		for _, nref := range cp.findAll(kSubstRef) {
+			nestedName := p.substNames[lower(nref.refname)]
+			for _, x := range nested[nestedName] {
+				if x == nestedName {
+					circular = true
+				}
+			}
+			if circular {
+				break
+			}
+			nested[nestedName] = append(nested[nestedName], key)
+			nref.origin = ref
+			refs = append(refs, nref)
+		}
+		if circular {
+			if ref.parent != nil && ref.parent.kind == kSubstDef {
+				p.report(Error, "Circular substitution definition detected:", ref.parent.sourceLine())
+			}
+			origin := ref
+			for origin.origin != nil {
+				origin = origin.origin
+			}
+			p.report(Error, fmt.Sprintf("Circular substitution definition referenced: \"%s\".", ref.refname), origin.sourceLine())
+		}
+		children := cp.children
+		ref.replaceSelf(children...)
+		for _, c := range children {
+			if (c.kind == kReference || c.kind == kFootnoteRef || c.kind == kCitationRef) && c.hasRefname {
+				p.noteRefname(c)
+			}
+		}
+	}
+}
+
+func lower(s string) string { return fullyNormalizeName(s) }
+
+func (p *parser) propagateTargets() {
+	for _, t := range p.doc.findAll(kTarget) {
+		if t.inline || t.hasRefid || t.hasRefuri || t.hasRefname || (t.parent != nil && t.parent.isTextElement()) {
+			continue
+		}
+		next := t.nextNodeAscend(true)
+		for next != nil && next.kind == kSystemMessage {
+			next = next.nextNodeAscend(false)
+		}
+		if next == nil || ((next.isInvisible() || next.isTargetable()) && next.kind != kTarget) {
+			continue
+		}
+		next.ids = append(next.ids, t.ids...)
+		next.names = append(next.names, t.names...)
+		for _, id := range t.ids {
+			p.ids[id] = next
+		}
+		if len(t.ids) > 0 {
+			t.refid = t.ids[0]
+			t.hasRefid = true
+		}
+		t.ids = nil
+		t.names = nil
+	}
+}
+
+// candidateIndex is TitlePromoter.candidate_index.
+func candidateIndex(n *node) int {
+	idx := -1
+	for i, c := range n.children {
+		if !c.isPreBibliographic() {
+			idx = i
+			break
+		}
+	}
+	if idx < 0 || len(n.children) > idx+1 || n.children[idx].kind != kSection {
+		return -1
+	}
+	return idx
+}
+
+func (p *parser) promoteSubtitle(n *node) {
+	idx := candidateIndex(n)
+	if idx < 0 {
+		return
+	}
+	sub := n.children[idx]
+	st := newNode(kSubtitle)
+	st.names = sub.names
+	st.ids = sub.ids
+	if len(sub.children) > 0 {
+		for _, c := range sub.children[0].children {
+			st.add(c)
+		}
+	}
+	for _, id := range sub.ids {
+		p.ids[id] = st
+	}
+	var children []*node
+	children = append(children, n.children[0], st)
+	children = append(children, n.children[1:idx]...)
+	if len(sub.children) > 1 {
+		children = append(children, sub.children[1:]...)
+	}
+	n.children = nil
+	n.add(children...)
+}
+
+func (p *parser) docTitle() {
+	idx := candidateIndex(p.doc)
+	if idx >= 0 {
+		sec := p.doc.children[idx]
+		p.doc.names = append(p.doc.names, sec.names...)
+		p.doc.ids = append(p.doc.ids, sec.ids...)
+		for _, id := range sec.ids {
+			p.ids[id] = p.doc
+		}
+		var children []*node
+		if len(sec.children) > 0 {
+			children = append(children, sec.children[0])
+		}
+		children = append(children, p.doc.children[:idx]...)
+		if len(sec.children) > 1 {
+			children = append(children, sec.children[1:]...)
+		}
+		p.doc.children = nil
+		p.doc.add(children...)
+		p.promoteSubtitle(p.doc)
+	}
+	for _, sec := range p.doc.findAll(kSection) {
+		p.promoteSubtitle(sec)
+	}
+}
+
+func (p *parser) anonymousHyperlinks() {
+	var refs, targets []*node
+	p.doc.walk(func(n *node) {
+		if n.kind == kReference && n.anonymous {
+			refs = append(refs, n)
+		}
+		if n.kind == kTarget && n.anonymous {
+			targets = append(targets, n)
+		}
+	})
+	if len(refs) != len(targets) {
+		p.report(Error, fmt.Sprintf("Anonymous hyperlink mismatch: %d references but %d targets.\nSee \"backrefs\" attribute for IDs.", len(refs), len(targets)), p.currentLine())
+	}
+	for i, ref := range refs {
+		t := targets[i]
+		t.referenced = true
+		for guard := 0; guard < 1000; guard++ {
+			if t.hasRefuri {
+				ref.refuri = t.refuri
+				ref.hasRefuri = true
+				ref.resolved = true
+				break
+			}
+			if len(t.ids) == 0 && t.hasRefid {
+				if nt, ok := p.ids[t.refid]; ok && nt != t {
+					t = nt
+					continue
+				}
+			}
+			if len(t.ids) > 0 {
+				ref.refid = t.ids[0]
+				ref.hasRefid = true
+			}
+			break
+		}
+	}
+}
+
+func (p *parser) indirectHyperlinks() {
+	for _, t := range p.indirectTargets {
+		if !t.resolved {
+			p.resolveIndirectTarget(t, 0)
+		}
+		p.resolveIndirectReferences(t, 0)
+	}
+}
+
+func (p *parser) resolveIndirectTarget(t *node, depth int) {
+	if depth > 1000 {
+		return
+	}
+	var reftarget *node
+	if !t.hasRefname {
+		reftarget = p.ids[t.refid]
+	} else {
+		rt, known := p.nameids[t.refname]
+		if rt == nil {
+			_ = known
+			p.nonexistentIndirectTarget(t)
+			return
+		}
+		reftarget = rt
+	}
+	if reftarget == nil {
+		return
+	}
+	reftarget.referenced = true
+	if reftarget.kind == kTarget && !reftarget.resolved && reftarget.hasRefname {
+		if t.multiplyIndirect {
+			p.indirectTargetError(t, "forming a circular reference")
+			return
+		}
+		t.multiplyIndirect = true
+		p.resolveIndirectTarget(reftarget, depth+1)
+		t.multiplyIndirect = false
+	}
+	switch {
+	case reftarget.hasRefuri:
+		t.refuri = reftarget.refuri
+		t.hasRefuri = true
+		t.hasRefid = false
+	case reftarget.hasRefid:
+		t.refid = reftarget.refid
+		t.hasRefid = true
+	default:
+		if len(reftarget.ids) > 0 {
+			t.refid = reftarget.ids[0]
+			t.hasRefid = true
+		} else {
+			p.nonexistentIndirectTarget(t)
+			return
+		}
+	}
+	t.hasRefname = false
+	t.resolved = true
+}
+
+func (p *parser) nonexistentIndirectTarget(t *node) {
+	if _, ok := p.nameids[t.refname]; ok {
+		p.indirectTargetError(t, "which is a duplicate, and cannot be used as a unique reference")
+	}
+	p.indirectTargetError(t, "which does not exist")
+}
+
+func (p *parser) indirectTargetError(t *node, explanation string) {
+	naming := ""
+	if len(t.names) > 0 {
+		naming = fmt.Sprintf("\"%s\" ", t.names[0])
+	}
+	if len(t.ids) > 0 {
+		naming += fmt.Sprintf("(id=\"%s\")", t.ids[0])
+	}
+	p.report(Error, fmt.Sprintf("Indirect hyperlink target %srefers to target \"%s\", %s.", naming, t.refname, explanation), t.sourceLine())
+}
+
+func (p *parser) resolveIndirectReferences(t *node, depth int) {
+	if depth > 1000 {
+		return
+	}
+	var isRefid bool
+	var val string
+	switch {
+	case t.hasRefid:
+		isRefid, val = true, t.refid
+	case t.hasRefuri:
+		val = t.refuri
+	default:
+		return
+	}
+	for _, name := range t.names {
+		reflist := p.refnames[name]
+		if len(reflist) > 0 {
+			t.referenced = true
+		}
+		for _, ref := range reflist {
+			if ref.resolved {
+				continue
+			}
+			ref.hasRefname = false
+			if isRefid {
+				ref.refid, ref.hasRefid = val, true
+			} else {
+				ref.refuri, ref.hasRefuri = val, true
+			}
+			ref.resolved = true
+			if ref.kind == kTarget {
+				p.resolveIndirectReferences(ref, depth+1)
+			}
+		}
+	}
+}
+
+var footnoteSymbols = []string{"*", "\u2020", "\u2021", "\u00a7", "\u00b6", "#", "\u2660", "\u2665", "\u2666", "\u2663"}
+
+func (p *parser) footnoteTransform() {
+	var labels []string
+	start := 1
+	for _, fn := range p.autofootnotes {
+		var label string
+		for {
+			label = strconv.Itoa(start)
+			start++
+			if _, taken := p.nameids[label]; !taken {
+				break
+			}
+		}
+		for _, name := range fn.names {
+			for _, ref := range p.footnoteRefs[name] {
+				ref.hasRefname = false
+				if len(fn.ids) > 0 {
+					ref.refid, ref.hasRefid = fn.ids[0], true
+				}
+				ref.resolved = true
+			}
+		}
+		if len(fn.names) == 0 && len(fn.dupnames) == 0 {
+			fn.names = append(fn.names, label)
+			p.noteExplicitTarget(fn, fn)
+			labels = append(labels, label)
+		}
+	}
+	i := 0
+	for _, ref := range p.autofootnoteRefs {
+		if ref.resolved || ref.hasRefid {
+			continue
+		}
+		if i >= len(labels) {
+			p.report(Error, fmt.Sprintf("Too many autonumbered footnote references: only %d corresponding footnotes available.", len(labels)), ref.sourceLine())
+		}
+		ref.refid, ref.hasRefid = "", true
+		ref.resolved = true
+		i++
+	}
+	for k, ref := range p.symbolFootnoteRefs {
+		if k >= len(p.symbolFootnotes) {
+			p.report(Error, fmt.Sprintf("Too many symbol footnote references: only %d corresponding footnotes available.", len(p.symbolFootnotes)), ref.sourceLine())
+		}
+		ref.hasRefid = true
+	}
+	for _, fn := range p.footnotes {
+		for _, name := range fn.names {
+			for _, ref := range p.footnoteRefs[name] {
+				if !ref.resolved {
+					ref.hasRefname = false
+					ref.hasRefid = true
+					ref.resolved = true
+				}
+			}
+		}
+	}
+	for _, c := range p.citations {
+		for _, name := range c.names {
+			for _, ref := range p.citationRefs[name] {
+				if !ref.resolved {
+					ref.hasRefname = false
+					ref.hasRefid = true
+					ref.resolved = true
+				}
+			}
+		}
+	}
+}
+
+func (p *parser) transitions() {
+	for _, t := range p.doc.findAll(kTransition) {
+		parent := t.parent
+		if parent == nil {
+			continue
+		}
+		idx := parent.index(t)
+		first := parent.children[0]
+		if idx == 0 || (first.kind == kTitle && (idx == 1 || (len(parent.children) > 1 && parent.children[1].kind == kSubtitle && idx == 2))) {
+			p.report(Error, "Document or section may not begin with a transition.", t.line)
+		} else if parent.children[idx-1].kind == kTransition {
+			p.report(Error, "At least one body element must separate transitions; adjacent transitions are not allowed.", t.line)
+		}
+		if idx != len(parent.children)-1 {
+			continue
+		}
+		sibling := t
+		for idx == len(sibling.parent.children)-1 {
+			sibling = sibling.parent
+			if sibling.parent == nil {
+				p.report(Error, "Document may not end with a transition.", p.mapLine(t.line))
+			}
+			idx = sibling.parent.index(sibling)
+		}
+		t.parent.remove(t)
+		sibling.parent.insert(idx+1, t)
+	}
+}
+
+func (p *parser) danglingReferences() {
+	p.doc.walk(func(n *node) {
+		if n.kind != kReference && n.kind != kFootnoteRef && n.kind != kCitationRef {
+			return
+		}
+		if n.resolved || !n.hasRefname {
+			return
+		}
+		t, known := p.nameids[n.refname]
+		if t == nil {
+			if known {
+				p.report(Error, fmt.Sprintf("Duplicate target name, cannot be used as a unique reference: \"%s\".", n.refname), n.sourceLine())
+			}
+			p.report(Error, fmt.Sprintf("Unknown target name: \"%s\".", n.refname), n.sourceLine())
+		}
+		n.resolved = true
+	})
+}
+
+// rendersEmpty reports whether the HTML fragment readme_renderer keeps
+// (docinfo + body, without the document title and subtitle) is empty.
+func (p *parser) rendersEmpty() bool {
+	for _, c := range p.doc.children {
+		if rendersSomething(c) {
+			return false
+		}
+	}
+	return true
+}
+
+func rendersSomething(n *node) bool {
+	switch n.kind {
+	case kTitle, kSubtitle, kComment, kSubstDef, kSystemMessage, kPending, kMeta, kElement:
+		return false
+	case kTarget:
+		// an unresolved internal target renders as an empty span
+		return !(n.hasRefuri || n.hasRefid || n.hasRefname)
+	}
+	return true
+}
