@@ -215,6 +215,7 @@ const (
 	codeMissingContentType       = "missing-description-content-type"
 	codeDescriptionRender        = "description-render"
 	codeDescriptionConflict      = "description-conflict"
+	codeLicenseFileIgnored       = "license-file-ignored"
 )
 
 // problemCodes lists every code, so tests can hold docs/checks.md to it.
@@ -230,5 +231,5 @@ var problemCodes = []string{
 	codeFilenameNotNormalized, codeFilenameVersion, codeUnsupportedPlatformTag,
 	codeMissingDistInfoFile, codeUnsupportedCompression, codeCompressionRatio, codeSdistLayout,
 	codeMissingPKGINFO, codeFileTooLarge, codeMissingDescription, codeMissingContentType,
-	codeDescriptionRender, codeDescriptionConflict,
+	codeDescriptionRender, codeDescriptionConflict, codeLicenseFileIgnored,
 }

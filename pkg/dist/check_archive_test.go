@@ -75,3 +75,44 @@ func TestCheckRealArchives(t *testing.T) {
 		})
 	}
 }
+
+// TestCheckRealArtifacts checks files built by real backends (setuptools,
+// hatchling, flit; see testdata/dists): the good ones must pass, the bad
+// ones must fail for the reason they were built to show.
+func TestCheckRealArtifacts(t *testing.T) {
+	tests := []struct {
+		file  string
+		codes []string // nil: no errors
+	}{
+		{"good/pyup_flit_sample-2.0.0rc1-py3-none-any.whl", nil},
+		{"good/pyup_flit_sample-2.0.0rc1.tar.gz", nil},
+		{"good/pyup_hatch_sample-0.3.1-py3-none-any.whl", nil},
+		{"good/pyup_hatch_sample-0.3.1.tar.gz", nil},
+		{"good/pyupsample-1.0.0-py3-none-any.whl", nil},
+		{"good/pyupsample-1.0.0.tar.gz", nil},
+		{"bad/My.Package-1.0-py3-none-any.whl", []string{codeFilenameNotNormalized}},
+		{"bad/My.Package-1.0.tar.gz", []string{codeFilenameNotNormalized}},
+		{"bad/pyup_licexpr-1.0-py3-none-any.whl", []string{codeFieldTooNew}},
+		{"bad/pyup_licexpr-1.0.tar.gz", []string{codeFieldTooNew}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			d, err := Open(context.Background(), "../../testdata/dists/"+tt.file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ps := Check(d)
+			if tt.codes == nil {
+				if HasErrors(ps) {
+					t.Fatalf("errors in a good file: %+v", ps)
+				}
+				return
+			}
+			for _, c := range tt.codes {
+				if got := problemsWith(ps, c); len(got) == 0 || got[0].Severity != Error {
+					t.Errorf("no %s error; got %+v", c, ps)
+				}
+			}
+		})
+	}
+}

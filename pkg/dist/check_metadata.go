@@ -67,7 +67,7 @@ func (c *checker) checkFieldUse(m *Metadata, mvIndex int) {
 		if _, ok := coreFields[name]; !ok {
 			if !unknown[name] {
 				unknown[name] = true
-				c.warnf(codeUnknownField, "%s is not a core metadata field; the upload does not carry it and the index will not show it. Check its spelling.", pyRepr(f.Name))
+				c.warnf(codeUnknownField, "%s is not a core metadata field; the upload does not carry it and PyPI ignores it (twine refuses the file: \"unrecognized or malformed field\"). Check its spelling.", pyRepr(f.Name))
 			}
 			continue
 		}
@@ -86,6 +86,14 @@ func (c *checker) checkFieldUse(m *Metadata, mvIndex int) {
 			// cannot be told apart from garbage.
 			c.errorf(codeDuplicateField, "%s has invalid data: the field is given %d times but may be given once. Keep one %s.",
 				pyRepr(formKey(name)), counts[name], canonicalFieldName(name))
+		}
+		if name == "license-file" && mvIndex >= 0 && !licenseFilesSent(m) {
+			// setuptools before 77 writes License-File under 2.1/2.2. twine
+			// drops those fields rather than have PyPI refuse the file, and
+			// pyup's upload does the same.
+			c.warnf(codeLicenseFileIgnored, "license-file introduced in metadata version 2.4, not %s: the License-File fields are left out of the upload (as twine does) and the index will not list license files. Upgrade the build backend (setuptools >= 77) to write Metadata-Version 2.4.",
+				metadataVersions[mvIndex])
+			continue
 		}
 		if mvIndex >= 0 && metadataVersionIndex(cf.added) > mvIndex {
 			c.errorf(codeFieldTooNew, "%s introduced in metadata version %s, not %s. Declare Metadata-Version %s or later (upgrade the build backend), or drop the field.",
@@ -387,6 +395,9 @@ func (c *checker) checkLicense(m *Metadata) {
 				pyRepr(expr), err)
 		}
 	}
+	if !licenseFilesSent(m) {
+		return
+	}
 	for _, p := range formValues(m, "License-File") {
 		if reason := licenseFilePathProblem(p); reason != "" {
 			c.errorf(codeInvalidLicenseFile, "%s is invalid for 'license-file', %s. List each license file by its path relative to the project root.", pyRepr(p), reason)
@@ -443,4 +454,12 @@ func isPythonIdentifier(s string) bool {
 		}
 	}
 	return true
+}
+
+// licenseFilesSent reports whether License-File fields go into the upload:
+// only under Metadata-Version 2.4 or later, the version that defines them
+// (twine drops them from older metadata, and so does pyup).
+func licenseFilesSent(m *Metadata) bool {
+	mv, _ := formValue(m, "Metadata-Version")
+	return metadataVersionIndex(mv) >= metadataVersionIndex("2.4")
 }

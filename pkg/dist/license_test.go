@@ -98,11 +98,16 @@ func TestLicenseFilesPresent(t *testing.T) {
 		{"wheel file at top is not enough", &Dist{Filename: "foo_bar-1.0-py3-none-any.whl", Kind: Wheel, Members: wheelMembers}, []string{"foo_bar/__init__.py"}, "foo_bar-1.0.dist-info/licenses/foo_bar/__init__.py"},
 		{"sdist has it", &Dist{Filename: "foo_bar-1.0.tar.gz", Kind: Sdist, Members: sdistMembers}, []string{"LICENSE"}, ""},
 		{"sdist lacks it", &Dist{Filename: "foo_bar-1.0.tar.gz", Kind: Sdist, Members: sdistMembers}, []string{"NOTICE"}, "foo_bar-1.0/NOTICE"},
+		{"not sent under 2.1", &Dist{Filename: "foo_bar-1.0.tar.gz", Kind: Sdist, Members: sdistMembers}, []string{"Metadata-Version: 2.1", "NOTICE"}, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var lines []string
 			for _, f := range tt.files {
+				if strings.Contains(f, ": ") {
+					lines = append(lines, f) // a metadata line, not a file
+					continue
+				}
 				lines = append(lines, "License-File: "+f)
 			}
 			tt.d.Metadata = testMetadata(lines...)
