@@ -34,8 +34,9 @@ var (
 	// it does not implement trusted publishing.
 	ErrNotSupported = errors.New("this index does not support trusted publishing")
 
-	// ErrMalformedResponse means a server answered 200 with a body that is
-	// not what the protocol promises.
+	// ErrMalformedResponse means a server, CLI or environment variable
+	// produced something other than what the protocol promises (a 200
+	// without a token, output that is not a JWT).
 	ErrMalformedResponse = errors.New("malformed response")
 )
 
@@ -49,6 +50,8 @@ type ProviderError struct {
 	Err      error  // underlying cause or sentinel; may be nil
 }
 
+// Error returns "<provider>: <reason>[: <cause>]". The hint is not part of
+// it: the CLI prints the hint on its own line.
 func (e *ProviderError) Error() string {
 	var b strings.Builder
 	b.WriteString(e.Provider)
@@ -75,6 +78,7 @@ type HTTPError struct {
 	Body       string
 }
 
+// Error returns "<op>: <method> <url>: <status>[: <body excerpt>]".
 func (e *HTTPError) Error() string {
 	s := fmt.Sprintf("%s: %s %s: %d %s", e.Op, e.Method, e.URL, e.StatusCode, http.StatusText(e.StatusCode))
 	if e.Body != "" {

@@ -31,7 +31,7 @@ const TroubleshootingDoc = "docs/trusted-publishing.md#troubleshooting"
 //
 // PyPI's upload host upload.pypi.org maps to "https://pypi.org", where
 // PyPI documents the endpoints. (twine and pypa/gh-action-pypi-publish use
-// the upload URL's host as is; Warehouse answers there too.) Every other
+// the upload URL's host as is, which PyPI also serves.) Every other
 // URL, test.pypi.org included, maps to its own scheme and host:
 // "https://test.pypi.org/legacy/" -> "https://test.pypi.org".
 func IndexBaseURL(uploadURL string) (string, error) {

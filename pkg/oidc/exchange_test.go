@@ -460,7 +460,9 @@ func TestMinterConcurrent(t *testing.T) {
 
 func TestMinterFailures(t *testing.T) {
 	f := newFixture(t)
-	m := oidc.NewMinter(f.provider, f.index.Client(), f.uploadURL(), oidc.WithClock(f.clock.Now), oidc.WithRenewBefore(5*time.Minute))
+	var renewErrs []error
+	m := oidc.NewMinter(f.provider, f.index.Client(), f.uploadURL(), oidc.WithClock(f.clock.Now), oidc.WithRenewBefore(5*time.Minute),
+		oidc.WithOnRenewError(func(err error) { renewErrs = append(renewErrs, err) }))
 	ctx := context.Background()
 	t1, err := m.Token(ctx)
 	if err != nil {
@@ -470,6 +472,9 @@ func TestMinterFailures(t *testing.T) {
 	f.clock.Advance(11 * time.Minute) // renewal fails, current token still valid
 	if got, err := m.Token(ctx); err != nil || got != t1 {
 		t.Fatalf("Token = %v, %v; want the still-valid token", got, err)
+	}
+	if len(renewErrs) != 1 || !errors.Is(renewErrs[0], oidc.ErrTrustedPublishingDisabled) {
+		t.Fatalf("renew errors = %v", renewErrs)
 	}
 	f.clock.Advance(5 * time.Minute) // expired
 	_, err = m.Token(ctx)

@@ -18,6 +18,7 @@ type Minter struct {
 	now    func() time.Time
 	margin time.Duration
 	onMint func(*Token)
+	onFail func(error)
 
 	sem    chan struct{} // 1-slot lock that honours context cancellation
 	token  *Token
@@ -47,6 +48,13 @@ func WithOnMint(f func(*Token)) MinterOption {
 	return func(m *Minter) { m.onMint = f }
 }
 
+// WithOnRenewError sets a hook called when a re-mint fails while the
+// current token is still valid, so the failure is not silent (the CLI logs
+// it as a warning). Default: none.
+func WithOnRenewError(f func(error)) MinterOption {
+	return func(m *Minter) { m.onFail = f }
+}
+
 // NewMinter returns a Minter that exchanges ID tokens from p at the index
 // behind indexURL, using client for the index requests.
 func NewMinter(p Provider, client *http.Client, indexURL string, opts ...MinterOption) *Minter {
@@ -67,7 +75,8 @@ func NewMinter(p Provider, client *http.Client, indexURL string, opts ...MinterO
 // Token returns a token valid for at least the renewal margin, minting a
 // new one (with a fresh ID token) when needed. If re-minting fails while
 // the current token has not expired yet, Token returns the current token
-// and the next call tries again; the first mint's failure is returned as is.
+// (reporting the failure to the WithOnRenewError hook) and the next call
+// tries again; the first mint's failure is returned as is.
 func (m *Minter) Token(ctx context.Context) (*Token, error) {
 	select {
 	case m.sem <- struct{}{}:
@@ -86,6 +95,9 @@ func (m *Minter) Token(ctx context.Context) (*Token, error) {
 	}
 	if err != nil {
 		if m.token != nil && now.Before(m.token.Expires) {
+			if m.onFail != nil {
+				m.onFail(err)
+			}
 			return m.token, nil
 		}
 		return nil, err
