@@ -1,6 +1,9 @@
 package dist
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // PyPI's zip-bomb guard: past this many uncompressed bytes, a zip may
 // expand at most compressionRatioMax times its file size.
@@ -30,40 +33,17 @@ func (c *checker) checkArchive() {
 	if c.d.Members == nil {
 		return
 	}
-	lower := c.d.Filename
-	switch {
-	case c.kindOf() == Wheel || hasSuffixFold(lower, ".zip"):
+	kind := c.kindOf()
+	fn := strings.ToLower(c.d.Filename)
+	if kind == Wheel || strings.HasSuffix(fn, ".zip") {
 		c.checkZip()
 	}
-	switch {
-	case c.kindOf() == Wheel:
+	switch kind {
+	case Wheel:
 		c.checkWheelLayout()
-	case c.kindOf() == Sdist:
+	case Sdist:
 		c.checkSdistLayout()
 	}
-}
-
-func hasSuffixFold(s, suffix string) bool {
-	return len(s) >= len(suffix) && equalFoldASCII(s[len(s)-len(suffix):], suffix)
-}
-
-func equalFoldASCII(a, b string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := 0; i < len(a); i++ {
-		x, y := a[i], b[i]
-		if 'A' <= x && x <= 'Z' {
-			x += 'a' - 'A'
-		}
-		if 'A' <= y && y <= 'Z' {
-			y += 'a' - 'A'
-		}
-		if x != y {
-			return false
-		}
-	}
-	return true
 }
 
 // checkZip: only stored and deflated members, and no extreme expansion.
