@@ -89,7 +89,8 @@ type IssuerOption func(*Issuer)
 func WithIssuerURL(u string) IssuerOption { return func(i *Issuer) { i.url = u } }
 
 // WithClaims sets the claims template used by the token endpoint handlers.
-// Default: GitHubClaims("octo-org/octo-repo", "release.yml", "refs/tags/v1.0.0").
+// Default: GitHubClaims("octo-org/octo-repo", "release.yml",
+// "refs/tags/v1.0.0") with iss left to the Issuer's URL.
 func WithClaims(c TokenClaims) IssuerOption { return func(i *Issuer) { i.defaults = c } }
 
 // WithClock sets the clock for iat, nbf and exp. Default: time.Now.
@@ -112,6 +113,7 @@ func NewIssuer(opts ...IssuerOption) (*Issuer, error) {
 		lifetime: 5 * time.Minute,
 		defaults: GitHubClaims("octo-org/octo-repo", "release.yml", "refs/tags/v1.0.0"),
 	}
+	i.defaults.Issuer = "" // follow WithIssuerURL
 	for _, o := range opts {
 		o(i)
 	}
@@ -256,6 +258,19 @@ func (i *Issuer) Handler() http.Handler {
 		writeJSON(w, http.StatusOK, i.JWKS())
 	})
 	return mux
+}
+
+// GitHubEnv returns the environment a GitHub Actions job with
+// `permissions: id-token: write` sees, for a token endpoint served by
+// GitHubHandler(requestToken) at serverURL.
+func GitHubEnv(serverURL, requestToken string) map[string]string {
+	return map[string]string{
+		"GITHUB_ACTIONS":                 "true",
+		"GITHUB_EVENT_NAME":              "push",
+		"GITHUB_REPOSITORY":              "octo-org/octo-repo",
+		"ACTIONS_ID_TOKEN_REQUEST_URL":   strings.TrimSuffix(serverURL, "/") + "/_apis/token?api-version=2.0",
+		"ACTIONS_ID_TOKEN_REQUEST_TOKEN": requestToken,
+	}
 }
 
 // GitHubHandler serves the GitHub Actions ID token endpoint: a GET with

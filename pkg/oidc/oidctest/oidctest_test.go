@@ -307,3 +307,27 @@ func toJSON(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
 }
+
+func TestGitHubEnvAndIssuerURL(t *testing.T) {
+	iss := newIssuer(t, oidctest.WithIssuerURL(oidctest.GitLabIssuerURL))
+	srv := httptest.NewServer(iss.GitHubHandler("rt"))
+	defer srv.Close()
+	env := oidctest.GitHubEnv(srv.URL, "rt")
+	req, _ := http.NewRequest("GET", env["ACTIONS_ID_TOKEN_REQUEST_URL"]+"&audience=pypi", nil)
+	req.Header.Set("Authorization", "bearer "+env["ACTIONS_ID_TOKEN_REQUEST_TOKEN"])
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var m map[string]any
+	if err := json.NewDecoder(resp.Body).Decode(&m); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("%d %v", resp.StatusCode, err)
+	}
+	p, _ := jwt.ParseSigned(m["value"].(string), []jose.SignatureAlgorithm{jose.RS256})
+	var c jwt.Claims
+	_ = p.UnsafeClaimsWithoutVerification(&c)
+	if c.Issuer != oidctest.GitLabIssuerURL {
+		t.Fatalf("iss = %q, want the issuer URL", c.Issuer)
+	}
+}
