@@ -23,6 +23,9 @@ Usage (Debian's interpreter, which has python3-readme-renderer):
   /usr/bin/python3 scripts/rst-oracle.py --stdin   < {"file":..,"src":..} lines
   /usr/bin/python3 scripts/rst-oracle.py --version
 
+PYTHONPATH may put other docutils/readme_renderer sources first (see
+scripts/rst-label.sh --pypi-stack), to label with the versions PyPI runs.
+
 Files are read as bytes and decoded as strict UTF-8 (a BOM is kept as
 U+FEFF, CRLF is not translated), the way Warehouse receives a description
 as a form field. Use --relative-to DIR to print file names relative to DIR.
@@ -113,9 +116,7 @@ def main(argv):
         if a == "--stdin":
             stdin_mode = True
         elif a == "--version":
-            print("docutils %s, readme_renderer %s" % (
-                docutils.__version__, getattr(readme_renderer, "__version__",
-                                              _rr_version())))
+            print(versions())
             return 0
         elif a == "--relative-to":
             i += 1
@@ -152,12 +153,20 @@ def main(argv):
     return status
 
 
-def _rr_version():
-    try:
-        from importlib.metadata import version
-        return version("readme_renderer")
-    except Exception:
-        return "unknown"
+def versions():
+    """Describe the docutils and readme_renderer actually imported."""
+    rr = getattr(readme_renderer, "__version__", None)
+    if rr is None:
+        rr_dir = os.path.dirname(os.path.abspath(readme_renderer.__file__))
+        if rr_dir.startswith("/usr/lib/python3/"):
+            try:
+                from importlib.metadata import version
+                rr = version("readme_renderer")
+            except Exception:
+                rr = "unknown"
+        else:
+            rr = "from " + rr_dir
+    return "docutils %s, readme_renderer %s" % (docutils.__version__, rr)
 
 
 if __name__ == "__main__":
