@@ -12,7 +12,8 @@ import (
 // requirements and specifier sets: [input, valid, normalized form or URL
 // or error]. It was recorded by running packaging's
 // canonicalize_license_expression, Requirement and SpecifierSet on each
-// input; the checks here must agree on validity.
+// input (hand-picked cases plus randomly combined pieces); the checks
+// here must agree on validity.
 type packagingVerdicts struct {
 	License     [][3]any `json:"license"`
 	Requirement [][3]any `json:"requirement"`
