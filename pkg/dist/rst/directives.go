@@ -892,14 +892,53 @@ func runUnicode(d *directiveRun) {
 		arg = ""
 	}
 	for _, code := range fields(arg) {
+		var n uint64
+		var err error
+		isCode := false
 		if isDigits(code) {
-			n, err := strconv.ParseInt(code, 10, 64)
-			if err != nil || n > 0x10ffff {
-				d.fail(Error, fmt.Sprintf("Invalid character code: %s\nValueError: chr() arg not in range(0x110000)", code))
-			}
+			n, err = strconv.ParseUint(code, 10, 64)
+			isCode = true
+		} else if h, ok := unicodeHex(code); ok {
+			n, err = strconv.ParseUint(h, 16, 64)
+			isCode = true
+		}
+		if !isCode {
+			continue
+		}
+		if err != nil || n > 0x7fffffff {
+			d.fail(Error, fmt.Sprintf("Invalid character code: %s\nValueError: code too large (Python int too large to convert to C int)", code))
+		}
+		if n > 0x10ffff {
+			d.fail(Error, fmt.Sprintf("Invalid character code: %s\nValueError: chr() arg not in range(0x110000)", code))
 		}
 	}
 	d.m.node.add(textNode(arg))
+}
+
+// unicodeHex matches `(?:0x|x|\\x|U\+?|\\u)([0-9a-f]+)$|&#x([0-9a-f]+);$` (case-insensitive).
+func unicodeHex(code string) (string, bool) {
+	l := strings.ToLower(code)
+	isHex := func(s string) bool {
+		if s == "" {
+			return false
+		}
+		for i := 0; i < len(s); i++ {
+			c := s[i]
+			if !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')) {
+				return false
+			}
+		}
+		return true
+	}
+	for _, pfx := range []string{"0x", "x", "\\x", "u+", "u", "\\u"} {
+		if strings.HasPrefix(l, pfx) && isHex(l[len(pfx):]) {
+			return l[len(pfx):], true
+		}
+	}
+	if strings.HasPrefix(l, "&#x") && strings.HasSuffix(l, ";") && isHex(l[3:len(l)-1]) {
+		return l[3 : len(l)-1], true
+	}
+	return "", false
 }
 
 func isDigits(s string) bool {

@@ -314,7 +314,7 @@ func (m *machine) anonymousTarget() bool {
 }
 
 // isReference matches docutils' explicit reference pattern: `name_` or
-// `` `phrase`_ `` as the whole string.
+// “ `phrase`_ “ as the whole string.
 func isReference(ref string) (string, bool) {
 	ref = whitespaceNormalizeName(ref)
 	r := []rune(ref)

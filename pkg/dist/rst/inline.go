@@ -25,7 +25,7 @@ func (p *parser) inline(text string, lineno int, parent *node) {
 
 func (in *inliner) addText(s string) {
 	if s != "" {
-		in.parent.add(textNode(s))
+		in.parent.addDetached(textNode(s))
 	}
 }
 
@@ -328,7 +328,7 @@ func (in *inliner) parse(text string) {
 			}
 			ref.rawsource = string(s[m.start:m.end])
 			ref.add(textNode(m.refname))
-			in.parent.add(ref)
+			in.parent.addDetached(ref)
 			rest = s[m.end:]
 		case "]_":
 			in.addText(string(s[:m.start]))
@@ -367,22 +367,22 @@ func (in *inliner) inlineObj(s []rune, m imatch) []rune {
 		case "*":
 			n := newNode(kEmphasis)
 			n.add(textNode(content))
-			in.parent.add(n)
+			in.parent.addDetached(n)
 		case "**":
 			n := newNode(kStrong)
 			n.add(textNode(content))
-			in.parent.add(n)
+			in.parent.addDetached(n)
 		case "``":
 			n := newNode(kLiteral)
 			n.add(textNode(content))
-			in.parent.add(n)
+			in.parent.addDetached(n)
 		case "_`":
 			t := newNode(kTarget)
-			t.add(textNode(content))
+			t.addDetached(textNode(content))
 			t.inline = true
-			in.parent.add(t)
 			t.names = append(t.names, fullyNormalizeName(t.astext()))
 			in.p.noteExplicitTarget(t, in.parent)
+			in.parent.addDetached(t)
 		case "|":
 			in.substitutionReference(content, string(s[k:end]), string(s[m.start:end]))
 		}
@@ -410,10 +410,10 @@ func (in *inliner) substitutionReference(content, endstring, raw string) {
 			in.p.noteRefname(ref)
 		}
 		ref.add(sub)
-		in.parent.add(ref)
+		in.parent.addDetached(ref)
 		return
 	}
-	in.parent.add(sub)
+	in.parent.addDetached(sub)
 }
 
 func (in *inliner) footnoteReference(m imatch) {
@@ -425,7 +425,7 @@ func (in *inliner) footnoteReference(m imatch) {
 		n.hasRefname = true
 		n.rawsource = "[" + label + "]_"
 		n.add(textNode(label))
-		in.parent.add(n)
+		in.parent.addDetached(n)
 		in.p.setID(n)
 		in.p.citationRefs[refname] = append(in.p.citationRefs[refname], n)
 		in.p.noteRefname(n)
@@ -433,7 +433,7 @@ func (in *inliner) footnoteReference(m imatch) {
 	}
 	n := newNode(kFootnoteRef)
 	n.rawsource = "[" + label + "]_"
-	in.parent.add(n)
+	in.parent.addDetached(n)
 	if strings.HasPrefix(refname, "#") {
 		refname = refname[1:]
 		n.auto = 1
@@ -623,7 +623,7 @@ func (in *inliner) phraseRef(rawsource, escaped string, anonymousSuffix bool) {
 	ref := newNode(kReference)
 	ref.rawsource = rawsource
 	ref.add(textNode(unescape(text)))
-	in.parent.add(ref)
+	in.parent.addDetached(ref)
 	if anonymousSuffix {
 		if target != nil && aliasIsName {
 			ref.refname = alias
@@ -642,15 +642,15 @@ func (in *inliner) phraseRef(rawsource, escaped string, anonymousSuffix bool) {
 		if aliasIsName {
 			ref.refname = alias
 			ref.hasRefname = true
-			in.parent.add(target)
+			in.parent.addDetached(target)
 			in.p.indirectTargets = append(in.p.indirectTargets, target)
 			in.p.noteRefname(target)
 			in.p.noteRefname(ref)
 		} else {
 			ref.refuri = alias
 			ref.hasRefuri = true
-			in.parent.add(target)
 			in.p.noteExplicitTarget(target, in.parent)
+			in.parent.addDetached(target)
 		}
 		return
 	}

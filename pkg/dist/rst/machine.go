@@ -97,6 +97,7 @@ type machine struct {
 	qInitialLine int
 	qQuote       byte
 
+	srcDelta        int // true source line minus docutils' absolute line number
 	lastBlankFinish bool
 	substName       string
 	meta            bool
@@ -110,7 +111,16 @@ func (m *machine) absLineOffset() int { return m.lineOffset + m.inputOffset }
 func (m *machine) absLineNumber() int { return m.lineOffset + m.inputOffset + 1 }
 
 // nextLine advances n lines; false at end of input.
+func (m *machine) notify() {
+	if m.lineOffset >= 0 && m.lineOffset < len(m.lines) {
+		m.p.curLine = m.absLineNumber() + m.srcDelta
+	} else {
+		m.p.curLine = 0
+	}
+}
+
 func (m *machine) nextLine(n int) bool {
+	defer m.notify()
 	m.lineOffset += n
 	if m.lineOffset >= 0 && m.lineOffset < len(m.lines) {
 		m.line = m.lines[m.lineOffset]
@@ -128,6 +138,7 @@ func (m *machine) nextLine(n int) bool {
 }
 
 func (m *machine) previousLine(n int) {
+	defer m.notify()
 	m.lineOffset -= n
 	if m.lineOffset < 0 || m.lineOffset >= len(m.lines) {
 		m.line = ""
@@ -137,6 +148,7 @@ func (m *machine) previousLine(n int) {
 }
 
 func (m *machine) gotoLine(absOffset int) {
+	defer m.notify()
 	m.lineOffset = absOffset - m.inputOffset
 	if m.lineOffset >= 0 && m.lineOffset < len(m.lines) {
 		m.line = m.lines[m.lineOffset]
@@ -297,7 +309,6 @@ func (m *machine) checkLine(state stateID, ctx *[]string, only transID) result {
 	}
 	return ok(state)
 }
-
 
 // ---- line patterns ----
 

@@ -90,6 +90,7 @@ type node struct {
 	referenced bool
 
 	rawsource string
+	p         *parser // set once attached to the document (docutils' node.document)
 	origin    *node // substitution reference that produced this one
 
 	indent int // line block lines: indentation (-1 unknown)
@@ -111,14 +112,30 @@ func newNode(k kind) *node { return &node{kind: k, indent: -1} }
 
 func textNode(s string) *node { return &node{kind: kText, text: s, indent: -1} }
 
+// add appends children. As in docutils' setup_child, a child appended to
+// a node attached to the document becomes attached and, if it has no line
+// yet, takes the line the parser is currently on.
 func (n *node) add(children ...*node) {
 	for _, c := range children {
 		if c == nil {
 			continue
 		}
 		c.parent = n
+		if n.p != nil {
+			c.p = n.p
+			if c.line == 0 {
+				c.line = n.p.curLine
+			}
+		}
 		n.children = append(n.children, c)
 	}
+}
+
+// addDetached appends a child the way docutils builds inline content: into
+// an element not yet attached, so the child gets no line of its own.
+func (n *node) addDetached(c *node) {
+	c.parent = n
+	n.children = append(n.children, c)
 }
 
 func (n *node) index(c *node) int {
@@ -230,7 +247,7 @@ func (n *node) findAll(k kind) []*node {
 // astext is the plain text of n.
 func (n *node) astext() string {
 	if n.kind == kText {
-		return n.text
+		return unescape(n.text)
 	}
 	var b []byte
 	for _, c := range n.children {

@@ -11,7 +11,8 @@ import (
 type roleFunc func(in *inliner, role, rawsource, text string)
 
 type customRole struct {
-	base roleFunc
+	base     roleFunc
+	language string
 }
 
 // englishRoles maps docutils' English role names to canonical ones.
@@ -31,7 +32,7 @@ var englishRoles = map[string]string{
 func genericRole(in *inliner, role, rawsource, text string) {
 	n := newNode(kInline)
 	n.add(textNode(text))
-	in.parent.add(n)
+	in.parent.addDetached(n)
 }
 
 func unimplementedRole(in *inliner, role, rawsource, text string) {
@@ -39,7 +40,7 @@ func unimplementedRole(in *inliner, role, rawsource, text string) {
 }
 
 func rawRole(in *inliner, role, rawsource, text string) {
-	in.p.warnAt("raw (and derived) roles disabled", in.lineno)
+	in.p.report(Warning, "raw (and derived) roles disabled", in.p.currentLine())
 }
 
 func pepRole(in *inliner, role, rawsource, text string) {
@@ -135,6 +136,16 @@ func (p *parser) lookupRole(name string) (roleFunc, bool) {
 		return genericRole, true
 	}
 	if c, ok := p.customRoles[norm]; ok {
+		if c.language != "" {
+			lang := c.language
+			return func(in *inliner, role, rawsource, text string) {
+				l := strings.ToLower(lang)
+				if l != "text" && !strings.Contains(pygmentsAliases, " "+l+" ") {
+					in.p.report(Warning, fmt.Sprintf("Cannot analyze code. No Pygments lexer found for \"%s\".", lang), in.p.currentLine())
+				}
+				genericRole(in, role, rawsource, text)
+			}, true
+		}
 		return c.base, true
 	}
 	canonical, ok := englishRoles[norm]
@@ -229,7 +240,14 @@ func runRole(d *directiveRun) {
 	if _, has := tmp.options["class"]; !has && makeID(name) == "" {
 		d.m.p.errorAt(fmt.Sprintf("Invalid argument for \"%s\" directive:\ncannot make \"%s\" into a class name.", d.name, name), d.lineno)
 	}
-	d.m.p.customRoles[strings.ToLower(name)] = &customRole{base: fn}
+	cr := &customRole{base: fn}
+	if canonicalRoleName(base) == "code" {
+		cr.language = tmp.options["language"]
+	}
+	if c, isCustom := d.m.p.customRoles[strings.ToLower(base)]; isCustom && base != "" && cr.language == "" {
+		cr.language = c.language
+	}
+	d.m.p.customRoles[strings.ToLower(name)] = cr
 }
 
 func runDefaultRole(d *directiveRun) {

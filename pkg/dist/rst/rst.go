@@ -113,6 +113,7 @@ type parser struct {
 	sectionLevel int
 	bubbleUp     bool
 	topMachine   *machine
+	curLine      int // docutils' document.current_line (0: None)
 
 	nameids   map[string]*node // nil value: name known but ambiguous
 	nametypes map[string]bool
@@ -154,6 +155,7 @@ func newParser(src string) *parser {
 }
 
 func (p *parser) parse() {
+	p.doc.p = p
 	for i, l := range p.lines {
 		if len(l) > lineLengthLimit && runeLen(l) > lineLengthLimit {
 			p.report(Error, fmt.Sprintf("Line %d exceeds the line-length-limit.", i+1), 0)
@@ -215,7 +217,7 @@ func (p *parser) errorAt(text string, line int)  { p.report(Error, text, p.mapLi
 func (p *parser) severeAt(text string, line int) { p.report(Severe, text, p.mapLine(line)) }
 
 // errorNode reports at the line of n (docutils' base_node).
-func (p *parser) errorNode(text string, n *node) { p.report(Error, text, n.sourceLine()) }
+func (p *parser) errorNode(text string, n *node) { p.report(Error, text, p.baseLine(n)) }
 
 // info records an INFO message as a child of parent, where docutils puts
 // it; it matters to transforms that look at siblings.

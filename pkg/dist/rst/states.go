@@ -1,9 +1,48 @@
 package rst
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 )
+
+// nameValueError checks one "name=value" token (docutils'
+// extract_name_value) and returns its error, or "".
+func nameValueError(line string) string {
+	for line != "" {
+		eq := strings.IndexByte(line, '=')
+		if eq < 0 {
+			return "missing \"=\""
+		}
+		att := strip(line[:eq])
+		if eq == 0 || att == "" {
+			return "missing attribute name before \"=\""
+		}
+		line = lstrip(line[eq+1:])
+		if line == "" {
+			return fmt.Sprintf("missing value after \"%s=\"", att)
+		}
+		if line[0] == '\'' || line[0] == '"' {
+			end := strings.IndexByte(line[1:], line[0])
+			if end < 0 {
+				return fmt.Sprintf("attribute \"%s\" missing end quote (%c)", att, line[0])
+			}
+			end++
+			if len(line) > end+1 && strip(line[end+1:end+2]) != "" {
+				return fmt.Sprintf("attribute \"%s\" end quote (%c) not followed by whitespace", att, line[0])
+			}
+			line = lstrip(line[end+1:])
+		} else {
+			sp := strings.IndexByte(line, ' ')
+			if sp < 0 {
+				line = ""
+			} else {
+				line = lstrip(line[sp+1:])
+			}
+		}
+	}
+	return ""
+}
 
 const noIndent = -1
 
@@ -138,13 +177,19 @@ func (m *machine) getTextBlock(flushLeft bool) (block []string, indentedAt int) 
 // nestedParse runs a Body machine over block; it returns the machine's
 // final absolute line offset.
 func (m *machine) nestedParse(block []string, inputOffset int, n *node, matchTitles bool) int {
+	return m.nestedParseDelta(block, inputOffset, n, matchTitles, m.srcDelta)
+}
+
+func (m *machine) nestedParseDelta(block []string, inputOffset int, n *node, matchTitles bool, delta int) int {
 	sub := m.p.newMachine(block, inputOffset, n, matchTitles)
+	sub.srcDelta = delta
 	sub.run(sBody)
 	return sub.absLineOffset()
 }
 
 func (m *machine) nestedListParse(block []string, inputOffset int, n *node, initial stateID, blankFinish bool, blankFinishState stateID, matchTitles bool, setup func(*machine)) (int, bool) {
 	sub := m.p.newMachine(block, inputOffset, n, matchTitles)
+	sub.srcDelta = m.srcDelta
 	sub.blankFinish[blankFinishState] = blankFinish
 	if setup != nil {
 		setup(sub)
@@ -224,7 +269,7 @@ func (m *machine) indent(s stateID, ctx *[]string) result {
 func (m *machine) blockQuote(indented []string, lineOffset int) {
 	for len(indented) > 0 {
 		bq := newNode(kBlockQuote)
-		bq.line = (lineOffset + 1)
+		bq.line = lineOffset + 1 + m.srcDelta
 		bqLines, attrLines, attrOffset, rest, newOffset, hasAttr := splitAttribution(indented, lineOffset)
 		m.node.add(bq)
 		m.nestedParse(bqLines, lineOffset, bq, false)
@@ -232,7 +277,7 @@ func (m *machine) blockQuote(indented []string, lineOffset int) {
 			text := rstrip(strings.Join(attrLines, "\n"))
 			lineno := 1 + lineOffset + attrOffset
 			a := newNode(kAttribution)
-			a.line = lineno
+			a.line = lineno + m.srcDelta
 			bq.add(a)
 			m.p.inline(text, lineno, a)
 			indented = rest
@@ -353,7 +398,7 @@ func (m *machine) bullet(s stateID, end int) result {
 		return m.invalidInput()
 	}
 	list := newNode(kBulletList)
-	list.line = (m.absLineNumber())
+	list.line = m.absLineNumber() + m.srcDelta
 	list.bullet = bulletChar
 	m.node.add(list)
 	item := newNode(kListItem)
@@ -632,8 +677,21 @@ func toRoman(n int) (string, bool) {
 
 func (m *machine) fieldMarker(s stateID, end int) result {
 	if s == sFieldList && m.meta {
-		_, _, _, bf := m.getFirstKnownIndented(end, false, true, true)
-		m.blankFinish[s] = bf
+		marker := []rune(m.line)[:end]
+		name := string(marker[1:])
+		if k := strings.LastIndexByte(name, ':'); k >= 0 {
+			name = name[:k]
+		}
+		name = unescape(escape2null(name))
+		block, _, _, _ := m.getFirstKnownIndented(end, false, true, true)
+		if len(block) > 0 {
+			toks := fields(name)
+			for _, tok := range toks[min(1, len(toks)):] {
+				if e := nameValueError(tok); e != "" {
+					m.p.report(Error, fmt.Sprintf("Error parsing meta tag attribute \"%s\": %s.", tok, e), m.p.currentLine())
+				}
+			}
+		}
 		return ok(s)
 	}
 	if s == sFieldList || s == sExtensionOptions {
@@ -666,7 +724,7 @@ func (m *machine) field(end int, extension bool) *node {
 		name = name[:k]
 	}
 	f := newNode(kField)
-	f.line = (m.absLineNumber())
+	f.line = m.absLineNumber() + m.srcDelta
 	lineno := m.absLineNumber()
 	block, _, lineOffset, bf := m.getFirstKnownIndented(end, false, true, true)
 	m.lastBlankFinish = bf
@@ -700,7 +758,7 @@ func (m *machine) optionMarker(s stateID, end int) result {
 		return m.invalidInput()
 	}
 	list := newNode(kOptionList)
-	list.line = (m.absLineNumber())
+	list.line = m.absLineNumber() + m.srcDelta
 	item, bf, corr := m.optionListItem(end)
 	if corr {
 		return result{c: cTransCorr, trans: tText}
@@ -828,7 +886,7 @@ func (m *machine) paragraph(lines []string, lineno int) bool {
 		text = data
 	}
 	p := newNode(kParagraph)
-	p.line = (lineno)
+	p.line = lineno + m.srcDelta
 	m.node.add(p)
 	m.p.inline(text, lineno, p)
 	return literalNext
@@ -876,7 +934,7 @@ func (m *machine) literalBlock() {
 		return
 	}
 	lb := newNode(kLiteralBlock)
-	lb.line = offset + 1
+	lb.line = offset + 1 + m.srcDelta
 	m.node.add(lb)
 	if !bf {
 		m.unindentWarning("Literal block")
@@ -888,6 +946,7 @@ func (m *machine) quotedLiteralBlock() {
 	holder := newNode(kElement)
 	holder.parent = m.node
 	sub := m.p.newMachine(m.rest(m.lineOffset), absOffset, holder, false)
+	sub.srcDelta = m.srcDelta
 	sub.run(sQuotedLiteral)
 	m.gotoLine(sub.absLineOffset())
 	for _, c := range holder.children {
@@ -924,7 +983,7 @@ func (m *machine) definitionListItem(termline []string) (*node, bool) {
 	block, _, lineOffset, bf := m.getIndented(false, true)
 	item := newNode(kDefListItem)
 	lineno := m.absLineNumber() - 1
-	item.line = (lineno)
+	item.line = lineno + m.srcDelta
 	item.parent = m.node
 	term := newNode(kTerm)
 	term.line = item.line
@@ -960,7 +1019,7 @@ func (m *machine) underline(s stateID, ctx *[]string) result {
 		m.p.warnAt("Title underline too short.", lineno)
 	}
 	if !m.matchTitles {
-		m.p.report(Severe, "Unexpected section title.", m.absLineNumber())
+		m.p.report(Severe, "Unexpected section title.", m.absLineNumber()+m.srcDelta)
 		return ok(sBody)
 	}
 	style := underline[:1]
@@ -1065,7 +1124,7 @@ func (m *machine) lineBlank(ctx *[]string) result {
 		return m.stateCorrection(ctx, 1)
 	}
 	t := newNode(kTransition)
-	t.line = m.absLineNumber() - 1
+	t.line = m.absLineNumber() - 1 + m.srcDelta
 	m.node.add(t)
 	return ok(sBody)
 }
@@ -1164,7 +1223,7 @@ func (m *machine) eof(s stateID, ctx *[]string) result {
 	case sQuotedLiteral:
 		if len(*ctx) > 0 {
 			lb := newNode(kLiteralBlock)
-			lb.line = m.qInitialLine
+			lb.line = m.qInitialLine + m.srcDelta
 			m.node.add(lb)
 		} else {
 			m.p.warnAt("Literal block expected; none found.", m.absLineNumber())
@@ -1176,5 +1235,5 @@ func (m *machine) eof(s stateID, ctx *[]string) result {
 
 func (m *machine) lineNumberForEOFTransition() int {
 	// get_source_and_line() at the current (past the end) line, minus one.
-	return m.absLineNumber() - 1
+	return m.absLineNumber() - 1 + m.srcDelta
 }

@@ -206,7 +206,7 @@ func (m *machine) buildTable(data *tableData, tableline int) {
 				e := newNode(kEntry)
 				t.add(e)
 				if strings.Join(c.lines, "") != "" {
-					m.nestedParse(c.lines, tableline+c.offset, e, false)
+					m.nestedParseDelta(c.lines, tableline+c.offset, e, false, m.srcDelta-1)
 				}
 			}
 		}

@@ -3,6 +3,7 @@ package rst
 import (
 	"fmt"
 	"strconv"
+	"strings"
 )
 
 // ---- document bookkeeping (docutils' document.note_* methods) ----
@@ -33,6 +34,22 @@ func (p *parser) setID(n *node) string {
 	n.ids = append(n.ids, id)
 	p.ids[id] = n
 	return id
+}
+
+// baseLine is the line docutils gives a message about node n: that of
+// the nearest element, from n up, that has a line; an attached element
+// without one stops the search (no line); a detached subtree falls back to
+// the current line.
+func (p *parser) baseLine(n *node) int {
+	for x := n; x != nil; x = x.parent {
+		if x.line != 0 {
+			return x.line
+		}
+		if x.p != nil || x.kind == kDocument {
+			return 0
+		}
+	}
+	return p.currentLine()
 }
 
 func (p *parser) noteImplicitTarget(n, msgnode *node) {
@@ -84,7 +101,7 @@ func (p *parser) setDuplicateNameID(n *node, name string, msgnode *node, explici
 					p.nameids[name] = nil
 				}
 			}
-			p.report(level, fmt.Sprintf("Duplicate explicit target name: \"%s\".", name), n.sourceLine())
+			p.report(level, fmt.Sprintf("Duplicate explicit target name: \"%s\".", name), p.baseLine(n))
 			p.info(msgnode, 0)
 			dupname(n, name)
 		} else {
@@ -126,9 +143,12 @@ func (p *parser) transform() {
 	p.substitutions()    // 220
 	p.propagateTargets() // 260
 	p.docTitle()         // 320, 350
+	p.docInfo()          // 340
 	p.anonymousHyperlinks()
 	p.indirectHyperlinks()
 	p.footnoteTransform()
+	p.contentsTransform()  // 720
+	p.stripComments()      // 740
 	p.transitions()        // 830
 	p.danglingReferences() // 850
 }
@@ -175,7 +195,7 @@ func (p *parser) substitutions() {
 			key = k
 		}
 		if key == "" {
-			p.report(Error, fmt.Sprintf("Undefined substitution referenced: \"%s\".", ref.refname), ref.sourceLine())
+			p.report(Error, fmt.Sprintf("Undefined substitution referenced: \"%s\".", ref.refname), p.baseLine(ref))
 		}
 		def := p.substDefs[key]
 		cp := def.deepcopy()
@@ -196,13 +216,13 @@ func (p *parser) substitutions() {
 		}
 		if circular {
 			if ref.parent != nil && ref.parent.kind == kSubstDef {
-				p.report(Error, "Circular substitution definition detected:", ref.parent.sourceLine())
+				p.report(Error, "Circular substitution definition detected:", p.baseLine(ref.parent))
 			}
 			origin := ref
 			for origin.origin != nil {
 				origin = origin.origin
 			}
-			p.report(Error, fmt.Sprintf("Circular substitution definition referenced: \"%s\".", ref.refname), origin.sourceLine())
+			p.report(Error, fmt.Sprintf("Circular substitution definition referenced: \"%s\".", ref.refname), p.baseLine(origin))
 		}
 		children := cp.children
 		ref.replaceSelf(children...)
@@ -422,7 +442,7 @@ func (p *parser) indirectTargetError(t *node, explanation string) {
 	if len(t.ids) > 0 {
 		naming += fmt.Sprintf("(id=\"%s\")", t.ids[0])
 	}
-	p.report(Error, fmt.Sprintf("Indirect hyperlink target %srefers to target \"%s\", %s.", naming, t.refname, explanation), t.sourceLine())
+	p.report(Error, fmt.Sprintf("Indirect hyperlink target %s refers to target \"%s\", %s.", naming, t.refname, explanation), p.baseLine(t))
 }
 
 func (p *parser) resolveIndirectReferences(t *node, depth int) {
@@ -497,7 +517,7 @@ func (p *parser) footnoteTransform() {
 			continue
 		}
 		if i >= len(labels) {
-			p.report(Error, fmt.Sprintf("Too many autonumbered footnote references: only %d corresponding footnotes available.", len(labels)), ref.sourceLine())
+			p.report(Error, fmt.Sprintf("Too many autonumbered footnote references: only %d corresponding footnotes available.", len(labels)), p.baseLine(ref))
 		}
 		ref.refid, ref.hasRefid = "", true
 		ref.resolved = true
@@ -505,7 +525,7 @@ func (p *parser) footnoteTransform() {
 	}
 	for k, ref := range p.symbolFootnoteRefs {
 		if k >= len(p.symbolFootnotes) {
-			p.report(Error, fmt.Sprintf("Too many symbol footnote references: only %d corresponding footnotes available.", len(p.symbolFootnotes)), ref.sourceLine())
+			p.report(Error, fmt.Sprintf("Too many symbol footnote references: only %d corresponding footnotes available.", len(p.symbolFootnotes)), p.baseLine(ref))
 		}
 		ref.hasRefid = true
 	}
@@ -573,12 +593,133 @@ func (p *parser) danglingReferences() {
 		t, known := p.nameids[n.refname]
 		if t == nil {
 			if known {
-				p.report(Error, fmt.Sprintf("Duplicate target name, cannot be used as a unique reference: \"%s\".", n.refname), n.sourceLine())
+				p.report(Error, fmt.Sprintf("Duplicate target name, cannot be used as a unique reference: \"%s\".", n.refname), p.baseLine(n))
 			}
-			p.report(Error, fmt.Sprintf("Unknown target name: \"%s\".", n.refname), n.sourceLine())
+			p.report(Error, fmt.Sprintf("Unknown target name: \"%s\".", n.refname), p.baseLine(n))
 		}
 		n.resolved = true
 	})
+}
+
+var biblioFields = map[string]bool{"author": true, "authors": true, "organization": true, "address": true,
+	"contact": true, "version": true, "revision": true, "status": true, "date": true, "copyright": true,
+	"dedication": true, "abstract": true}
+
+func (p *parser) docInfo() {
+	var candidate *node
+	for _, c := range p.doc.children {
+		if !c.isPreBibliographic() {
+			candidate = c
+			break
+		}
+	}
+	if candidate == nil || candidate.kind != kFieldList {
+		return
+	}
+	topics := map[string]bool{}
+	for _, f := range candidate.children {
+		if f.kind != kField || len(f.children) < 2 {
+			continue
+		}
+		name := f.children[0].astext()
+		normed := fullyNormalizeName(name)
+		body := f.children[len(f.children)-1]
+		if len(f.children) != 2 || !biblioFields[normed] {
+			continue
+		}
+		if len(body.children) < 1 {
+			p.report(Warning, fmt.Sprintf("Cannot extract empty bibliographic field \"%s\".", name), p.baseLine(f))
+		}
+		switch normed {
+		case "authors":
+			if !authorsExtractable(body) {
+				p.report(Warning, fmt.Sprintf("Bibliographic field \"%s\" incompatible with extraction: it must contain either a single paragraph (with authors separated by one of \";,\"), multiple paragraphs (one per author), or a bullet list with one paragraph (one author) per item.", name), p.baseLine(f))
+			}
+		case "dedication", "abstract":
+			if topics[normed] {
+				p.report(Warning, fmt.Sprintf("There can only be one \"%s\" field.", name), p.baseLine(f))
+			}
+			topics[normed] = true
+		default:
+			if len(body.children) > 1 {
+				p.report(Warning, fmt.Sprintf("Cannot extract compound bibliographic field \"%s\".", name), p.baseLine(f))
+			}
+			if body.children[0].kind != kParagraph {
+				p.report(Warning, fmt.Sprintf("Cannot extract bibliographic field \"%s\" containing anything other than a single paragraph.", name), p.baseLine(f))
+			}
+		}
+	}
+}
+
+func authorsExtractable(body *node) bool {
+	if len(body.children) == 1 {
+		c := body.children[0]
+		switch c.kind {
+		case kParagraph:
+			text := ""
+			for _, t := range c.findAll(kText) {
+				text += t.text
+			}
+			if text == "" {
+				return false
+			}
+			for _, sep := range []string{";", ","} {
+				parts := strings.Split(text, sep)
+				if len(parts) > 1 {
+					for _, part := range parts {
+						if strip(part) != "" {
+							return true
+						}
+					}
+					return false
+				}
+			}
+			return strip(text) != ""
+		case kBulletList:
+			n := 0
+			for _, item := range c.children {
+				if item.kind == kComment {
+					continue
+				}
+				if len(item.children) != 1 || item.children[0].kind != kParagraph {
+					return false
+				}
+				n++
+			}
+			return n > 0
+		}
+		return false
+	}
+	n := 0
+	for _, c := range body.children {
+		if c.kind != kParagraph && c.kind != kComment {
+			return false
+		}
+		if c.kind == kParagraph && len(c.children) > 0 {
+			n++
+		}
+	}
+	return n > 0
+}
+
+// contentsTransform drops table-of-contents topics that find no sections.
+func (p *parser) contentsTransform() {
+	if len(p.doc.findAll(kSection)) > 0 {
+		return
+	}
+	for _, t := range p.doc.findAll(kTopic) {
+		if t.contents && t.parent != nil {
+			t.parent.remove(t)
+		}
+	}
+}
+
+func (p *parser) stripComments() {
+	for _, c := range p.doc.findAll(kComment) {
+		if c.parent != nil {
+			c.parent.remove(c)
+		}
+	}
 }
 
 // rendersEmpty reports whether the HTML fragment readme_renderer keeps
