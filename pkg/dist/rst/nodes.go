@@ -91,7 +91,7 @@ type node struct {
 
 	rawsource string
 	p         *parser // set once attached to the document (docutils' node.document)
-	origin    *node // substitution reference that produced this one
+	origin    *node   // substitution reference that produced this one
 
 	indent int // line block lines: indentation (-1 unknown)
 
