@@ -11,22 +11,25 @@ import (
 
 // Claims are the claims of an ID token that matter to trusted publishing.
 // They come from [ParseClaims], which does NOT verify the token: use them
-// for display and diagnosis only, never for a security decision.
+// for display and diagnosis only, never for a security decision. The JSON
+// field names are the claim names, except expires and issued_at (RFC 3339
+// times rather than exp and iat's Unix seconds); they are stable for
+// `pyup whoami --json`.
 type Claims struct {
-	Issuer            string
-	Subject           string
-	Audience          []string
-	Repository        string
-	RepositoryOwner   string
-	RepositoryOwnerID string
-	WorkflowRef       string
-	JobWorkflowRef    string
-	Ref               string
-	Environment       string
-	EventName         string
-	Expires           time.Time // zero if absent
-	IssuedAt          time.Time // zero if absent
-	JTI               string
+	Issuer            string    `json:"iss,omitempty"`
+	Subject           string    `json:"sub,omitempty"`
+	Audience          []string  `json:"aud,omitempty"`
+	Repository        string    `json:"repository,omitempty"`
+	RepositoryOwner   string    `json:"repository_owner,omitempty"`
+	RepositoryOwnerID string    `json:"repository_owner_id,omitempty"`
+	WorkflowRef       string    `json:"workflow_ref,omitempty"`
+	JobWorkflowRef    string    `json:"job_workflow_ref,omitempty"`
+	Ref               string    `json:"ref,omitempty"`
+	Environment       string    `json:"environment,omitempty"`
+	EventName         string    `json:"event_name,omitempty"`
+	Expires           time.Time `json:"expires,omitzero"`   // exp; zero if absent
+	IssuedAt          time.Time `json:"issued_at,omitzero"` // iat; zero if absent
+	JTI               string    `json:"jti,omitempty"`
 }
 
 // ParseClaims decodes the payload of a compact JWT without verifying its

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -570,4 +571,16 @@ func TestMintRefusesCrossHostRedirect(t *testing.T) {
 		t.Fatal("the ID token was sent to another host")
 	}
 	assertErrNoSecret(t, err, id)
+}
+
+func TestClaimsJSON(t *testing.T) {
+	c := oidc.Claims{Issuer: "https://token.actions.githubusercontent.com", Audience: []string{"pypi"}, RepositoryOwnerID: "1", Expires: time.Unix(1700000000, 0).UTC()}
+	b, err := json.Marshal(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const want = `{"iss":"https://token.actions.githubusercontent.com","aud":["pypi"],"repository_owner_id":"1","expires":"2023-11-14T22:13:20Z"}`
+	if string(b) != want {
+		t.Fatalf("JSON = %s\nwant   %s", b, want)
+	}
 }
