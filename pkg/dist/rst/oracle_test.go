@@ -1,0 +1,208 @@
+package rst
+
+import (
+	"bufio"
+	"encoding/json"
+	"math/rand"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// oracle talks to scripts/rst-oracle.py (docutils through readme_renderer,
+// with PyPI's settings) over its --stdin JSON-lines protocol.
+type oracle struct {
+	cmd *exec.Cmd
+	in  *json.Encoder
+	out *bufio.Scanner
+}
+
+func startOracle(t *testing.T) *oracle {
+	t.Helper()
+	script, err := filepath.Abs(filepath.Join("..", "..", "..", "scripts", "rst-oracle.py"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("/usr/bin/python3", script, "--stdin")
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	sc := bufio.NewScanner(stdout)
+	sc.Buffer(make([]byte, 1<<20), 1<<26)
+	o := &oracle{cmd: cmd, in: json.NewEncoder(stdin), out: sc}
+	t.Cleanup(func() {
+		stdin.Close()
+		cmd.Wait()
+	})
+	return o
+}
+
+func (o *oracle) check(t *testing.T, name, src string) label {
+	t.Helper()
+	if err := o.in.Encode(map[string]string{"file": name, "src": src}); err != nil {
+		t.Fatal(err)
+	}
+	if !o.out.Scan() {
+		t.Fatalf("oracle: no answer for %s: %v", name, o.out.Err())
+	}
+	var l label
+	if err := json.Unmarshal(o.out.Bytes(), &l); err != nil {
+		t.Fatalf("oracle: %v: %s", err, o.out.Text())
+	}
+	return l
+}
+
+// mutate applies one random edit of the kinds that break real READMEs.
+func mutate(rng *rand.Rand, src string) (string, string) {
+	lines := strings.Split(src, "\n")
+	if len(lines) == 0 {
+		return src, "none"
+	}
+	i := rng.Intn(len(lines))
+	pick := func(s string) int {
+		if s == "" {
+			return 0
+		}
+		return rng.Intn(len(s) + 1)
+	}
+	insert := func(what string) string {
+		l := lines[i]
+		k := pick(l)
+		for k > 0 && k < len(l) && (l[k]&0xC0) == 0x80 {
+			k--
+		}
+		lines[i] = l[:k] + what + l[k:]
+		return "insert " + strconv.Quote(what) + " line " + strconv.Itoa(i+1)
+	}
+	var what string
+	switch rng.Intn(12) {
+	case 0:
+		lines = append(lines[:i], lines[i+1:]...)
+		what = "delete line " + strconv.Itoa(i+1)
+	case 1:
+		lines = append(lines[:i+1], lines[i:]...)
+		what = "duplicate line " + strconv.Itoa(i+1)
+	case 2:
+		// shorten a punctuation line (underline/overline/transition)
+		for k := 0; k < len(lines); k++ {
+			j := (i + k) % len(lines)
+			if isLine(strings.TrimRight(lines[j], " ")) && len(lines[j]) > 1 {
+				lines[j] = lines[j][:rng.Intn(len(lines[j]))]
+				what = "shorten line " + strconv.Itoa(j+1)
+				break
+			}
+		}
+		if what == "" {
+			what = insert("=")
+		}
+	case 3:
+		what = insert("*")
+	case 4:
+		what = insert("_")
+	case 5:
+		what = insert("`")
+	case 6:
+		what = insert("|")
+	case 7:
+		lines[i] = "  " + lines[i]
+		what = "indent line " + strconv.Itoa(i+1)
+	case 8:
+		lines[i] = strings.TrimLeft(lines[i], " ")
+		what = "dedent line " + strconv.Itoa(i+1)
+	case 9:
+		what = insert("\t")
+	case 10:
+		what = insert("**")
+	case 11:
+		what = insert([]string{"::", ".. ", "- ", "1. ", ":x: ", "[1]_", "|x|", "`a`_", "__"}[rng.Intn(9)])
+	}
+	return strings.Join(lines, "\n"), what
+}
+
+// TestOracleDifferential compares Check with docutils on mutated corpus
+// files. It needs Debian's python3-readme-renderer: set PYUP_RST_ORACLE=1
+// (and optionally PYUP_RST_ORACLE_N, the number of mutants, and
+// PYUP_RST_ORACLE_SEED).
+func TestOracleDifferential(t *testing.T) {
+	if os.Getenv("PYUP_RST_ORACLE") != "1" {
+		t.Skip("set PYUP_RST_ORACLE=1 to compare with docutils (needs /usr/bin/python3 with readme_renderer)")
+	}
+	files, _ := filepath.Glob(filepath.Join("testdata", "corpus", "*", "*.rst"))
+	if len(files) == 0 {
+		t.Skip("no corpus files")
+	}
+	sort.Strings(files)
+	n := 2000
+	if v, err := strconv.Atoi(os.Getenv("PYUP_RST_ORACLE_N")); err == nil {
+		n = v
+	}
+	seed := time.Now().UnixNano()
+	if v, err := strconv.ParseInt(os.Getenv("PYUP_RST_ORACLE_SEED"), 10, 64); err == nil {
+		seed = v
+	}
+	t.Logf("seed %d, %d mutants", seed, n)
+	rng := rand.New(rand.NewSource(seed))
+	o := startOracle(t)
+	var verdictBad, msgBad, failures int
+	for k := 0; k < n; k++ {
+		f := files[rng.Intn(len(files))]
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		src := string(data)
+		var edits []string
+		for e := rng.Intn(3); e >= 0; e-- {
+			var what string
+			src, what = mutate(rng, src)
+			edits = append(edits, what)
+		}
+		if strings.Contains(src, ".. role::") {
+			continue // the oracle process keeps custom roles between inputs
+		}
+		want := o.check(t, f, src)
+		if want.Level == "EXCEPTION" {
+			continue
+		}
+		got := Check(src)
+		desc := f + " [" + strings.Join(edits, "; ") + "]"
+		if (got == nil) != want.OK {
+			verdictBad++
+			g := "ok"
+			if got != nil {
+				g = got.Error()
+			}
+			t.Errorf("verdict differs: %s\n\twant ok=%v line %d (%s) %s\n\tgot  %s\n%s", desc, want.OK, want.Line, want.Level, want.Message, g, indentSrc(src))
+			continue
+		}
+		if !want.OK {
+			failures++
+			if got.Text != want.Message || got.Line != want.Line || got.Level.String() != want.Level {
+				msgBad++
+				t.Logf("message differs: %s\n\twant line %d (%s) %s\n\tgot  %s", desc, want.Line, want.Level, want.Message, got.Error())
+			}
+		}
+	}
+	t.Logf("%d mutants: %d verdict disagreements, %d/%d failure messages differ", n, verdictBad, msgBad, failures)
+}
+
+func indentSrc(s string) string {
+	if len(s) > 1500 {
+		s = s[:1500] + "\n..."
+	}
+	return "\t| " + strings.ReplaceAll(s, "\n", "\n\t| ")
+}
