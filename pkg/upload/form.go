@@ -52,7 +52,8 @@ var formKeys = map[string]string{
 // follows twine 7: core metadata as in the file (the name rewritten the way
 // twine's safe_name does), keywords joined by ", ", each Project-URL as
 // "Label, URL", the description from the body (or the older Description
-// header), License-File dropped below Metadata-Version 2.4 (setuptools
+// header, its continuation indentation removed: dist.Metadata.Description),
+// License-File dropped below Metadata-Version 2.4 (setuptools
 // writes it into 2.1 metadata, which PyPI would refuse); then pyversion,
 // filetype, sha256_digest, blake2_256_digest, :action and protocol_version.
 // It is exported so a dry run can show what would be sent.
@@ -63,14 +64,7 @@ func FormFields(d *dist.Dist) [][2]string {
 	if d.Metadata != nil {
 		m = *d.Metadata
 	}
-	mv := ""
-	for _, f := range m.Fields {
-		if strings.EqualFold(f.Name, "Metadata-Version") {
-			mv = strings.TrimSpace(f.Value)
-			break
-		}
-	}
-	dropLicenseFile := versionLess(mv, 2, 4)
+	dropLicenseFile := versionLess(strings.TrimSpace(m.MetadataVersion()), 2, 4)
 	descDone, keywordsDone, requiresPython := false, false, false
 	var keywords []string
 	for _, f := range m.Fields {
@@ -85,7 +79,7 @@ func FormFields(d *dist.Dist) [][2]string {
 		case "description":
 			// Placed where the header was; the body (2.1+) wins if present.
 			if !descDone {
-				add(key, description(&m))
+				add(key, m.Description())
 				descDone = true
 			}
 		case "keywords":
@@ -119,7 +113,7 @@ func FormFields(d *dist.Dist) [][2]string {
 		}
 	}
 	if !descDone {
-		if desc := description(&m); desc != "" {
+		if desc := m.Description(); desc != "" {
 			add("description", desc)
 		}
 	}

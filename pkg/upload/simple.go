@@ -11,6 +11,8 @@ import (
 	"net/url"
 	"path"
 	"strings"
+
+	"github.com/pyup-dev/pyup/pkg/dist"
 )
 
 // simpleAccept asks for PEP 691 JSON and accepts PEP 503 HTML from indexes
@@ -32,7 +34,7 @@ func (c *Client) Existing(ctx context.Context, project string) (map[string]strin
 	if c.checkURL == "" {
 		return nil, ErrNoCheckURL
 	}
-	u := c.checkURL + normalizeName(project) + "/"
+	u := c.checkURL + dist.NormalizeName(project) + "/"
 	actx, wd := startWatchdog(ctx, c.s.stall)
 	defer wd.stop()
 	req, err := http.NewRequestWithContext(actx, http.MethodGet, u, nil)
@@ -181,25 +183,6 @@ func attr(tag, name string) string {
 }
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' }
-
-// normalizeName is PEP 503's normalization: lower-case, runs of '-', '_'
-// and '.' become one '-'.
-func normalizeName(name string) string {
-	var b strings.Builder
-	sep := false
-	for _, r := range strings.ToLower(strings.TrimSpace(name)) {
-		if r == '-' || r == '_' || r == '.' {
-			sep = true
-			continue
-		}
-		if sep && b.Len() > 0 {
-			b.WriteByte('-')
-		}
-		sep = false
-		b.WriteRune(r)
-	}
-	return b.String()
-}
 
 // unwrapURLError drops net/http's *url.Error wrapper, whose message repeats
 // method and URL that the caller already names.

@@ -375,10 +375,8 @@ func isHex64(s string) bool {
 
 // projectName is the metadata Name, else the file name's first component.
 func projectName(d *dist.Dist) string {
-	for _, f := range d.Metadata.Fields {
-		if strings.EqualFold(f.Name, "Name") && strings.TrimSpace(f.Value) != "" {
-			return strings.TrimSpace(f.Value)
-		}
+	if n := strings.TrimSpace(d.Metadata.Name()); n != "" {
+		return n
 	}
 	name, _, _ := strings.Cut(d.Filename, "-")
 	return name
