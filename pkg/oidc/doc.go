@@ -8,7 +8,19 @@
 // [ProviderOption]s, and the providers are an explicit ordered list (see
 // [DefaultProviders]).
 //
+// A credential resolver typically does:
+//
+//	providers := oidc.DefaultProviders(oidc.WithEnv(os.LookupEnv))
+//	p, err := oidc.Detect(ctx, providers) // errors.Is(err, oidc.ErrNoAmbientCredential): not in CI
+//	if !oidc.IsPyPI(uploadURL) && !userOptedIn { /* do not send an ID token there */ }
+//	m := oidc.NewMinter(p, client, uploadURL, oidc.WithOnMint(mask))
+//	tok, err := m.Token(ctx) // before each upload; re-mints near expiry
+//
+// On failure, a *[ProviderError] carries a one-line Hint, a *[MintError]
+// carries the index's reasons and the ID token's claims ([MintError.Details]),
+// and the sentinels below classify the rest.
+//
 // ID tokens and minted tokens are bearer credentials. No error, string or
 // log value produced by this package contains one: [Token] prints itself
-// masked, and server text that is echoed into errors is redacted.
+// masked, and server or tool text that is echoed into errors is redacted.
 package oidc
