@@ -581,3 +581,19 @@ func TestFileChangedIsNotRetried(t *testing.T) {
 		t.Fatalf("result = %+v", r)
 	}
 }
+
+func TestUploadAllAfterCancelReportsNotAttempted(t *testing.T) {
+	ix, srv := newIndex(t)
+	dir := t.TempDir()
+	a := newDist(t, dir, "demo-1.0-py3-none-any.whl", []byte("a"))
+	b := newDist(t, dir, "demo-1.0.tar.gz", []byte("b"))
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	res := newClient(t, srv.URL+"/legacy/").UploadAll(ctx, []upload.File{{Dist: a}, {Dist: b}}, 2)
+	if res[0].Status != upload.StatusFailed || !errors.Is(res[0].Err, context.Canceled) {
+		t.Errorf("first = %+v", res[0])
+	}
+	if res[1].Status != upload.StatusNotAttempted || ix.Posts() != 0 {
+		t.Errorf("second = %+v, posts %d", res[1], ix.Posts())
+	}
+}
