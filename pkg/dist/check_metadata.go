@@ -346,8 +346,13 @@ func (c *checker) checkRequirements(m *Metadata) {
 				continue
 			}
 			if r.url != "" {
+				// PyPI quotes the value for Provides-/Obsoletes-Dist only.
+				quoted := pyRepr(v)
+				if field == "Requires-Dist" {
+					quoted = v
+				}
 				c.errorf(codeDirectReference, "Can't have direct dependency: %s. PyPI refuses %s entries that point at a URL; depend on a released version on the index instead.",
-					pyRepr(v), field)
+					quoted, field)
 			}
 		}
 	}

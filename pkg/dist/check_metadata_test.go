@@ -143,7 +143,7 @@ func TestCheckMetadataRules(t *testing.T) {
 		{"requires-dist local in >=", []string{"Requires-Dist: foo>=1.0+local"}, codeInvalidRequirement, true, Error, "Invalid specifier"},
 		{"requires-dist compatible one part", []string{"Requires-Dist: foo~=1"}, codeInvalidRequirement, true, Error, "Invalid specifier"},
 		{"requires-dist space in name", []string{"Requires-Dist: foo bar"}, codeInvalidRequirement, true, Error, "invalid"},
-		{"requires-dist direct", []string{"Requires-Dist: foo @ https://example.org/foo-1.0.tar.gz"}, codeDirectReference, true, Error, "Can't have direct dependency: 'foo @ https://example.org/foo-1.0.tar.gz'"},
+		{"requires-dist direct", []string{"Requires-Dist: foo @ https://example.org/foo-1.0.tar.gz"}, codeDirectReference, true, Error, "Can't have direct dependency: foo @ https://example.org/foo-1.0.tar.gz."},
 		{"requires-dist direct with marker", []string{"Requires-Dist: foo @ git+https://example.org/foo ; python_version < '3.10'"}, codeDirectReference, true, Error, "Can't have direct dependency"},
 		{"provides-dist direct", []string{"Provides-Dist: foo @ file:///tmp/foo"}, codeDirectReference, true, Error, "Can't have direct dependency"},
 		{"no direct", []string{"Requires-Dist: foo>=1"}, codeDirectReference, false, "", ""},

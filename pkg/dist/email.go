@@ -88,7 +88,15 @@ func bareAddress(p string) string {
 			b.WriteByte(ch)
 		}
 	}
-	return strings.TrimSpace(b.String())
+	a := strings.TrimSpace(b.String())
+	if !strings.Contains(a, "@") {
+		// Python's parser reads a bare word as the address and drops the
+		// rest ("Jane Doe" -> "Jane"), and PyPI quotes that.
+		if f := strings.Fields(a); len(f) > 0 {
+			return f[0]
+		}
+	}
+	return a
 }
 
 // specialUseDomains are names (RFC 6761 and kin) that email-validator, which
