@@ -26,24 +26,18 @@ const (
 const TroubleshootingDoc = "docs/trusted-publishing.md#troubleshooting"
 
 // IndexBaseURL returns the scheme and host whose /_/oidc/ endpoints serve
-// the index behind uploadURL, the repository upload URL (e.g.
-// "https://upload.pypi.org/legacy/").
-//
-// PyPI's upload host upload.pypi.org maps to "https://pypi.org", where
-// PyPI documents the endpoints. (twine and pypa/gh-action-pypi-publish use
-// the upload URL's host as is, which PyPI also serves.) Every other
-// URL, test.pypi.org included, maps to its own scheme and host:
-// "https://test.pypi.org/legacy/" -> "https://test.pypi.org".
+// the index behind uploadURL, the repository upload URL: the upload URL's
+// own scheme and host ("https://upload.pypi.org/legacy/" ->
+// "https://upload.pypi.org", "https://test.pypi.org/legacy/" ->
+// "https://test.pypi.org"). That is where twine, uv and
+// pypa/gh-action-pypi-publish send the exchange, and PyPI serves the
+// endpoints on its upload host.
 func IndexBaseURL(uploadURL string) (string, error) {
 	u, err := url.Parse(uploadURL)
 	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
 		return "", fmt.Errorf("index URL %q is not an http(s) URL", safeURL(uploadURL))
 	}
-	host := strings.ToLower(u.Host)
-	if host == "upload.pypi.org" || host == "upload.pypi.org:443" {
-		return "https://pypi.org", nil
-	}
-	return u.Scheme + "://" + u.Host, nil
+	return u.Scheme + "://" + strings.ToLower(u.Host), nil
 }
 
 // IsPyPI reports whether indexURL belongs to PyPI or TestPyPI (hosts

@@ -34,8 +34,8 @@ func decodePayload(t *testing.T, jwt string) string {
 
 func TestIndexBaseURL(t *testing.T) {
 	for in, want := range map[string]string{
-		"https://upload.pypi.org/legacy/":   "https://pypi.org",
-		"https://UPLOAD.pypi.org/legacy":    "https://pypi.org",
+		"https://upload.pypi.org/legacy/":   "https://upload.pypi.org",
+		"https://UPLOAD.pypi.org/legacy":    "https://upload.pypi.org",
 		"https://test.pypi.org/legacy/":     "https://test.pypi.org",
 		"https://pypi.org/legacy/":          "https://pypi.org",
 		"http://127.0.0.1:8080/legacy/":     "http://127.0.0.1:8080",
