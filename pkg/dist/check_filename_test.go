@@ -1,6 +1,8 @@
 package dist
 
 import (
+	"encoding/json"
+	"os"
 	"strings"
 	"testing"
 )
@@ -106,5 +108,26 @@ func TestCheckFilenames(t *testing.T) {
 				t.Errorf("message %q lacks %q", got[0].Message, tt.msg)
 			}
 		})
+	}
+}
+
+// TestPlatformTagsAgreeWithWarehouse compares validPlatformTag with
+// verdicts recorded from warehouse's own _valid_platform_tag
+// (forklift/legacy.py) over every combination of common prefixes and
+// architectures: [tag, accepted].
+func TestPlatformTagsAgreeWithWarehouse(t *testing.T) {
+	b, err := os.ReadFile("testdata/platform_verdicts.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var verdicts [][2]any
+	if err := json.Unmarshal(b, &verdicts); err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range verdicts {
+		tag, ok := v[0].(string), v[1].(bool)
+		if validPlatformTag(tag) != ok {
+			t.Errorf("validPlatformTag(%q) = %v, warehouse says %v", tag, !ok, ok)
+		}
 	}
 }
