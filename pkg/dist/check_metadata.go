@@ -392,7 +392,7 @@ func (c *checker) checkLicense(m *Metadata) {
 	_, hasLicense := formValue(m, "License")
 	expr, hasExpr := formValue(m, "License-Expression")
 	if hasLicense && hasExpr {
-		c.errorf(codeLicenseConflict, "License is deprecated when License-Expression is present. Only License-Expression should be present. Drop the license text/file setting that fills License (setuptools: license_files stays, license = {file=...} goes).")
+		c.errorf(codeLicenseConflict, "License is deprecated when License-Expression is present. Only License-Expression should be present. Drop what fills License (a license table or license text in the build configuration) and keep the SPDX expression.")
 	}
 	if hasExpr {
 		if _, err := canonicalizeLicenseExpression(expr); err != nil {
