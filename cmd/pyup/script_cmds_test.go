@@ -1,10 +1,286 @@
 package main
 
 import (
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/pyup-dev/pyup/pkg/dist/disttest"
+	"github.com/pyup-dev/pyup/pkg/oidc/oidctest"
+	"github.com/pyup-dev/pyup/pkg/upload/uploadtest"
 )
 
-// scriptCmds are the custom commands test scripts may use.
+// scriptCmds are the custom commands test scripts may use:
+//
+//	mkdist wheel|sdist DIR [key=value...]   write a distribution (disttest)
+//	fakeindex [flags]                        start a PyPI-like index; sets INDEX_URL, SIMPLE_URL
+//	indexposts N                             the index received exactly N upload POSTs
+//	indexfiles PROJECT N                     the index holds exactly N files of PROJECT
+//	fakegithub [flags]                       start a GitHub Actions OIDC issuer + the index's mint endpoint
 func scriptCmds() map[string]func(ts *testscript.TestScript, neg bool, args []string) {
-	return map[string]func(ts *testscript.TestScript, neg bool, args []string){}
+	return map[string]func(ts *testscript.TestScript, neg bool, args []string){
+		"mkdist":     cmdMkdist,
+		"fakeindex":  cmdFakeIndex,
+		"indexposts": cmdIndexPosts,
+		"indexfiles": cmdIndexFiles,
+		"fakegithub": cmdFakeGitHub,
+	}
 }
+
+// scriptState keeps each script's servers, keyed by the script's work dir.
+var scriptState = struct {
+	sync.Mutex
+	indexes map[string]*uploadtest.Index
+	mints   map[string]*oidctest.MintServer
+}{indexes: map[string]*uploadtest.Index{}, mints: map[string]*oidctest.MintServer{}}
+
+// mkdist wheel|sdist DIR key=value...: keys name, version, mv (Metadata-Version),
+// ct (Description-Content-Type), body, set=Header:Value, add=Header:Value,
+// drop=Header, classifier, filename, truncate, tags=py-abi-plat.
+func cmdMkdist(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) < 2 {
+		ts.Fatalf("usage: mkdist wheel|sdist DIR [key=value...]")
+	}
+	var opts []disttest.Opt
+	var classifiers []string
+	for _, kv := range args[2:] {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok {
+			ts.Fatalf("mkdist: %q is not key=value", kv)
+		}
+		switch k {
+		case "name":
+			opts = append(opts, disttest.Name(v))
+		case "version":
+			opts = append(opts, disttest.Version(v))
+		case "mv":
+			opts = append(opts, disttest.MetadataVersion(v))
+		case "ct":
+			opts = append(opts, disttest.ContentType(v))
+		case "body":
+			opts = append(opts, disttest.Body(strings.ReplaceAll(v, `\n`, "\n")))
+		case "bodyfile":
+			b, err := os.ReadFile(ts.MkAbs(v))
+			ts.Check(err)
+			opts = append(opts, disttest.Body(string(b)))
+		case "set", "add":
+			h, val, _ := strings.Cut(v, ":")
+			if k == "set" {
+				opts = append(opts, disttest.SetHeader(h, strings.TrimSpace(val)))
+			} else {
+				opts = append(opts, disttest.Header(h, strings.TrimSpace(val)))
+			}
+		case "drop":
+			opts = append(opts, disttest.DropHeader(v))
+		case "classifier":
+			classifiers = append(classifiers, v)
+		case "filename":
+			opts = append(opts, disttest.Filename(v))
+		case "truncate":
+			n, err := strconv.ParseInt(v, 10, 64)
+			ts.Check(err)
+			opts = append(opts, disttest.Truncate(n))
+		case "tags":
+			p := strings.SplitN(v, "-", 3)
+			if len(p) != 3 {
+				ts.Fatalf("mkdist: tags=py-abi-platform")
+			}
+			opts = append(opts, disttest.Tags(p[0], p[1], p[2]))
+		case "file":
+			name, data, _ := strings.Cut(v, ":")
+			opts = append(opts, disttest.File(name, []byte(data)))
+		default:
+			ts.Fatalf("mkdist: unknown key %q", k)
+		}
+	}
+	if len(classifiers) > 0 {
+		opts = append(opts, disttest.Classifiers(classifiers...))
+	}
+	dir := ts.MkAbs(args[1])
+	ts.Check(os.MkdirAll(dir, 0o755))
+	var path string
+	var err error
+	switch args[0] {
+	case "wheel":
+		path, err = disttest.BuildWheel(dir, opts...)
+	case "sdist":
+		path, err = disttest.BuildSdist(dir, opts...)
+	default:
+		ts.Fatalf("mkdist: wheel or sdist, not %q", args[0])
+	}
+	ts.Check(err)
+	ts.Logf("mkdist: wrote %s", filepath.Base(path))
+}
+
+// fakeindex [-token T] [-fail N:STATUS] [-429 N:RETRYAFTER] [-reset N] [-stall N:DUR]
+// [-lose N] [-dialect NAME] [-html] [-preload PROJECT:PATH]
+func cmdFakeIndex(ts *testscript.TestScript, neg bool, args []string) {
+	var opts []uploadtest.Option
+	pair := func(s string) (int, string) {
+		a, b, _ := strings.Cut(s, ":")
+		n, err := strconv.Atoi(a)
+		ts.Check(err)
+		return n, b
+	}
+	for i := 0; i < len(args); i++ {
+		next := func() string {
+			i++
+			if i >= len(args) {
+				ts.Fatalf("fakeindex: %s needs a value", args[i-1])
+			}
+			return args[i]
+		}
+		switch args[i] {
+		case "-token":
+			opts = append(opts, uploadtest.WithToken(next()))
+		case "-fail":
+			n, s := pair(next())
+			code, err := strconv.Atoi(s)
+			ts.Check(err)
+			opts = append(opts, uploadtest.FailFirst(n, code))
+		case "-429":
+			n, s := pair(next())
+			opts = append(opts, uploadtest.TooManyRequests(n, s))
+		case "-reset":
+			n, _ := pair(next())
+			opts = append(opts, uploadtest.ResetMidBody(n))
+		case "-lose":
+			n, _ := pair(next())
+			opts = append(opts, uploadtest.LoseAnswer(n))
+		case "-stall":
+			n, s := pair(next())
+			d, err := time.ParseDuration(s)
+			ts.Check(err)
+			opts = append(opts, uploadtest.Stall(n, d))
+		case "-dialect":
+			opts = append(opts, uploadtest.Dialect(next()))
+		case "-html":
+			opts = append(opts, uploadtest.WithHTMLOnly())
+		case "-preload":
+			project, path, _ := strings.Cut(next(), ":")
+			b, err := os.ReadFile(ts.MkAbs(path))
+			ts.Check(err)
+			opts = append(opts, uploadtest.WithFile(project, filepath.Base(path), b))
+		default:
+			ts.Fatalf("fakeindex: unknown flag %q", args[i])
+		}
+	}
+	key := ts.Getenv("WORK")
+	scriptState.Lock()
+	mint := scriptState.mints[key]
+	scriptState.Unlock()
+	var ix *uploadtest.Index
+	if mint != nil {
+		opts = append(opts, uploadtest.WithHandler("/_/oidc/", mint))
+	}
+	ix = uploadtest.New(opts...)
+	if mint != nil {
+		mint.OnMint = func(token string, _ time.Time) { ix.AddToken(token) }
+	}
+	srv := httptest.NewServer(ix)
+	ts.Defer(srv.Close)
+	scriptState.Lock()
+	scriptState.indexes[key] = ix
+	scriptState.Unlock()
+	ts.Defer(func() {
+		scriptState.Lock()
+		defer scriptState.Unlock()
+		delete(scriptState.indexes, key)
+		delete(scriptState.mints, key)
+	})
+	ts.Setenv("INDEX_URL", srv.URL+"/legacy/")
+	ts.Setenv("SIMPLE_URL", srv.URL+"/simple/")
+	ts.Setenv("INDEX_BASE", srv.URL)
+}
+
+func index(ts *testscript.TestScript) *uploadtest.Index {
+	scriptState.Lock()
+	ix, ok := scriptState.indexes[ts.Getenv("WORK")]
+	scriptState.Unlock()
+	if !ok {
+		ts.Fatalf("no fakeindex running")
+	}
+	return ix
+}
+
+func cmdIndexPosts(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 1 {
+		ts.Fatalf("usage: indexposts N")
+	}
+	want, err := strconv.Atoi(args[0])
+	ts.Check(err)
+	if got := index(ts).Posts(); (got == want) == neg {
+		ts.Fatalf("index received %d upload POSTs, want %s%d", got, map[bool]string{true: "not ", false: ""}[neg], want)
+	}
+}
+
+func cmdIndexFiles(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 2 {
+		ts.Fatalf("usage: indexfiles PROJECT N")
+	}
+	want, err := strconv.Atoi(args[1])
+	ts.Check(err)
+	if got := len(index(ts).Files(args[0])); (got == want) == neg {
+		ts.Fatalf("index holds %d files of %s, want %d", got, args[0], want)
+	}
+}
+
+// fakegithub [-repo OWNER/NAME] [-workflow FILE] [-publisher-repo OWNER/NAME]
+// [-no-permission] [-disabled]: an OIDC issuer behind a fake GitHub Actions
+// token endpoint, and a mint server that the next fakeindex mounts. It sets
+// the GitHub Actions environment pyup reads.
+func cmdFakeGitHub(ts *testscript.TestScript, neg bool, args []string) {
+	repo, workflow, pubRepo := "octo/demo", "release.yml", ""
+	noPerm, disabled := false, false
+	for i := 0; i < len(args); i++ {
+		switch args[i] {
+		case "-repo":
+			i++
+			repo = args[i]
+		case "-workflow":
+			i++
+			workflow = args[i]
+		case "-publisher-repo":
+			i++
+			pubRepo = args[i]
+		case "-no-permission":
+			noPerm = true
+		case "-disabled":
+			disabled = true
+		default:
+			ts.Fatalf("fakegithub: unknown flag %q", args[i])
+		}
+	}
+	if pubRepo == "" {
+		pubRepo = repo
+	}
+	iss, err := oidctest.NewIssuer(oidctest.WithClaims(oidctest.GitHubClaims(repo, workflow, "refs/heads/main")))
+	ts.Check(err)
+	const requestToken = "gh-request-token-for-tests"
+	gh := httptest.NewServer(iss.GitHubHandler(requestToken))
+	ts.Defer(gh.Close)
+	mint := oidctest.NewMintServer("pypi", []*oidctest.Issuer{iss}, oidctest.Publisher{Repository: pubRepo, Workflow: workflow})
+	mint.Disabled = disabled
+	scriptState.Lock()
+	scriptState.mints[ts.Getenv("WORK")] = mint
+	scriptState.Unlock()
+	ts.Setenv("GITHUB_ACTIONS", "true")
+	ts.Setenv("GITHUB_REPOSITORY", repo)
+	ts.Setenv("GITHUB_EVENT_NAME", "push")
+	if noPerm {
+		ts.Setenv("ACTIONS_ID_TOKEN_REQUEST_URL", "")
+		ts.Setenv("ACTIONS_ID_TOKEN_REQUEST_TOKEN", "")
+	} else {
+		ts.Setenv("ACTIONS_ID_TOKEN_REQUEST_URL", gh.URL+"/token?api-version=2.0")
+		ts.Setenv("ACTIONS_ID_TOKEN_REQUEST_TOKEN", requestToken)
+	}
+}
+
+var _ http.Handler = (*uploadtest.Index)(nil)

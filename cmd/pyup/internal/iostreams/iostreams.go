@@ -74,6 +74,9 @@ func (s *IOStreams) ReadSecret() (string, error) {
 	return readLine(s.In)
 }
 
+// ReadLine reads one line from In, echoed.
+func (s *IOStreams) ReadLine() (string, error) { return readLine(s.In) }
+
 func readLine(r io.Reader) (string, error) {
 	var buf []byte
 	one := make([]byte, 1)

@@ -42,7 +42,7 @@ which pyup expands itself so quoting works on every shell.
 
 Each file is PASSED, PASSED with warnings, or FAILED, followed by its
 problems, each with a stable code (see docs/checks.md). The check is offline:
-it touches no network and no keyring.` + "\n" + cmdutil.ExitStatusHelp,
+it touches no network and no keyring.`,
 		Example: `  pyup check dist/*
   pyup check --strict dist/
   pyup check --json 'dist/*.whl' | jq '.files[] | select(.status == "failed")'`,

@@ -6,6 +6,9 @@ import (
 
 	"github.com/pyup-dev/pyup/cmd/pyup/internal/build"
 	"github.com/pyup-dev/pyup/cmd/pyup/internal/cmd/check"
+	"github.com/pyup-dev/pyup/cmd/pyup/internal/cmd/login"
+	"github.com/pyup-dev/pyup/cmd/pyup/internal/cmd/upload"
+	"github.com/pyup-dev/pyup/cmd/pyup/internal/cmd/whoami"
 	"github.com/pyup-dev/pyup/cmd/pyup/internal/cmdutil"
 	"github.com/pyup-dev/pyup/cmd/pyup/internal/config"
 )
@@ -20,7 +23,7 @@ TestPyPI and any index that speaks PyPI's upload API.
 
 It refuses, before uploading, what PyPI would refuse; uploads with constant
 memory, retries and idempotence; and finds credentials the way twine does,
-plus trusted publishing from CI.` + "\n" + cmdutil.ExitStatusHelp,
+plus trusted publishing from CI.`,
 		Example: `  # Check every distribution in dist/ the way PyPI would
   pyup check dist/*
 
@@ -38,9 +41,15 @@ plus trusted publishing from CI.` + "\n" + cmdutil.ExitStatusHelp,
 		},
 	}
 	cmd.SetVersionTemplate("{{.Version}}\n")
+	// Every command's help ends with the one exit-code table.
+	cmd.SetHelpTemplate(cmd.HelpTemplate() + cmdutil.ExitStatusHelp + "\n")
 	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &cmdutil.FlagError{Err: err} })
 	cmd.CompletionOptions.HiddenDefaultCmd = false
 
 	cmd.AddCommand(check.NewCmdCheck(f, nil))
+	cmd.AddCommand(upload.NewCmdUpload(f, nil))
+	cmd.AddCommand(whoami.NewCmdWhoami(f, nil))
+	cmd.AddCommand(login.NewCmdLogin(f, nil))
+	cmd.AddCommand(login.NewCmdLogout(f, nil))
 	return cmd
 }

@@ -1,0 +1,529 @@
+// Package upload implements `pyup upload`.
+package upload
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/pyup-dev/pyup/cmd/pyup/internal/build"
+	"github.com/pyup-dev/pyup/cmd/pyup/internal/ci"
+	"github.com/pyup-dev/pyup/cmd/pyup/internal/cmdutil"
+	"github.com/pyup-dev/pyup/cmd/pyup/internal/iostreams"
+	"github.com/pyup-dev/pyup/pkg/dist"
+	pkgupload "github.com/pyup-dev/pyup/pkg/upload"
+	"github.com/pyup-dev/pyup/pkg/upload/credential"
+)
+
+// UploadOptions holds `pyup upload`'s dependencies and flag values.
+type UploadOptions struct {
+	IO      *iostreams.IOStreams
+	Factory *cmdutil.Factory
+	Cmd     *cobra.Command
+
+	Dists []string
+	cmdutil.RepoFlags
+	cmdutil.CredFlags
+	configFileGiven bool
+
+	Attestations       bool
+	NoCheck            bool
+	Strict             bool
+	SkipExisting       bool
+	CheckURL           string
+	Retries            int
+	Timeout            time.Duration
+	DryRun             bool
+	Jobs               int
+	DisableProgressBar bool
+	Verbose            bool
+	JSON               bool
+	PrintHash          bool
+}
+
+// NewCmdUpload returns `pyup upload`. A test passes runF to capture the
+// options instead of running.
+func NewCmdUpload(f *cmdutil.Factory, runF func(context.Context, *UploadOptions) error) *cobra.Command {
+	opts := &UploadOptions{IO: f.IOStreams, Factory: f}
+	cmd := &cobra.Command{
+		Use:   "upload [flags] DIST...",
+		Short: "Upload distributions to PyPI or another index",
+		Long: `Upload wheels and sdists to PyPI, TestPyPI or any index that speaks PyPI's
+upload API.
+
+Every file is checked first (as pyup check does); if any fails, nothing is
+uploaded. Wheels go before sdists; the first file goes alone so that a new
+project is created once, then up to --jobs files at a time. After the first
+failure no new upload starts: a release is as all-or-nothing as a client can
+make it, and re-running the same command finishes it.
+
+Files are streamed with constant memory. Transient failures (connection
+resets, timeouts, 408, 429, 500, 502, 503, 504) are retried with backoff,
+reopening the file each time. A file the index already holds with the same
+sha256 counts as done (with --skip-existing it is not even sent); the same
+name with different content is an error naming both hashes.
+
+Credentials are found in this order: --username/--password and their
+environment variables (PYUP_*, then TWINE_*), credentials in the repository
+URL, the .pypirc, trusted publishing (OIDC in GitHub Actions, GitLab CI,
+Google Cloud, Buildkite, CircleCI), the OS keyring, and a prompt.`,
+		Example: `  # Upload to PyPI with a token from the environment
+  PYUP_PASSWORD=pypi-... pyup upload dist/*
+
+  # TestPyPI, skipping files already there
+  pyup upload -r testpypi --skip-existing dist/
+
+  # A private index, with its own CA
+  pyup upload --repository-url https://pypi.example.com/legacy/ --cert ca.pem dist/*
+
+  # See what would be sent, without sending it
+  pyup upload --dry-run dist/*`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return cmdutil.FlagErrorf("pyup upload needs at least one DIST (a file, directory or glob)")
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			dists, err := cmdutil.ExpandDists(args)
+			if err != nil {
+				return err
+			}
+			opts.Dists = dists
+			opts.Cmd = cmd
+			opts.configFileGiven = cmd.Flags().Changed("config-file") || f.Getenv("PYUP_CONFIG_FILE") != ""
+			if opts.Jobs < 1 {
+				return cmdutil.FlagErrorf("--jobs must be at least 1")
+			}
+			if opts.Retries < 0 {
+				return cmdutil.FlagErrorf("--retries must not be negative")
+			}
+			if opts.Timeout <= 0 {
+				return cmdutil.FlagErrorf("--timeout must be positive")
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return uploadRun(cmd.Context(), opts)
+		},
+	}
+	fl := cmd.Flags()
+	opts.AddRepoFlags(fl)
+	opts.AddCredentialFlags(fl)
+	fl.BoolVar(&opts.Attestations, "attestations", false, "Upload each DIST's <DIST>.publish.attestation file with it (PEP 740); a DIST without one is an error")
+	fl.BoolVar(&opts.NoCheck, "no-check", false, "Skip the checks pyup check runs before uploading")
+	fl.BoolVar(&opts.Strict, "strict", false, "Treat check warnings as failures")
+	fl.BoolVar(&opts.SkipExisting, "skip-existing", false, "Ask the index first and skip files it already has with the same sha256")
+	fl.StringVar(&opts.CheckURL, "check-url", "", "Simple API URL used to ask what the index has (default: PyPI's or TestPyPI's, else derived from the upload URL)")
+	fl.IntVar(&opts.Retries, "retries", 3, "Retries per file for transient failures")
+	fl.DurationVar(&opts.Timeout, "timeout", 60*time.Second, "Give up on a connection when no bytes moved for this long (not a limit on a long upload)")
+	fl.BoolVar(&opts.DryRun, "dry-run", false, "Check, resolve the repository and credentials, and show what would be sent, without uploading")
+	fl.IntVar(&opts.Jobs, "jobs", 1, "Files to upload in parallel (the first file always goes alone)")
+	fl.BoolVar(&opts.DisableProgressBar, "disable-progress-bar", false, "Do not draw the progress bar")
+	fl.BoolVarP(&opts.Verbose, "verbose", "v", false, "Log requests and responses to stderr (credentials redacted, no bodies)")
+	fl.BoolVar(&opts.JSON, "json", false, "Print one JSON report on stdout")
+	fl.BoolVar(&opts.PrintHash, "print-hash", false, "Print each file's sha256 and blake2b-256 before uploading")
+	return cmd
+}
+
+// FileReport is one file in the JSON report.
+type FileReport struct {
+	File       string  `json:"file"`
+	Path       string  `json:"path"`
+	Size       int64   `json:"size"`
+	SHA256     string  `json:"sha256"`
+	Blake2b256 string  `json:"blake2_256"`
+	Status     string  `json:"status"`
+	Attempts   int     `json:"attempts"`
+	Duration   float64 `json:"duration_seconds"`
+	Message    string  `json:"message,omitempty"`
+	Error      string  `json:"error,omitempty"`
+}
+
+// Report is `pyup upload --json`'s output.
+type Report struct {
+	Repository string       `json:"repository"`
+	Credential string       `json:"credential_source,omitempty"`
+	DryRun     bool         `json:"dry_run"`
+	Files      []FileReport `json:"files"`
+	ProjectURL string       `json:"project_url,omitempty"`
+	Success    bool         `json:"success"`
+}
+
+func uploadRun(ctx context.Context, opts *UploadOptions) error {
+	io := opts.IO
+	env := ci.Detect(opts.Factory.LookupEnv)
+
+	target, err := opts.RepoFlags.Resolve(opts.configFileGiven)
+	if err != nil {
+		return err
+	}
+
+	// Read and check every file before anything is sent.
+	files, err := openAndCheck(ctx, opts, env)
+	if err != nil {
+		return err
+	}
+
+	if opts.PrintHash {
+		for _, f := range files {
+			fmt.Fprintf(io.ErrOut, "%s\n  sha256:     %s\n  blake2_256: %s\n", f.Dist.Filename, f.Dist.SHA256, f.Dist.Blake2b256)
+		}
+	}
+
+	httpOpts := []pkgupload.Option{pkgupload.WithUserAgent(build.Current().Version)}
+	if target.CACert != "" || target.ClientCert != "" {
+		httpOpts = append(httpOpts, pkgupload.WithTLS(target.CACert, target.ClientCert))
+	}
+	if opts.Verbose {
+		httpOpts = append(httpOpts, pkgupload.WithLogger(func(format string, args ...any) {
+			fmt.Fprintf(io.ErrOut, "pyup: "+format+"\n", args...)
+		}))
+	}
+	client, err := pkgupload.NewHTTPClient(30*time.Second, httpOpts...)
+	if err != nil {
+		return cmdutil.WithExit(cmdutil.ExitUsage, err, "")
+	}
+	tp, err := cmdutil.NewTrustedPublisher(opts.Factory, client, func(token string) { env.Mask(io.ErrOut, token) })
+	if err != nil {
+		return err
+	}
+	req, err := cmdutil.CredentialRequest(opts.Cmd, opts.Factory, target, &opts.CredFlags)
+	if err != nil {
+		return err
+	}
+	cred, _, err := cmdutil.NewResolver(opts.Factory, client, tp).Resolve(ctx, req)
+	if err != nil {
+		return credentialError(err)
+	}
+	if opts.Verbose {
+		fmt.Fprintf(io.ErrOut, "pyup: uploading to %s as %s\n", target.URL, cred)
+	}
+
+	copts := append(httpOpts,
+		pkgupload.WithCredentials(cred),
+		pkgupload.WithRetries(opts.Retries),
+		pkgupload.WithStallTimeout(opts.Timeout),
+		pkgupload.WithSkipExisting(opts.SkipExisting),
+		pkgupload.WithDryRun(opts.DryRun),
+	)
+	if opts.CheckURL != "" {
+		copts = append(copts, pkgupload.WithCheckURL(opts.CheckURL))
+	}
+	var bar *progressView
+	if !opts.JSON && !opts.DisableProgressBar && !opts.DryRun && io.IsStderrTTY() {
+		var total int64
+		for _, f := range files {
+			total += f.Dist.Size
+		}
+		bar = newProgressView(io.ErrOut, total, len(files))
+		copts = append(copts, pkgupload.WithProgress(bar.update))
+	}
+	uc, err := pkgupload.New(target.URL, copts...)
+	if err != nil {
+		if errors.Is(err, pkgupload.ErrInsecureURL) {
+			return cmdutil.WithExit(cmdutil.ExitUsage, err, "use an https:// repository URL")
+		}
+		return cmdutil.WithExit(cmdutil.ExitUsage, err, "")
+	}
+	if opts.SkipExisting && uc.CheckURL() == "" {
+		return cmdutil.FlagErrorf("--skip-existing needs to ask the index what it has: pass --check-url with the index's simple API URL (for example https://host/simple/)")
+	}
+
+	if opts.DryRun {
+		writeDryRun(io.ErrOut, files, target)
+	}
+	endSection := env.Section(io.ErrOut, "pyup-upload", fmt.Sprintf("Uploading %s to %s", cmdutil.Plural(len(files), "file"), target.URL))
+	results := uc.UploadAll(ctx, files, opts.Jobs)
+	endSection()
+	if bar != nil {
+		bar.finish()
+	}
+
+	rep := report(target, cred, files, results, opts.DryRun)
+	if opts.JSON {
+		enc := json.NewEncoder(io.Out)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(rep); err != nil {
+			return err
+		}
+	} else {
+		writeText(io.Out, rep)
+	}
+	for _, r := range results {
+		if r.Err != nil && r.Status == pkgupload.StatusFailed {
+			env.Error(io.ErrOut, pathOf(files, r.File), r.Err.Error())
+		}
+	}
+	if err := env.AppendSummary(summaryMarkdown(rep)); err != nil {
+		fmt.Fprintf(io.ErrOut, "pyup: warning: %v\n", err)
+	}
+	return resultError(ctx, results, opts.JSON)
+}
+
+// openAndCheck opens every DIST, runs the checks (unless --no-check), and
+// pairs attestations. A failure stops the whole batch before any upload.
+func openAndCheck(ctx context.Context, opts *UploadOptions, env *ci.Env) ([]pkgupload.File, error) {
+	var files []pkgupload.File
+	var failed []string
+	for _, p := range opts.Dists {
+		d, err := dist.Open(ctx, p)
+		if err != nil {
+			env.Error(opts.IO.ErrOut, p, err.Error())
+			fmt.Fprintf(opts.IO.ErrOut, "Checking %s: FAILED\n  error [unreadable] %v\n", p, err)
+			failed = append(failed, p)
+			continue
+		}
+		if !opts.NoCheck {
+			problems := dist.Check(d)
+			fails := false
+			for _, pr := range problems {
+				if pr.Severity == dist.Error || opts.Strict {
+					fails = true
+				}
+			}
+			if fails {
+				fmt.Fprintf(opts.IO.ErrOut, "Checking %s: FAILED\n", p)
+				for _, pr := range problems {
+					fmt.Fprintf(opts.IO.ErrOut, "  %s [%s] %s\n", pr.Severity, pr.Code, pr.Message)
+					if pr.Severity == dist.Error || opts.Strict {
+						env.Error(opts.IO.ErrOut, p, pr.Message)
+					}
+				}
+				failed = append(failed, p)
+				continue
+			}
+			for _, pr := range problems {
+				fmt.Fprintf(opts.IO.ErrOut, "pyup: %s: warning [%s] %s\n", d.Filename, pr.Code, pr.Message)
+			}
+		}
+		f := pkgupload.File{Dist: d}
+		if opts.Attestations {
+			att, err := readAttestation(p)
+			if err != nil {
+				return nil, cmdutil.WithExit(cmdutil.ExitUsage, err, "build attestations (for example with pypa/gh-action-pypi-publish's attest step) or drop --attestations")
+			}
+			f.Attestations = att
+		}
+		files = append(files, f)
+	}
+	if len(failed) > 0 {
+		return nil, cmdutil.WithExit(cmdutil.ExitCheckFailed,
+			fmt.Errorf("%s of %d failed the check; nothing was uploaded", cmdutil.Plural(len(failed), "file"), len(opts.Dists)),
+			"fix the problems above, or pass --no-check to upload anyway and let the index decide")
+	}
+	return files, nil
+}
+
+// readAttestation reads <dist>.publish.attestation (one attestation object)
+// and returns the form field's value: a JSON array holding it.
+func readAttestation(distPath string) ([]byte, error) {
+	p := distPath + ".publish.attestation"
+	fi, err := os.Stat(p)
+	if err != nil {
+		return nil, fmt.Errorf("%s: no attestation file %s", baseName(distPath), baseName(p))
+	}
+	if fi.Size() > 1<<20 {
+		return nil, fmt.Errorf("%s: attestation is %d bytes, over the 1 MiB limit", baseName(p), fi.Size())
+	}
+	b, err := os.ReadFile(p)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", baseName(p), err)
+	}
+	var obj map[string]json.RawMessage
+	if err := json.Unmarshal(b, &obj); err != nil {
+		return nil, fmt.Errorf("%s: not a JSON attestation object: %v", baseName(p), err)
+	}
+	for _, k := range []string{"version", "verification_material", "envelope"} {
+		if _, ok := obj[k]; !ok {
+			return nil, fmt.Errorf("%s: attestation has no %q field", baseName(p), k)
+		}
+	}
+	arr, _ := json.Marshal([]json.RawMessage{json.RawMessage(b)})
+	return arr, nil
+}
+
+func credentialError(err error) error {
+	var nf *credential.NotFoundError
+	switch {
+	case errors.As(err, &nf):
+		return cmdutil.WithExit(cmdutil.ExitAuth, err, "set PYUP_PASSWORD (or TWINE_PASSWORD) to an API token, run `pyup login`, or use trusted publishing; `pyup whoami` shows what pyup finds")
+	case errors.Is(err, credential.ErrTrustedPublishing):
+		return cmdutil.WithExit(cmdutil.ExitAuth, err, "see docs/trusted-publishing.md#troubleshooting; `pyup whoami` repeats the exchange and shows the token's claims")
+	case errors.Is(err, context.Canceled):
+		return err
+	}
+	return cmdutil.WithExit(cmdutil.ExitAuth, err, "")
+}
+
+// resultError picks the exit code: credentials refused (4) over any other
+// upload failure (5).
+func resultError(ctx context.Context, results []pkgupload.Result, jsonOut bool) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	var firstErr error
+	auth := false
+	n := 0
+	for _, r := range results {
+		if r.Status != pkgupload.StatusFailed {
+			continue
+		}
+		n++
+		if firstErr == nil {
+			firstErr = r.Err
+		}
+		if errors.Is(r.Err, pkgupload.ErrUnauthorized) || errors.Is(r.Err, pkgupload.ErrCredentials) {
+			auth = true
+		}
+	}
+	if firstErr == nil {
+		return nil
+	}
+	code, hint := cmdutil.ExitUploadFailed, ""
+	switch {
+	case auth:
+		code, hint = cmdutil.ExitAuth, "check the token's scope and expiry with `pyup whoami`; a project-scoped token cannot create a new project"
+	case errors.Is(firstErr, pkgupload.ErrFileExists):
+		hint = "pass --skip-existing to skip files the index already has"
+	case errors.Is(firstErr, pkgupload.ErrHashMismatch):
+		hint = "a file name can never be reused on the index: bump the version and rebuild"
+	case errors.Is(firstErr, pkgupload.ErrRedirect):
+		hint = "configure the URL the index redirects to"
+	}
+	if jsonOut {
+		return &cmdutil.ExitError{Code: code, Err: fmt.Errorf("%s failed: %w", cmdutil.Plural(n, "file"), firstErr), Hint: hint}
+	}
+	return cmdutil.WithExit(code, fmt.Errorf("%s failed; first: %w", cmdutil.Plural(n, "file"), firstErr), hint)
+}
+
+func report(t *cmdutil.Target, cred *credential.Credential, files []pkgupload.File, results []pkgupload.Result, dry bool) *Report {
+	rep := &Report{Repository: t.URL, DryRun: dry, Success: true, Files: []FileReport{}}
+	if cred != nil {
+		rep.Credential = cred.Detail
+	}
+	project := ""
+	for _, r := range results {
+		fr := FileReport{File: r.File, Path: pathOf(files, r.File), Size: r.Size, SHA256: r.SHA256, Blake2b256: r.Blake2b256,
+			Status: string(r.Status), Attempts: r.Attempts, Duration: r.Duration.Seconds(), Message: r.Message}
+		if r.Err != nil {
+			fr.Error = r.Err.Error()
+		}
+		if r.Status == pkgupload.StatusFailed || r.Status == pkgupload.StatusNotAttempted {
+			rep.Success = false
+		}
+		rep.Files = append(rep.Files, fr)
+	}
+	for _, f := range files {
+		if f.Dist.Metadata != nil && project == "" {
+			project = dist.NormalizeName(f.Dist.Metadata.Name())
+			if v := f.Dist.Metadata.Version(); v != "" && rep.Success && !dry {
+				rep.ProjectURL = t.ProjectURL(project)
+				if rep.ProjectURL != "" {
+					rep.ProjectURL += v + "/"
+				}
+			}
+		}
+	}
+	return rep
+}
+
+func writeText(w io.Writer, rep *Report) {
+	width := 0
+	for _, f := range rep.Files {
+		width = max(width, len(f.File))
+	}
+	for _, f := range rep.Files {
+		line := fmt.Sprintf("%-13s %-*s %9s  sha256:%s", f.Status, width, f.File, humanBytes(f.Size), f.SHA256)
+		switch {
+		case f.Error != "":
+			line += "\n    " + f.Error
+		case f.Message != "":
+			line += "  (" + f.Message + ")"
+		case f.Status == string(pkgupload.StatusUploaded) && f.Attempts > 1:
+			line += fmt.Sprintf("  (%d attempts)", f.Attempts)
+		}
+		fmt.Fprintln(w, line)
+	}
+	if rep.ProjectURL != "" {
+		fmt.Fprintf(w, "View at: %s\n", rep.ProjectURL)
+	}
+}
+
+func writeDryRun(w io.Writer, files []pkgupload.File, t *cmdutil.Target) {
+	fmt.Fprintf(w, "pyup: dry run: would POST to %s:\n", t.URL)
+	for _, f := range files {
+		fmt.Fprintf(w, "  %s (%s)\n", f.Dist.Filename, humanBytes(f.Dist.Size))
+		for _, kv := range pkgupload.FormFields(f.Dist) {
+			v := kv[1]
+			if kv[0] == "description" && len(v) > 60 {
+				v = fmt.Sprintf("%d characters", len(v))
+			} else if len(v) > 100 {
+				v = v[:97] + "..."
+			}
+			fmt.Fprintf(w, "    %s = %s\n", kv[0], strings.ReplaceAll(v, "\n", `\n`))
+		}
+		if f.Attestations != nil {
+			fmt.Fprintf(w, "    attestations = %d bytes\n", len(f.Attestations))
+		}
+	}
+}
+
+func summaryMarkdown(rep *Report) string {
+	var b strings.Builder
+	title := "pyup upload"
+	if rep.DryRun {
+		title += " (dry run)"
+	}
+	fmt.Fprintf(&b, "### %s to %s\n\n| file | size | sha256 | status |\n|---|---:|---|---|\n", title, rep.Repository)
+	for _, f := range rep.Files {
+		status := f.Status
+		if f.Error != "" {
+			status += ": " + strings.ReplaceAll(f.Error, "|", `\|`)
+		} else if f.Message != "" {
+			status += " (" + f.Message + ")"
+		}
+		fmt.Fprintf(&b, "| `%s` | %s | `%s` | %s |\n", f.File, humanBytes(f.Size), f.SHA256, status)
+	}
+	if rep.ProjectURL != "" {
+		fmt.Fprintf(&b, "\n%s\n", rep.ProjectURL)
+	}
+	b.WriteString("\n")
+	return b.String()
+}
+
+func pathOf(files []pkgupload.File, name string) string {
+	for _, f := range files {
+		if f.Dist.Filename == name {
+			return f.Dist.Path
+		}
+	}
+	return name
+}
+
+func humanBytes(n int64) string {
+	const unit = 1024
+	if n < unit {
+		return fmt.Sprintf("%d B", n)
+	}
+	div, exp := int64(unit), 0
+	for m := n / unit; m >= unit; m /= unit {
+		div *= unit
+		exp++
+	}
+	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
+}
+
+func baseName(p string) string {
+	if i := strings.LastIndexAny(p, `/\`); i >= 0 {
+		return p[i+1:]
+	}
+	return p
+}

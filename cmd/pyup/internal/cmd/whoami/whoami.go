@@ -1,0 +1,296 @@
+// Package whoami implements `pyup whoami`.
+package whoami
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/pyup-dev/pyup/cmd/pyup/internal/build"
+	"github.com/pyup-dev/pyup/cmd/pyup/internal/ci"
+	"github.com/pyup-dev/pyup/cmd/pyup/internal/cmdutil"
+	"github.com/pyup-dev/pyup/cmd/pyup/internal/iostreams"
+	"github.com/pyup-dev/pyup/pkg/oidc"
+	pkgupload "github.com/pyup-dev/pyup/pkg/upload"
+	"github.com/pyup-dev/pyup/pkg/upload/credential"
+)
+
+// WhoamiOptions holds `pyup whoami`'s dependencies and flag values.
+type WhoamiOptions struct {
+	IO      *iostreams.IOStreams
+	Factory *cmdutil.Factory
+	Cmd     *cobra.Command
+
+	cmdutil.RepoFlags
+	cmdutil.CredFlags
+	configFileGiven bool
+
+	Offline bool
+	JSON    bool
+	Verbose bool
+	// Now is the clock (time.Now).
+	Now func() time.Time
+}
+
+// NewCmdWhoami returns `pyup whoami`.
+func NewCmdWhoami(f *cmdutil.Factory, runF func(context.Context, *WhoamiOptions) error) *cobra.Command {
+	opts := &WhoamiOptions{IO: f.IOStreams, Factory: f, Now: time.Now}
+	cmd := &cobra.Command{
+		Use:   "whoami [-r NAME | --repository-url URL] [flags]",
+		Short: "Show which credential pyup would use, from where, and what it allows",
+		Long: `Show the repository pyup would upload to, the credential source that wins
+(and why each earlier source did not apply), and what the credential allows.
+
+For a PyPI API token, the restrictions embedded in it are decoded (projects,
+expiry, user or trusted publisher) and the token is shown masked. The index
+may hold restrictions that are not embedded in the token, so pyup never calls
+a token unrestricted.
+
+For trusted publishing, the CI provider, the ID token's claims (issuer,
+subject, repository, workflow, ref, environment) and the result of a real
+token exchange are shown, so a publisher configuration is proven before a
+release depends on it. --offline skips the exchange (and everything else
+that needs the network).
+
+whoami exits non-zero when no credential is found or the exchange fails.`,
+		Example: `  pyup whoami
+  pyup whoami -r testpypi --json
+  pyup whoami --repository-url https://upload.pypi.org/legacy/ --offline`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Cmd = cmd
+			opts.configFileGiven = cmd.Flags().Changed("config-file") || f.Getenv("PYUP_CONFIG_FILE") != ""
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return whoamiRun(cmd.Context(), opts)
+		},
+	}
+	opts.AddRepoFlags(cmd.Flags())
+	opts.AddCredentialFlags(cmd.Flags())
+	cmd.Flags().BoolVar(&opts.Offline, "offline", false, "Do not touch the network: skip the trusted-publishing exchange")
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, "Print one JSON report on stdout")
+	cmd.Flags().BoolVarP(&opts.Verbose, "verbose", "v", false, "Log requests and responses to stderr (credentials redacted, no bodies)")
+	return cmd
+}
+
+// errOffline stops the trusted-publishing exchange under --offline.
+var errOffline = errors.New("exchange skipped (--offline)")
+
+// offlinePublisher detects providers but never exchanges.
+type offlinePublisher struct{ credential.TrustedPublisher }
+
+func (offlinePublisher) Token(context.Context, string) (credential.TokenSource, error) {
+	return nil, errOffline
+}
+
+// Report is `pyup whoami --json`'s output.
+type Report struct {
+	Repository        string                `json:"repository"`
+	RepositoryName    string                `json:"repository_name,omitempty"`
+	Config            string                `json:"config_file,omitempty"`
+	Found             bool                  `json:"found"`
+	Credential        *CredentialReport     `json:"credential,omitempty"`
+	Steps             []credential.Step     `json:"steps"`
+	Token             *credential.TokenInfo `json:"token,omitempty"`
+	TrustedPublishing *TPReport             `json:"trusted_publishing,omitempty"`
+	Error             string                `json:"error,omitempty"`
+}
+
+// CredentialReport describes the winning credential, masked.
+type CredentialReport struct {
+	Source   credential.Source `json:"source"`
+	Detail   string            `json:"detail"`
+	Username string            `json:"username"`
+	Password credential.Secret `json:"password"`
+	Expires  *time.Time        `json:"expires,omitempty"`
+}
+
+// TPReport describes trusted publishing.
+type TPReport struct {
+	Provider string       `json:"provider"`
+	Exchange string       `json:"exchange"` // "ok", "failed", "skipped"
+	Claims   *oidc.Claims `json:"claims,omitempty"`
+	Warnings []string     `json:"warnings,omitempty"`
+	Errors   []string     `json:"errors,omitempty"`
+}
+
+func whoamiRun(ctx context.Context, opts *WhoamiOptions) error {
+	io := opts.IO
+	target, err := opts.RepoFlags.Resolve(opts.configFileGiven)
+	if err != nil {
+		return err
+	}
+	env := ci.Detect(opts.Factory.LookupEnv)
+	httpOpts := []pkgupload.Option{pkgupload.WithUserAgent(build.Current().Version)}
+	if target.CACert != "" || target.ClientCert != "" {
+		httpOpts = append(httpOpts, pkgupload.WithTLS(target.CACert, target.ClientCert))
+	}
+	if opts.Verbose {
+		httpOpts = append(httpOpts, pkgupload.WithLogger(func(format string, args ...any) {
+			fmt.Fprintf(io.ErrOut, "pyup: "+format+"\n", args...)
+		}))
+	}
+	client, err := pkgupload.NewHTTPClient(30*time.Second, httpOpts...)
+	if err != nil {
+		return cmdutil.WithExit(cmdutil.ExitUsage, err, "")
+	}
+	tp, err := cmdutil.NewTrustedPublisher(opts.Factory, client, func(token string) { env.Mask(io.ErrOut, token) })
+	if err != nil {
+		return err
+	}
+	var publisher credential.TrustedPublisher = tp
+	if opts.Offline {
+		publisher = offlinePublisher{tp}
+	}
+	req, err := cmdutil.CredentialRequest(opts.Cmd, opts.Factory, target, &opts.CredFlags)
+	if err != nil {
+		return err
+	}
+	cred, steps, rerr := cmdutil.NewResolver(opts.Factory, client, publisher).Resolve(ctx, req)
+
+	rep := &Report{Repository: target.URL, RepositoryName: target.Name, Config: target.ConfigPath, Steps: []credential.Step{}}
+	if steps != nil {
+		rep.Steps = steps.Steps
+	}
+	if cred != nil {
+		rep.Found = true
+		cr := &CredentialReport{Source: cred.Source, Detail: cred.Detail, Username: cred.Username, Password: cred.Password}
+		if !cred.Expires.IsZero() {
+			e := cred.Expires.UTC()
+			cr.Expires = &e
+		}
+		rep.Credential = cr
+		if info, err := credential.ParseToken(cred.Password.Reveal()); err == nil {
+			rep.Token = info
+		}
+	}
+	if name, ok := tp.Detect(ctx); ok || (cred != nil && cred.Source == credential.SourceTrustedPublishing) {
+		if name == "" && tp.Provider() != nil {
+			name = tp.Provider().Name()
+		}
+		tpr := &TPReport{Provider: name, Claims: tp.Claims()}
+		tpr.Warnings = oidc.Warnings(tpr.Claims)
+		switch {
+		case cred != nil && cred.Source == credential.SourceTrustedPublishing:
+			tpr.Exchange = "ok"
+		case errors.Is(rerr, errOffline):
+			tpr.Exchange = "skipped"
+		case rerr != nil && errors.Is(rerr, credential.ErrTrustedPublishing):
+			tpr.Exchange = "failed"
+			var me *oidc.MintError
+			if errors.As(rerr, &me) {
+				tpr.Errors = me.Details()
+			}
+		default:
+			tpr.Exchange = "not used"
+		}
+		rep.TrustedPublishing = tpr
+	}
+	offlineTP := errors.Is(rerr, errOffline)
+	if rerr != nil && !offlineTP {
+		rep.Error = rerr.Error()
+	}
+
+	if opts.JSON {
+		enc := json.NewEncoder(io.Out)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(rep); err != nil {
+			return err
+		}
+	} else {
+		writeText(io.Out, rep, opts.Now(), offlineTP)
+	}
+	switch {
+	case offlineTP:
+		return nil
+	case rerr != nil:
+		var nf *credential.NotFoundError
+		if errors.As(rerr, &nf) {
+			return cmdutil.WithExit(cmdutil.ExitAuth, errors.New("no credential found"), "set PYUP_PASSWORD, run `pyup login`, or configure trusted publishing")
+		}
+		if errors.Is(rerr, credential.ErrTrustedPublishing) {
+			return cmdutil.WithExit(cmdutil.ExitAuth, errors.New("trusted publishing exchange failed"), "see docs/trusted-publishing.md#troubleshooting")
+		}
+		return cmdutil.WithExit(cmdutil.ExitAuth, rerr, "")
+	}
+	return nil
+}
+
+func writeText(w io.Writer, rep *Report, now time.Time, offlineTP bool) {
+	repo := rep.Repository
+	if rep.RepositoryName != "" {
+		repo += " (" + rep.RepositoryName + ")"
+	}
+	fmt.Fprintf(w, "Repository:  %s\n", repo)
+	if rep.Config != "" {
+		fmt.Fprintf(w, "Config file: %s\n", rep.Config)
+	}
+	switch {
+	case rep.Credential != nil:
+		c := rep.Credential
+		fmt.Fprintf(w, "Credential:  %s\n", c.Detail)
+		fmt.Fprintf(w, "Username:    %s\n", c.Username)
+		fmt.Fprintf(w, "Password:    %s\n", c.Password.Masked())
+		if c.Expires != nil {
+			fmt.Fprintf(w, "Expires:     %s (%s)\n", c.Expires.Format(time.RFC3339), relative(*c.Expires, now))
+		}
+	case offlineTP:
+		fmt.Fprintf(w, "Credential:  trusted publishing via %s (exchange skipped: --offline)\n", rep.TrustedPublishing.Provider)
+	default:
+		fmt.Fprintln(w, "Credential:  none found")
+	}
+	fmt.Fprintln(w, "Sources, in order:")
+	for _, s := range rep.Steps {
+		reason := s.Reason
+		if offlineTP && s.Source == credential.SourceTrustedPublishing {
+			reason = "would be used; " + errOffline.Error()
+		}
+		fmt.Fprintf(w, "  %-19s %-12s %s\n", s.Source, s.Status, reason)
+	}
+	if tp := rep.TrustedPublishing; tp != nil {
+		fmt.Fprintf(w, "Trusted publishing (%s): exchange %s\n", tp.Provider, tp.Exchange)
+		if tp.Claims != nil {
+			fmt.Fprintln(w, "  ID token claims:")
+			fmt.Fprintf(w, "    iss: %s\n", orMissing(tp.Claims.Issuer))
+			for _, l := range tp.Claims.Lines() {
+				fmt.Fprintf(w, "    %s\n", l)
+			}
+		}
+		for _, e := range tp.Errors {
+			fmt.Fprintf(w, "  %s\n", e)
+		}
+		for _, warn := range tp.Warnings {
+			fmt.Fprintf(w, "  warning: %s\n", warn)
+		}
+	}
+	if rep.Token != nil {
+		fmt.Fprintln(w, "Token restrictions:")
+		for _, l := range rep.Token.Summary() {
+			fmt.Fprintf(w, "  %s\n", l)
+		}
+	} else if rep.Credential != nil && strings.HasPrefix(rep.Credential.Password.Reveal(), credential.TokenPrefix) {
+		fmt.Fprintln(w, "Token restrictions: cannot decode the token (it is not a well-formed PyPI token)")
+	}
+}
+
+func orMissing(s string) string {
+	if s == "" {
+		return "MISSING"
+	}
+	return s
+}
+
+func relative(t, now time.Time) string {
+	d := t.Sub(now).Round(time.Second)
+	if d < 0 {
+		return "expired " + (-d).String() + " ago"
+	}
+	return "in " + d.String()
+}
