@@ -216,6 +216,7 @@ const (
 	codeDescriptionRender        = "description-render"
 	codeDescriptionConflict      = "description-conflict"
 	codeLicenseFileIgnored       = "license-file-ignored"
+	codeLicenseIDTooNew          = "license-id-too-new"
 )
 
 // problemCodes lists every code, so tests can hold docs/checks.md to it.
@@ -232,4 +233,5 @@ var problemCodes = []string{
 	codeMissingDistInfoFile, codeUnsupportedCompression, codeCompressionRatio, codeSdistLayout,
 	codeMissingPKGINFO, codeFileTooLarge, codeMissingDescription, codeMissingContentType,
 	codeDescriptionRender, codeDescriptionConflict, codeLicenseFileIgnored,
+	codeLicenseIDTooNew,
 }

@@ -395,9 +395,13 @@ func (c *checker) checkLicense(m *Metadata) {
 		c.errorf(codeLicenseConflict, "License is deprecated when License-Expression is present. Only License-Expression should be present. Drop what fills License (a license table or license text in the build configuration) and keep the SPDX expression.")
 	}
 	if hasExpr {
-		if _, err := canonicalizeLicenseExpression(expr); err != nil {
+		canon, err := canonicalizeLicenseExpression(expr)
+		if err != nil {
 			c.errorf(codeInvalidLicenseExpression, "%s is invalid for 'license-expression': %v. Use SPDX identifiers (https://spdx.org/licenses/) joined by AND/OR/WITH, or LicenseRef-<name> for others.",
 				pyRepr(expr), err)
+		} else if ids := licenseIDsNewerThanPyPI(canon); len(ids) > 0 {
+			c.warnf(codeLicenseIDTooNew, "License-Expression %s uses %s, from SPDX license list 3.28 or later; PyPI's validator (packaging, list 3.27) may not know it yet and refuse the file. If it does, use LicenseRef-<name> until PyPI updates.",
+				pyRepr(expr), strings.Join(ids, ", "))
 		}
 	}
 	if !licenseFilesSent(m) {

@@ -168,6 +168,9 @@ func TestCheckMetadataRules(t *testing.T) {
 
 		{"license expression ok", []string{"License-Expression: MIT OR Apache-2.0"}, codeInvalidLicenseExpression, false, "", ""},
 		{"license expression lower case", []string{"License-Expression: mit and (apache-2.0 or bsd-2-clause)"}, codeInvalidLicenseExpression, false, "", ""},
+		{"license expression deprecated exception", []string{"License-Expression: LGPL-2.1-only WITH Nokia-Qt-exception-1.1"}, codeInvalidLicenseExpression, false, "", ""},
+		{"license id newer than PyPI's list", []string{"License-Expression: MIT-STK OR MIT"}, codeLicenseIDTooNew, true, Warning, "uses MIT-STK, from SPDX license list 3.28 or later"},
+		{"license id in PyPI's list", []string{"License-Expression: MIT"}, codeLicenseIDTooNew, false, "", ""},
 		{"license expression unknown", []string{"License-Expression: MIT-ish"}, codeInvalidLicenseExpression, true, Error, "Unknown license: 'mit-ish'"},
 		{"license expression classifier text", []string{"License-Expression: MIT License"}, codeInvalidLicenseExpression, true, Error, "Invalid license expression"},
 
