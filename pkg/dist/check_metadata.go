@@ -384,6 +384,9 @@ func (c *checker) checkDynamic(m *Metadata) {
 			c.errorf(codeInvalidDynamic, "%s is not allowed as a dynamic field. An sdist must fix its name and version; remove it from Dynamic.", pyRepr(f))
 		case coreFields[f] == (coreField{}):
 			c.errorf(codeInvalidDynamic, "%s is not a valid dynamic field. Dynamic names core metadata fields (for example Requires-Dist); check the spelling.", pyRepr(f))
+		case f == "dynamic":
+			// packaging lets Dynamic name itself; PyPI's own list does not.
+			c.errorf(codeInvalidDynamic, "Dynamic field %s is not a valid dynamic field. Remove it from Dynamic.", pyRepr(f))
 		}
 	}
 }

@@ -160,6 +160,7 @@ func TestCheckMetadataRules(t *testing.T) {
 		{"dynamic version", []string{"Dynamic: Version"}, codeInvalidDynamic, true, Error, "'version' is not allowed as a dynamic field"},
 		{"dynamic name", []string{"Dynamic: name"}, codeInvalidDynamic, true, Error, "'name' is not allowed as a dynamic field"},
 		{"dynamic metadata-version", []string{"Dynamic: Metadata-Version"}, codeInvalidDynamic, true, Error, "'metadata-version' is not allowed"},
+		{"dynamic dynamic", []string{"Dynamic: Dynamic"}, codeInvalidDynamic, true, Error, "Dynamic field 'dynamic' is not a valid dynamic field."},
 		{"dynamic unknown", []string{"Dynamic: Requires-Dists"}, codeInvalidDynamic, true, Error, "'requires-dists' is not a valid dynamic field"},
 
 		{"license alone", []string{"License: MIT License text"}, codeLicenseConflict, false, "", ""},
