@@ -220,7 +220,7 @@ func (c *checker) checkLicenseFiles() {
 		return
 	}
 	var prefix string
-	switch c.d.Kind {
+	switch c.kindOf() {
 	case Wheel:
 		name, ver, ok := wheelNameVersion(c.d.Filename)
 		if !ok {
