@@ -2,6 +2,9 @@ package cmdutil
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"io"
 	"net/http"
 	"sync"
 	"time"
@@ -89,4 +92,22 @@ func (s minterSource) Token(ctx context.Context) (string, time.Time, error) {
 		return "", time.Time{}, err
 	}
 	return tok.Value, tok.Expires, nil
+}
+
+// ExplainTrustedPublishing prints what a trusted-publishing failure needs
+// beyond its one-line message (each refusal code with its description, then
+// the ID token's claims to compare with the configured publisher) and
+// returns the one hint to show.
+func ExplainTrustedPublishing(w io.Writer, err error) (hint string) {
+	var me *oidc.MintError
+	if errors.As(err, &me) {
+		for _, l := range me.Details() {
+			fmt.Fprintf(w, "  %s\n", l)
+		}
+	}
+	var pe *oidc.ProviderError
+	if errors.As(err, &pe) && pe.Hint != "" {
+		return pe.Hint
+	}
+	return "see " + oidc.TroubleshootingDoc + "; `pyup whoami` repeats the exchange and shows the token's claims"
 }

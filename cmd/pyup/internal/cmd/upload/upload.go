@@ -201,7 +201,7 @@ func uploadRun(ctx context.Context, opts *UploadOptions) error {
 	}
 	cred, _, err := cmdutil.NewResolver(opts.Factory, client, tp).Resolve(ctx, req)
 	if err != nil {
-		return credentialError(err)
+		return credentialError(io.ErrOut, err)
 	}
 	if opts.Verbose {
 		fmt.Fprintf(io.ErrOut, "pyup: uploading to %s as %s\n", target.URL, cred)
@@ -350,13 +350,13 @@ func readAttestation(distPath string) ([]byte, error) {
 	return arr, nil
 }
 
-func credentialError(err error) error {
+func credentialError(w io.Writer, err error) error {
 	var nf *credential.NotFoundError
 	switch {
 	case errors.As(err, &nf):
 		return cmdutil.WithExit(cmdutil.ExitAuth, err, "set PYUP_PASSWORD (or TWINE_PASSWORD) to an API token, run `pyup login`, or use trusted publishing; `pyup whoami` shows what pyup finds")
 	case errors.Is(err, credential.ErrTrustedPublishing):
-		return cmdutil.WithExit(cmdutil.ExitAuth, err, "see docs/trusted-publishing.md#troubleshooting; `pyup whoami` repeats the exchange and shows the token's claims")
+		return cmdutil.WithExit(cmdutil.ExitAuth, err, cmdutil.ExplainTrustedPublishing(w, err))
 	case errors.Is(err, context.Canceled):
 		return err
 	}
