@@ -216,7 +216,7 @@ func isAbsolutePath(p string) bool {
 // <version> exactly as the wheel's file name spells them.
 func (c *checker) checkLicenseFiles() {
 	files := formValues(c.d.Metadata, "License-File")
-	if len(files) == 0 || !licenseFilesSent(c.d.Metadata) || licenseFilePathsInvalid(files) {
+	if len(files) == 0 || c.d.Members == nil || !licenseFilesSent(c.d.Metadata) || licenseFilePathsInvalid(files) {
 		return
 	}
 	var prefix string
