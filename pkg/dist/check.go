@@ -39,9 +39,13 @@ func WithMaxFileSize(n int64) CheckOption {
 // as a client can know them without asking the server, plus the warnings
 // twine check gives. It returns every problem found (nil when there is
 // none), errors before warnings, otherwise in a stable order: file name,
-// archive layout, metadata, classifiers, description.
+// archive layout, metadata, classifiers, description. docs/checks.md lists
+// every Problem.Code.
 //
-// Check reads only d (its file name, members and metadata); it does no I/O.
+// Check reads only d (its file name, size, members and metadata) and does
+// no I/O. The archive rules (layout, compression, License-File presence)
+// need d.Members; when it is nil they are skipped. Where PyPI stops at the
+// first problem, Check reports them all.
 func Check(d *Dist, opts ...CheckOption) []Problem {
 	cfg := checkConfig{maxFileSize: DefaultMaxFileSize}
 	for _, o := range opts {
