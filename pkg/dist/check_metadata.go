@@ -1,6 +1,7 @@
 package dist
 
 import (
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -209,7 +210,10 @@ func (c *checker) checkDescriptionContentType(m *Metadata) {
 
 // parseContentType splits a MIME content type into its lower-cased
 // type/subtype and its parameters (names lower-cased, values unquoted),
-// accepting what Python's email header parser accepts for these values.
+// refusing what Python's email header parser (which packaging uses)
+// reports as a defect: a type without subtype, text after the type,
+// a parameter without a value or with trailing text, an empty parameter
+// other than a trailing ';', a repeated parameter.
 func parseContentType(v string) (string, map[string]string, error) {
 	parts := splitOutsideQuotes(v, ';')
 	ct := strings.ToLower(strings.TrimSpace(parts[0]))
@@ -218,10 +222,13 @@ func parseContentType(v string) (string, map[string]string, error) {
 		return "", nil, fmt.Errorf("%s is not a type/subtype pair", pyRepr(strings.TrimSpace(parts[0])))
 	}
 	params := map[string]string{}
-	for _, p := range parts[1:] {
-		p = strings.TrimSpace(p)
+	for i, p := range parts[1:] {
+		p = strings.TrimSpace(stripComments(p))
 		if p == "" {
-			continue
+			if i == len(parts)-2 {
+				continue // a trailing ';'
+			}
+			return "", nil, errors.New("parameter entry with no content")
 		}
 		name, value, ok := strings.Cut(p, "=")
 		name = strings.ToLower(strings.TrimSpace(name))
@@ -231,10 +238,51 @@ func parseContentType(v string) (string, map[string]string, error) {
 		value = strings.TrimSpace(value)
 		if len(value) >= 2 && value[0] == '"' && value[len(value)-1] == '"' {
 			value = strings.NewReplacer(`\"`, `"`, `\\`, `\`).Replace(value[1 : len(value)-1])
+		} else if strings.ContainsAny(value, " \t\"") {
+			return "", nil, fmt.Errorf("parameter with invalid trailing text %s", pyRepr(p))
+		}
+		if _, dup := params[name]; dup {
+			return "", nil, errors.New("duplicate parameter name")
 		}
 		params[name] = value
 	}
 	return ct, params, nil
+}
+
+// stripComments removes RFC 5322 comments ("(...)", nested, outside
+// quotes) from a header fragment.
+func stripComments(s string) string {
+	if !strings.Contains(s, "(") {
+		return s
+	}
+	var b strings.Builder
+	depth, quoted := 0, false
+	for i := 0; i < len(s); i++ {
+		ch := s[i]
+		switch {
+		case ch == '\\' && i+1 < len(s):
+			if depth == 0 {
+				b.WriteByte(ch)
+				b.WriteByte(s[i+1])
+			}
+			i++
+			continue
+		case quoted:
+			quoted = ch != '"'
+		case ch == '"' && depth == 0:
+			quoted = true
+		case ch == '(':
+			depth++
+			continue
+		case ch == ')' && depth > 0:
+			depth--
+			continue
+		}
+		if depth == 0 {
+			b.WriteByte(ch)
+		}
+	}
+	return b.String()
 }
 
 // splitOutsideQuotes splits s at sep, except inside double quotes.

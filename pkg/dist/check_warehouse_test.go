@@ -67,3 +67,25 @@ func TestMetadataAgreesWithWarehouse(t *testing.T) {
 		}
 	}
 }
+
+// TestContentTypeAgreesWithWarehouse: Description-Content-Type values and
+// whether warehouse (packaging's check on Python's email header parser)
+// accepts them: [value, accepted, PyPI's message].
+func TestContentTypeAgreesWithWarehouse(t *testing.T) {
+	b, err := os.ReadFile("testdata/content_type_verdicts.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var verdicts [][3]any
+	if err := json.Unmarshal(b, &verdicts); err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range verdicts {
+		value, ok, msg := v[0].(string), v[1].(bool), v[2].(string)
+		ck := &checker{d: &Dist{Filename: "x"}}
+		ck.checkDescriptionContentType(&Metadata{Fields: []Field{{"Description-Content-Type", value}}})
+		if refused := len(ck.problems) > 0; refused == ok {
+			t.Errorf("%q: pyup %+v, PyPI accepts=%v (%s)", value, ck.problems, ok, msg)
+		}
+	}
+}
