@@ -26,6 +26,9 @@ type Client struct {
 func New(repositoryURL string, opts ...Option) (*Client, error) {
 	s := defaultSettings()
 	for _, o := range opts {
+		if o == nil {
+			return nil, errors.New("upload: nil Option")
+		}
 		if err := o(&s); err != nil {
 			return nil, err
 		}
