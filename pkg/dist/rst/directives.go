@@ -282,7 +282,7 @@ func (m *machine) parseExtensionOptions(spec map[string]optKind, lines []string)
 		name := strings.ToLower(nameText)
 		var paras []string
 		var cur []string
-		for _, l := range append(append([]string{}, f.fieldBody...), "") {
+		for _, l := range append(append([]string{}, f.x().fieldBody...), "") {
 			if strip(l) != "" {
 				cur = append(cur, l)
 			} else if len(cur) > 0 {
@@ -791,8 +791,8 @@ func runTable(d *directiveRun) {
 		} else {
 			entries = fields(w)
 		}
-		if len(entries) != t.cols {
-			d.fail(Error, fmt.Sprintf("\"%s\" widths do not match the number of columns in table (%d).", d.name, t.cols))
+		if len(entries) != t.x().cols {
+			d.fail(Error, fmt.Sprintf("\"%s\" widths do not match the number of columns in table (%d).", d.name, t.x().cols))
 		}
 	}
 	d.m.node.add(t)
@@ -830,7 +830,7 @@ func runContents(d *directiveRun) {
 	d.m.p.noteImplicitTarget(topic, nil)
 	pending := newNode(kPending)
 	topic.add(pending)
-	topic.contents = true
+	topic.x().contents = true
 }
 
 func runDecoration(d *directiveRun) {
@@ -969,8 +969,8 @@ func runClass(d *directiveRun) {
 		return
 	}
 	pending := newNode(kPending)
-	pending.pendingClass = true
-	pending.pendingDirective = d.name
+	pending.x().pendingClass = true
+	pending.x().pendingDirective = d.name
 	pending.line = 0
 	d.m.node.add(pending)
 	d.m.p.pendings = append(d.m.p.pendings, pending)

@@ -15,16 +15,30 @@ type inliner struct {
 	p      *parser
 	lineno int
 	parent *node
+	keep   bool // build text nodes (only where a transform reads the text)
+}
+
+func (in *inliner) textNode(s string) *node {
+	if !in.keep {
+		return nil
+	}
+	return textNode(s)
 }
 
 // inline parses text (a paragraph, title, term, ...) into parent.
 func (p *parser) inline(text string, lineno int, parent *node) {
 	in := &inliner{p: p, lineno: lineno, parent: parent}
+	switch parent.kind {
+	case kTitle, kSubtitle, kFieldName:
+		in.keep = true
+	case kParagraph:
+		in.keep = parent.parent != nil && (parent.parent.kind == kFieldBody || parent.parent.kind == kElement)
+	}
 	in.parse(text)
 }
 
 func (in *inliner) addText(s string) {
-	if s != "" {
+	if s != "" && in.keep {
 		in.parent.addDetached(textNode(s))
 	}
 }
@@ -326,8 +340,8 @@ func (in *inliner) parse(text string) {
 				ref.hasRefname = true
 				in.p.noteRefname(ref)
 			}
-			ref.rawsource = string(s[m.start:m.end])
-			ref.add(textNode(m.refname))
+			ref.x().rawsource = string(s[m.start:m.end])
+			ref.add(in.textNode(m.refname))
 			in.parent.addDetached(ref)
 			rest = s[m.end:]
 		case "]_":
@@ -364,18 +378,13 @@ func (in *inliner) inlineObj(s []rune, m imatch) []rune {
 		in.addText(string(s[:m.start]))
 		content := string(s[m.end:k])
 		switch m.kind {
-		case "*":
-			n := newNode(kEmphasis)
-			n.add(textNode(content))
-			in.parent.addDetached(n)
-		case "**":
-			n := newNode(kStrong)
-			n.add(textNode(content))
-			in.parent.addDetached(n)
-		case "``":
-			n := newNode(kLiteral)
-			n.add(textNode(content))
-			in.parent.addDetached(n)
+		case "*", "**", "``":
+			if in.keep {
+				k := map[string]kind{"*": kEmphasis, "**": kStrong, "``": kLiteral}[m.kind]
+				n := newNode(k)
+				n.add(in.textNode(content))
+				in.parent.addDetached(n)
+			}
 		case "_`":
 			t := newNode(kTarget)
 			t.addDetached(textNode(content))
@@ -398,10 +407,10 @@ func (in *inliner) substitutionReference(content, endstring, raw string) {
 	subText := sub.astext()
 	sub.refname = whitespaceNormalizeName(subText)
 	sub.hasRefname = true
-	sub.rawsource = unescape(raw)
+	sub.x().rawsource = unescape(raw)
 	if strings.HasSuffix(endstring, "_") {
 		ref := newNode(kReference)
-		ref.rawsource = sub.rawsource
+		ref.x().rawsource = sub.x().rawsource
 		if strings.HasSuffix(endstring, "__") {
 			ref.anonymous = true
 		} else {
@@ -423,8 +432,8 @@ func (in *inliner) footnoteReference(m imatch) {
 		n := newNode(kCitationRef)
 		n.refname = refname
 		n.hasRefname = true
-		n.rawsource = "[" + label + "]_"
-		n.add(textNode(label))
+		n.x().rawsource = "[" + label + "]_"
+		n.add(in.textNode(label))
 		in.parent.addDetached(n)
 		in.p.setID(n)
 		in.p.citationRefs[refname] = append(in.p.citationRefs[refname], n)
@@ -432,7 +441,7 @@ func (in *inliner) footnoteReference(m imatch) {
 		return
 	}
 	n := newNode(kFootnoteRef)
-	n.rawsource = "[" + label + "]_"
+	n.x().rawsource = "[" + label + "]_"
 	in.parent.addDetached(n)
 	if strings.HasPrefix(refname, "#") {
 		refname = refname[1:]
@@ -445,7 +454,7 @@ func (in *inliner) footnoteReference(m imatch) {
 		in.p.setID(n)
 		in.p.symbolFootnoteRefs = append(in.p.symbolFootnoteRefs, n)
 	} else {
-		n.add(textNode(label))
+		n.add(in.textNode(label))
 	}
 	if refname != "" {
 		n.refname = refname
@@ -621,8 +630,8 @@ func (in *inliner) phraseRef(rawsource, escaped string, anonymousSuffix bool) {
 	}
 	refname := fullyNormalizeName(unescape(text))
 	ref := newNode(kReference)
-	ref.rawsource = rawsource
-	ref.add(textNode(unescape(text)))
+	ref.x().rawsource = rawsource
+	ref.add(in.textNode(unescape(text)))
 	in.parent.addDetached(ref)
 	if anonymousSuffix {
 		if target != nil && aliasIsName {

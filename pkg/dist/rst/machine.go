@@ -626,6 +626,20 @@ func enumTextEnds(s string, i int) []int {
 }
 
 func matchEnumerator(line string) (enumMatch, bool) {
+	// quick rejection: an enumerator is "(" or a short alphanumeric run
+	// followed by ")" or "."
+	if line == "" {
+		return enumMatch{}, false
+	}
+	if line[0] != '(' {
+		i := 0
+		for i < len(line) && (isAlnumASCII(line[i]) || line[i] == '#') {
+			i++
+		}
+		if i == 0 || i == len(line) || (line[i] != ')' && line[i] != '.') {
+			return enumMatch{}, false
+		}
+	}
 	tail := func(e int) (int, bool) {
 		if e == len(line) {
 			return e, true

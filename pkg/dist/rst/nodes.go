@@ -89,17 +89,20 @@ type node struct {
 	resolved   bool
 	referenced bool
 
-	rawsource string
-	p         *parser // set once attached to the document (docutils' node.document)
-	origin    *node   // substitution reference that produced this one
+	p      *parser // set once attached to the document (docutils' node.document)
+	inline bool
+	ext    *nodeExt
+}
 
-	indent int // line block lines: indentation (-1 unknown)
+// nodeExt holds the attributes few elements use.
+type nodeExt struct {
+	rawsource string
+	origin    *node // substitution reference that produced this one
 
 	bullet           rune
 	enumtype         string
 	fieldBody        []string
 	cols             int
-	inline           bool
 	contents         bool
 	multiplyIndirect bool
 
@@ -108,9 +111,17 @@ type node struct {
 	pendingDirective string
 }
 
-func newNode(k kind) *node { return &node{kind: k, indent: -1} }
+// x returns n's rarely used attributes, allocating them on first use.
+func (n *node) x() *nodeExt {
+	if n.ext == nil {
+		n.ext = &nodeExt{}
+	}
+	return n.ext
+}
 
-func textNode(s string) *node { return &node{kind: kText, text: s, indent: -1} }
+func newNode(k kind) *node { return &node{kind: k} }
+
+func textNode(s string) *node { return &node{kind: kText, text: s} }
 
 // add appends children. As in docutils' setup_child, a child appended to
 // a node attached to the document becomes attached and, if it has no line
@@ -134,6 +145,9 @@ func (n *node) add(children ...*node) {
 // addDetached appends a child the way docutils builds inline content: into
 // an element not yet attached, so the child gets no line of its own.
 func (n *node) addDetached(c *node) {
+	if c == nil {
+		return
+	}
 	c.parent = n
 	n.children = append(n.children, c)
 }
@@ -288,6 +302,10 @@ func (n *node) nextNodeAscend(descend bool) *node {
 
 func (n *node) deepcopy() *node {
 	c := *n
+	if n.ext != nil {
+		e := *n.ext
+		c.ext = &e
+	}
 	c.names = append([]string(nil), n.names...)
 	c.ids = append([]string(nil), n.ids...)
 	c.dupnames = append([]string(nil), n.dupnames...)

@@ -206,3 +206,46 @@ func indentSrc(s string) string {
 	}
 	return "\t| " + strings.ReplaceAll(s, "\n", "\n\t| ")
 }
+
+// TestOracleDir compares Check with docutils on every *.rst file of the
+// directory named by PYUP_RST_ORACLE_DIR (local collections of real
+// READMEs that are not part of the repository).
+func TestOracleDir(t *testing.T) {
+	dir := os.Getenv("PYUP_RST_ORACLE_DIR")
+	if dir == "" {
+		t.Skip("set PYUP_RST_ORACLE_DIR to a directory of .rst files to compare with docutils")
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "*.rst"))
+	sort.Strings(files)
+	o := startOracle(t)
+	var verdictBad, msgBad, failures int
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		src := string(data)
+		want := o.check(t, f, src)
+		if want.Level == "EXCEPTION" || strings.Contains(src, ".. role::") {
+			continue
+		}
+		got := Check(src)
+		if (got == nil) != want.OK {
+			verdictBad++
+			g := "ok"
+			if got != nil {
+				g = got.Error()
+			}
+			t.Errorf("verdict differs: %s\n\twant ok=%v line %d (%s) %s\n\tgot  %s", f, want.OK, want.Line, want.Level, want.Message, g)
+			continue
+		}
+		if !want.OK {
+			failures++
+			if got.Text != want.Message || got.Line != want.Line || got.Level.String() != want.Level {
+				msgBad++
+				t.Logf("message differs: %s\n\twant line %d (%s) %s\n\tgot  %s", f, want.Line, want.Level, want.Message, got.Error())
+			}
+		}
+	}
+	t.Logf("%d files: %d verdict disagreements, %d/%d failure messages differ", len(files), verdictBad, msgBad, failures)
+}

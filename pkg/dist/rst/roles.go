@@ -30,8 +30,11 @@ var englishRoles = map[string]string{
 }
 
 func genericRole(in *inliner, role, rawsource, text string) {
+	if !in.keep {
+		return
+	}
 	n := newNode(kInline)
-	n.add(textNode(text))
+	n.add(in.textNode(text))
 	in.parent.addDetached(n)
 }
 

@@ -385,7 +385,7 @@ func checkAttribution(indented []string, start int) (int, int, bool) {
 func (m *machine) bullet(s stateID, end int) result {
 	bulletChar := []rune(m.line)[0]
 	if s == sBulletList {
-		if bulletChar != m.node.bullet {
+		if bulletChar != m.node.x().bullet {
 			return m.invalidInput()
 		}
 		item := newNode(kListItem)
@@ -399,7 +399,7 @@ func (m *machine) bullet(s stateID, end int) result {
 	}
 	list := newNode(kBulletList)
 	list.line = m.absLineNumber() + m.srcDelta
-	list.bullet = bulletChar
+	list.x().bullet = bulletChar
 	m.node.add(list)
 	item := newNode(kListItem)
 	list.add(item)
@@ -567,9 +567,9 @@ func (m *machine) isEnumeratedListItem(ordinal int, seq, format string) bool {
 
 func (m *machine) enumerator(s stateID, em enumMatch) result {
 	if s == sEnumeratedList {
-		seq, ordinal := parseEnumerator(em, m.node.enumtype)
+		seq, ordinal := parseEnumerator(em, m.node.x().enumtype)
 		if em.format != m.enumFormat ||
-			(seq != "#" && (seq != m.node.enumtype || m.enumAuto || ordinal != m.lastOrdinal+1)) ||
+			(seq != "#" && (seq != m.node.x().enumtype || m.enumAuto || ordinal != m.lastOrdinal+1)) ||
 			!m.isEnumeratedListItem(ordinal, seq, em.format) {
 			return m.invalidInput()
 		}
@@ -592,9 +592,9 @@ func (m *machine) enumerator(s stateID, em enumMatch) result {
 	}
 	list := newNode(kEnumList)
 	if seq == "#" {
-		list.enumtype = "arabic"
+		list.x().enumtype = "arabic"
 	} else {
-		list.enumtype = seq
+		list.x().enumtype = seq
 	}
 	m.node.add(list)
 	if ordinal != 1 {
@@ -735,7 +735,7 @@ func (m *machine) field(end int, extension bool) *node {
 	f.add(body)
 	m.p.inline(name, lineno, fn)
 	if extension {
-		f.fieldBody = block
+		f.x().fieldBody = block
 		return f
 	}
 	if len(block) > 0 {

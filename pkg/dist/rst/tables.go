@@ -195,7 +195,7 @@ func toRunes(lines []string) [][]rune {
 
 func (m *machine) buildTable(data *tableData, tableline int) {
 	t := newNode(kTable)
-	t.cols = data.cols
+	t.x().cols = data.cols
 	m.node.add(t)
 	for _, rows := range [][][]*cell{data.headrows, data.bodyrows} {
 		for _, row := range rows {
@@ -726,7 +726,7 @@ func runListTable(d *directiveRun) {
 	d.checkWidths(numCols)
 	d.checkDimensions(len(rows), func(i int) int { return len(rows[i]) })
 	t := newNode(kTable)
-	t.cols = numCols
+	t.x().cols = numCols
 	for _, row := range rows {
 		for _, c := range row {
 			e := newNode(kEntry)
@@ -954,7 +954,7 @@ func runCSVTable(d *directiveRun) {
 	d.checkDimensions(len(rows), func(i int) int { return len(rows[i]) })
 	d.checkWidths(maxCols)
 	t := newNode(kTable)
-	t.cols = maxCols
+	t.x().cols = maxCols
 	d.m.node.add(t)
 	for _, r := range append(head, rows...) {
 		for _, c := range r {

@@ -154,11 +154,25 @@ func dropRunes(s string, n int) string {
 
 // fullyNormalizeName lower-cases and collapses whitespace (reference names).
 func fullyNormalizeName(s string) string {
-	return strings.ToLower(strings.Join(fields(s), " "))
+	return strings.ToLower(whitespaceNormalizeName(s))
 }
 
 // whitespaceNormalizeName collapses whitespace.
-func whitespaceNormalizeName(s string) string { return strings.Join(fields(s), " ") }
+func whitespaceNormalizeName(s string) string {
+	simple := true
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 0x80 || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r' || (c >= 0x1c && c <= 0x1f) ||
+			(c == ' ' && (i == 0 || i == len(s)-1 || s[i+1] == ' ')) {
+			simple = false
+			break
+		}
+	}
+	if simple {
+		return s
+	}
+	return strings.Join(fields(s), " ")
+}
 
 // escape2null replaces each backslash escape by NUL + the escaped character.
 func escape2null(s string) string {

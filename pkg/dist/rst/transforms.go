@@ -179,7 +179,7 @@ func (p *parser) classAttribute() {
 			pending.parent.remove(pending)
 			continue
 		}
-		p.report(Error, fmt.Sprintf("No suitable element following \"%s\" directive", pending.pendingDirective), pending.line)
+		p.report(Error, fmt.Sprintf("No suitable element following \"%s\" directive", pending.x().pendingDirective), pending.line)
 	}
 }
 
@@ -211,7 +211,7 @@ func (p *parser) substitutions() {
 				break
 			}
 			nested[nestedName] = append(nested[nestedName], key)
-			nref.origin = ref
+			nref.x().origin = ref
 			refs = append(refs, nref)
 		}
 		if circular {
@@ -219,8 +219,8 @@ func (p *parser) substitutions() {
 				p.report(Error, "Circular substitution definition detected:", p.baseLine(ref.parent))
 			}
 			origin := ref
-			for origin.origin != nil {
-				origin = origin.origin
+			for origin.x().origin != nil {
+				origin = origin.x().origin
 			}
 			p.report(Error, fmt.Sprintf("Circular substitution definition referenced: \"%s\".", ref.refname), p.baseLine(origin))
 		}
@@ -398,13 +398,13 @@ func (p *parser) resolveIndirectTarget(t *node, depth int) {
 	}
 	reftarget.referenced = true
 	if reftarget.kind == kTarget && !reftarget.resolved && reftarget.hasRefname {
-		if t.multiplyIndirect {
+		if t.x().multiplyIndirect {
 			p.indirectTargetError(t, "forming a circular reference")
 			return
 		}
-		t.multiplyIndirect = true
+		t.x().multiplyIndirect = true
 		p.resolveIndirectTarget(reftarget, depth+1)
-		t.multiplyIndirect = false
+		t.x().multiplyIndirect = false
 	}
 	switch {
 	case reftarget.hasRefuri:
@@ -708,7 +708,7 @@ func (p *parser) contentsTransform() {
 		return
 	}
 	for _, t := range p.doc.findAll(kTopic) {
-		if t.contents && t.parent != nil {
+		if t.x().contents && t.parent != nil {
 			t.parent.remove(t)
 		}
 	}

@@ -1,0 +1,132 @@
+package rst
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+)
+
+// bigReadme builds a realistic README of about n bytes: badges, sections,
+// paragraphs with inline markup and links, lists, code, tables.
+func bigReadme(n int) string {
+	var b strings.Builder
+	b.WriteString(".. image:: https://img.shields.io/pypi/v/example.svg\n   :target: https://pypi.org/project/example/\n   :alt: version\n\n")
+	b.WriteString("=========\n Example\n=========\n\nA *fast* library for **things**, see `the docs`_ and ``code``.\n\n")
+	for i := 0; b.Len() < n; i++ {
+		fmt.Fprintf(&b, "Section %d\n----------------\n\n", i)
+		fmt.Fprintf(&b, "Paragraph %d with *emphasis*, **strong**, ``literal``, a link to `Python <https://python.org/%d>`__,\n", i, i)
+		b.WriteString("an anonymous `reference`__ and a footnote [#]_; text_with_underscores and 2*3*4 are plain.\n\n")
+		b.WriteString("__ https://example.com/anon\n\n.. [#] A footnote.\n\n")
+		b.WriteString("- item one\n- item two with ``code``\n\n  continued\n\n1. first\n2. second\n\n")
+		b.WriteString("term\n    definition with :code:`x = 1`\n\n:field: value\n:other: value\n\n")
+		b.WriteString(".. code-block:: python\n\n    def f(x):\n        return x * 2\n\n")
+		b.WriteString("Example::\n\n    $ pip install example\n\n")
+		b.WriteString("+------+------+\n| a    | b    |\n+======+======+\n| 1    | 2    |\n+------+------+\n\n")
+		b.WriteString("=====  =====\ncol 1  col 2\n=====  =====\n1      2\n=====  =====\n\n")
+		b.WriteString(".. note::\n\n   Admonition text with |sub|.\n\n")
+	}
+	b.WriteString("\n.. _the docs: https://example.com/docs\n.. |sub| replace:: substituted\n")
+	return b.String()
+}
+
+func BenchmarkCheck1MiB(b *testing.B) {
+	src := bigReadme(1 << 20)
+	if m := Check(src); m != nil {
+		b.Fatalf("benchmark input fails: %v", m)
+	}
+	b.SetBytes(int64(len(src)))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		Check(src)
+	}
+}
+
+// pathological inputs must be handled in roughly linear time.
+func pathological() map[string]string {
+	return map[string]string{
+		"stars":          strings.Repeat("*", 100000),
+		"stars-lines":    strings.Repeat(strings.Repeat("*", 5000)+"\n", 200),
+		"emphasis-open":  strings.Repeat("*a ", 30000),
+		"quoted-stars":   strings.Repeat("(*) ", 50000),
+		"underscores":    strings.Repeat("a_", 50000),
+		"dashes":         strings.Repeat("a-", 4000) + "\n",
+		"backquotes":     strings.Repeat("`a` ", 50000),
+		"nested-quotes":  nested(200, "  "),
+		"nested-bullets": nestedBullets(300),
+		"huge-table":     hugeTable(300, 20),
+		"many-lines":     strings.Repeat("word\n", 200000),
+		"many-titles":    strings.Repeat("Title\n=====\n\ntext\n\n", 20000),
+		"many-targets":   manyTargets(20000),
+		"deep-sections":  deepSections(),
+		"long-para-refs": strings.Repeat("see word_ and `phrase <http://x>`__ ", 20000) + "\n\n.. _word: http://y\n",
+	}
+}
+
+func nested(depth int, indent string) string {
+	var b strings.Builder
+	for i := 0; i < depth; i++ {
+		b.WriteString(strings.Repeat(indent, i) + "para\n\n")
+	}
+	return b.String()
+}
+
+func nestedBullets(depth int) string {
+	var b strings.Builder
+	for i := 0; i < depth; i++ {
+		b.WriteString(strings.Repeat("  ", i) + "- item\n\n")
+	}
+	return b.String()
+}
+
+func hugeTable(rows, cols int) string {
+	var b strings.Builder
+	sep := "+" + strings.Repeat("-----+", cols) + "\n"
+	b.WriteString(sep)
+	for r := 0; r < rows; r++ {
+		b.WriteString("|" + strings.Repeat(" abc |", cols) + "\n")
+		b.WriteString(sep)
+	}
+	return b.String() + "\ntext\n"
+}
+
+func manyTargets(n int) string {
+	var b strings.Builder
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&b, "link%d_\n\n.. _link%d: http://example.com/%d\n\n", i, i, i)
+	}
+	return b.String()
+}
+
+func deepSections() string {
+	chars := "=-~^\"'`#*+<>:.,;!?$%&@_/\\|"
+	var b strings.Builder
+	b.WriteString("text\n\n")
+	for i := 0; i < len(chars); i++ {
+		fmt.Fprintf(&b, "Title %d\n%s\n\ntext\n\n", i, strings.Repeat(string(chars[i]), 10))
+	}
+	return b.String()
+}
+
+func BenchmarkPathological(b *testing.B) {
+	for name, src := range pathological() {
+		b.Run(name, func(b *testing.B) {
+			b.SetBytes(int64(len(src)))
+			for i := 0; i < b.N; i++ {
+				Check(src)
+			}
+		})
+	}
+}
+
+// TestPathological checks that hostile inputs neither panic nor take long.
+func TestPathological(t *testing.T) {
+	for name, src := range pathological() {
+		start := time.Now()
+		m := Check(src)
+		if d := time.Since(start); d > 2*time.Second {
+			t.Errorf("%s: took %v", name, d)
+		}
+		_ = m
+	}
+}
