@@ -144,7 +144,10 @@ func (c *Client) upload(ctx context.Context, f File) Result {
 			return r
 		}
 		if ctx.Err() != nil {
-			r.Err = fmt.Errorf("%w (interrupted: %v)", out.err, context.Cause(ctx))
+			r.Err = out.err
+			if !errors.Is(out.err, ctx.Err()) {
+				r.Err = fmt.Errorf("%w (interrupted: %v)", out.err, context.Cause(ctx))
+			}
 			return r
 		}
 		if he := out.answer; he != nil && isAlreadyExists(he.StatusCode, he.Reason+" "+he.Body) {
@@ -279,7 +282,7 @@ func (c *Client) attempt(ctx context.Context, d *dist.Dist, layout *bodyLayout, 
 // context ending and local problems are final, the network failing is not.
 func (c *Client) transportFailure(ctx, actx context.Context, err error) attemptOutcome {
 	if ctx.Err() != nil {
-		return attemptOutcome{err: context.Cause(ctx)}
+		return attemptOutcome{err: fmt.Errorf("POST %s: %w", redactURL(c.repo), context.Cause(ctx))}
 	}
 	inner := unwrapURLError(err)
 	if cause := context.Cause(actx); cause != nil && errors.Is(cause, ErrStalled) {
