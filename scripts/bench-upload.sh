@@ -10,10 +10,10 @@
 # shows the best wall time, the CPU time (user+sys) of that run and the
 # highest peak RSS seen.
 #
-# pyup runs through scripts/benchupload (pkg/upload with precomputed digests,
-# like curl). Once cmd/pyup exists, set PYUP=/path/to/pyup to time the real
-# CLI instead: it runs `$PYUP upload --repository-url URL/legacy/ FILE`
-# (which includes dist.Open's hashing pass, as twine's run does).
+# pyup runs through scripts/benchupload: pkg/upload with precomputed digests
+# (like curl), then with dist.Open's hashing pass (as the CLI and twine do).
+# Set PYUP=/path/to/pyup (go build -o /tmp/pyup ./cmd/pyup) to also time the
+# real CLI: `$PYUP upload --no-check --repository-url URL/legacy/ FILE`.
 set -euo pipefail
 
 SIZE_MIB=${SIZE_MIB:-1024}
@@ -83,11 +83,11 @@ measure() { # name, command...: best wall time of $RUNS runs (the box may be bus
 		'BEGIN { printf "%-28s %8.2f s %9.0f MB/s %8.2f s %9.1f MiB", n, w, (w > 0 ? s / w / 1e6 : 0), c, r / 1024 }')")
 }
 
+measure "pyup (pkg/upload)" "$work/benchupload" upload -url "$url" -file "$wheel" -sha256 "$sha" -blake2 "$b2"
+measure "pyup (pkg/upload + hashing)" "$work/benchupload" upload -url "$url" -file "$wheel"
 if [ -n "${PYUP:-}" ]; then
-	measure "pyup CLI" env PYUP_PASSWORD=unused "$PYUP" upload --repository-url "$url/legacy/" "$wheel"
-else
-	measure "pyup (pkg/upload)" "$work/benchupload" upload -url "$url" -file "$wheel" -sha256 "$sha" -blake2 "$b2"
-	measure "pyup (pkg/upload + hashing)" "$work/benchupload" upload -url "$url" -file "$wheel"
+	measure "pyup CLI (check off)" env PYUP_PASSWORD=unused "$PYUP" upload --no-check --non-interactive \
+		--repository-url "$url/legacy/" "$wheel"
 fi
 measure "curl -F" curl -sS -f -o /dev/null -H 'Expect:' \
 	-F ':action=file_upload' -F 'protocol_version=1' -F 'metadata_version=2.1' \
