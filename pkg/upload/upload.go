@@ -12,6 +12,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/pyup-dev/pyup/pkg/dist"
@@ -81,8 +82,13 @@ const maxRetryAfter = 5 * time.Minute
 // With WithSkipExisting the simple API is asked first, so files the index
 // holds are not sent at all.
 func (c *Client) Upload(ctx context.Context, f File) Result {
+	return c.timedUpload(ctx, f, nil)
+}
+
+// timedUpload runs upload, timing it and naming the file in its error.
+func (c *Client) timedUpload(ctx context.Context, f File, lookups *lookupCache) Result {
 	start := time.Now()
-	r := c.upload(ctx, f)
+	r := c.upload(ctx, f, lookups)
 	r.Duration = time.Since(start)
 	if r.Err != nil {
 		r.Err = fileError(r.File, r.Err)
@@ -90,7 +96,10 @@ func (c *Client) Upload(ctx context.Context, f File) Result {
 	return r
 }
 
-func (c *Client) upload(ctx context.Context, f File) Result {
+// upload does the work of Upload; lookups, when not nil, shares the
+// skip-existing pre-check's simple-API answers between the files of one
+// UploadAll (a release's files share one project page).
+func (c *Client) upload(ctx context.Context, f File, lookups *lookupCache) Result {
 	r := Result{Status: StatusFailed}
 	d := f.Dist
 	if d != nil {
@@ -102,7 +111,7 @@ func (c *Client) upload(ctx context.Context, f File) Result {
 	}
 	project := projectName(d)
 	if c.s.skipExisting && c.checkURL != "" {
-		files, err := c.Existing(ctx, project)
+		files, err := lookups.existing(ctx, c, project)
 		switch {
 		case err != nil && ctx.Err() != nil:
 			r.Err = ctx.Err()
@@ -391,4 +400,37 @@ func fileError(name string, err error) error {
 		return err
 	}
 	return fmt.Errorf("%s: %w", name, err)
+}
+
+// lookupCache remembers Existing's answers per project for one UploadAll.
+// Only the pre-check uses it: settling an "already exists" answer always
+// asks afresh.
+type lookupCache struct {
+	mu sync.Mutex
+	m  map[string]*lookup
+}
+
+type lookup struct {
+	once  sync.Once
+	files map[string]string
+	err   error
+}
+
+func (lc *lookupCache) existing(ctx context.Context, c *Client, project string) (map[string]string, error) {
+	if lc == nil {
+		return c.Existing(ctx, project)
+	}
+	key := dist.NormalizeName(project)
+	lc.mu.Lock()
+	if lc.m == nil {
+		lc.m = map[string]*lookup{}
+	}
+	l := lc.m[key]
+	if l == nil {
+		l = &lookup{}
+		lc.m[key] = l
+	}
+	lc.mu.Unlock()
+	l.once.Do(func() { l.files, l.err = c.Existing(ctx, project) })
+	return l.files, l.err
 }

@@ -597,3 +597,28 @@ func TestUploadAllAfterCancelReportsNotAttempted(t *testing.T) {
 		t.Errorf("second = %+v, posts %d", res[1], ix.Posts())
 	}
 }
+
+func TestUploadAllAsksTheSimpleAPIOncePerProject(t *testing.T) {
+	ix := uploadtest.New(uploadtest.WithFile("demo", "demo-1.0.tar.gz", []byte("s")))
+	var gets atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet {
+			gets.Add(1)
+		}
+		ix.ServeHTTP(w, r)
+	}))
+	defer srv.Close()
+	dir := t.TempDir()
+	files := []upload.File{
+		{Dist: newDist(t, dir, "demo-1.0.tar.gz", []byte("s"))},
+		{Dist: newDist(t, dir, "demo-1.0-py3-none-any.whl", []byte("w"))},
+		{Dist: newDist(t, dir, "demo-1.0-cp312-abi3-win_amd64.whl", []byte("x"))},
+	}
+	res := newClient(t, srv.URL+"/legacy/", upload.WithSkipExisting(true)).UploadAll(context.Background(), files, 3)
+	if res[2].Status != upload.StatusSkipped || res[0].Status != upload.StatusUploaded || res[1].Status != upload.StatusUploaded {
+		t.Fatalf("results = %+v", res)
+	}
+	if n := gets.Load(); n != 1 {
+		t.Errorf("simple API fetched %d times", n)
+	}
+}

@@ -17,7 +17,8 @@ import (
 // created once rather than by racing requests; the rest run up to jobs at a
 // time (jobs < 1 means 1). After the first failure no new upload starts and
 // the files not started are reported StatusNotAttempted (Err
-// ErrNotAttempted). The legacy API has no transactions, so a release cannot
+// ErrNotAttempted). With WithSkipExisting, each project's simple-API page is
+// fetched once for all its files. The legacy API has no transactions, so a release cannot
 // be all-or-nothing, but stopping early leaves the fewest files behind for a
 // fixed re-run (which, with the same files, completes idempotently).
 func (c *Client) UploadAll(ctx context.Context, files []File, jobs int) []Result {
@@ -30,8 +31,9 @@ func (c *Client) UploadAll(ctx context.Context, files []File, jobs int) []Result
 	jobs = max(jobs, 1)
 	started := make([]bool, len(order))
 	var stop atomic.Bool
+	lookups := &lookupCache{}
 	run := func(i int) {
-		results[i] = c.Upload(ctx, order[i])
+		results[i] = c.timedUpload(ctx, order[i], lookups)
 		if results[i].Status == StatusFailed {
 			stop.Store(true)
 		}
