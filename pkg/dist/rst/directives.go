@@ -259,7 +259,7 @@ func splitN(s string, n int) []string {
 
 // parseExtensionOptions parses a directive's option field list.
 func (m *machine) parseExtensionOptions(spec map[string]optKind, lines []string) (map[string]string, string) {
-	holder := newNode(kFieldList)
+	holder := m.p.newNode(kFieldList)
 	sub := m.p.newMachine(lines, 0, holder, false)
 	sub.blankFinish[sExtensionOptions] = true
 	sub.run(sExtensionOptions)
@@ -584,12 +584,12 @@ func (d *directiveRun) addName(n *node) {
 
 func runAdmonition(d *directiveRun) {
 	d.assertContent()
-	n := newNode(kBodyElement)
+	n := d.m.p.newNode(kBodyElement)
 	n.line = d.lineno
 	d.m.node.add(n)
 	d.addName(n)
 	if strings.ToLower(d.name) == "admonition" {
-		t := newNode(kTitle)
+		t := d.m.p.newNode(kTitle)
 		n.add(t)
 		d.m.p.inline(d.args[0], d.lineno, t)
 	}
@@ -601,14 +601,14 @@ func runTopicLike(d *directiveRun, k kind) {
 		d.fail(Error, fmt.Sprintf("The \"%s\" directive may not be used within topics or body elements.", d.name))
 	}
 	d.assertContent()
-	n := newNode(k)
+	n := d.m.p.newNode(k)
 	d.m.node.add(n)
 	if len(d.args) > 0 {
-		t := newNode(kTitle)
+		t := d.m.p.newNode(kTitle)
 		n.add(t)
 		d.m.p.inline(d.args[0], d.lineno, t)
 		if sub, ok := d.options["subtitle"]; ok {
-			st := newNode(kSubtitle)
+			st := d.m.p.newNode(kSubtitle)
 			n.add(st)
 			d.m.p.inline(sub, d.lineno, st)
 		}
@@ -631,12 +631,12 @@ func runSidebar(d *directiveRun) {
 
 func runLineBlock(d *directiveRun) {
 	d.assertContent()
-	n := newNode(kLineBlock)
+	n := d.m.p.newNode(kLineBlock)
 	d.m.node.add(n)
 	d.addName(n)
 	offset := d.contentOffset
 	for _, l := range d.content {
-		ln := newNode(kLine)
+		ln := d.m.p.newNode(kLine)
 		n.add(ln)
 		d.m.p.inline(strip(l), d.lineno+offset, ln)
 		offset++
@@ -645,7 +645,7 @@ func runLineBlock(d *directiveRun) {
 
 func runParsedLiteral(d *directiveRun) {
 	d.assertContent()
-	n := newNode(kLiteralBlock)
+	n := d.m.p.newNode(kLiteralBlock)
 	n.line = d.contentOffset + 1
 	d.m.node.add(n)
 	d.m.p.inline(strings.Join(d.content, "\n"), d.lineno, n)
@@ -659,20 +659,20 @@ func runCode(d *directiveRun) {
 			d.fail(Error, ":number-lines: with non-integer start value")
 		}
 	}
-	n := newNode(kLiteralBlock)
+	n := d.m.p.newNode(kLiteralBlock)
 	d.m.node.add(n)
 	d.addName(n)
 }
 
 func runAssertContent(d *directiveRun) {
 	d.assertContent()
-	n := newNode(kBodyElement)
+	n := d.m.p.newNode(kBodyElement)
 	d.m.node.add(n)
 	d.addName(n)
 }
 
 func runRubric(d *directiveRun) {
-	n := newNode(kRubric)
+	n := d.m.p.newNode(kRubric)
 	d.m.node.add(n)
 	d.m.p.inline(d.args[0], d.lineno, n)
 	d.addName(n)
@@ -685,7 +685,7 @@ func runBlockQuoteDirective(d *directiveRun) {
 
 func runCompound(d *directiveRun) {
 	d.assertContent()
-	n := newNode(kBodyElement)
+	n := d.m.p.newNode(kBodyElement)
 	d.m.node.add(n)
 	d.addName(n)
 	d.m.nestedParse(d.content, d.contentOffset, n, false)
@@ -700,7 +700,7 @@ func runContainer(d *directiveRun) {
 			}
 		}
 	}
-	n := newNode(kBodyElement)
+	n := d.m.p.newNode(kBodyElement)
 	d.m.node.add(n)
 	d.addName(n)
 	d.m.nestedParse(d.content, d.contentOffset, n, false)
@@ -722,12 +722,12 @@ func (d *directiveRun) image(figure bool) *node {
 			d.fail(Error, fmt.Sprintf("Error in \"%s\" directive: \"%s\" is not a valid value for the \"align\" option.  Valid values for \"align\" are: \"left\", \"center\", \"right\".", d.name, a))
 		}
 	}
-	img := newNode(kImage)
+	img := d.m.p.newNode(kImage)
 	out := img
 	if t, ok := d.options["target"]; ok {
 		block := strings.Split(escape2null(t), "\n")
 		isName, data := d.m.parseTarget(block)
-		ref := newNode(kReference)
+		ref := d.m.p.newNode(kReference)
 		if isName {
 			ref.refname = fullyNormalizeName(data)
 			ref.hasRefname = true
@@ -747,12 +747,12 @@ func (d *directiveRun) image(figure bool) *node {
 }
 
 func runFigure(d *directiveRun) {
-	fig := newNode(kFigure)
+	fig := d.m.p.newNode(kFigure)
 	d.m.node.add(fig)
 	img := d.image(true)
 	fig.add(img)
 	if len(d.content) > 0 {
-		holder := newNode(kElement)
+		holder := d.m.p.newNode(kElement)
 		holder.parent = d.m.node
 		d.m.nestedParse(d.content, d.contentOffset, holder, false)
 		if len(holder.children) > 0 {
@@ -773,11 +773,11 @@ func runTable(d *directiveRun) {
 	}
 	var title *node
 	if len(d.args) > 0 {
-		title = newNode(kTitle)
+		title = d.m.p.newNode(kTitle)
 		title.parent = d.m.node
 		d.m.p.inline(d.args[0], d.lineno, title)
 	}
-	holder := newNode(kElement)
+	holder := d.m.p.newNode(kElement)
 	holder.parent = d.m.node
 	d.m.nestedParse(d.content, d.contentOffset, holder, false)
 	if len(holder.children) != 1 || holder.children[0].kind != kTable {
@@ -806,18 +806,18 @@ func runContents(d *directiveRun) {
 	if !(d.m.matchTitles || d.m.node.kind == kSidebar) {
 		d.fail(Error, fmt.Sprintf("The \"%s\" directive may not be used within topics or body elements.", d.name))
 	}
-	topic := newNode(kTopic)
+	topic := d.m.p.newNode(kTopic)
 	topic.line = d.m.absLineNumber() - 1
 	var name string
 	if len(d.args) > 0 {
-		t := newNode(kTitle)
+		t := d.m.p.newNode(kTitle)
 		topic.add(t)
 		d.m.p.inline(d.args[0], d.lineno, t)
 		name = t.astext()
 	} else {
 		if _, local := d.options["local"]; !local {
-			t := newNode(kTitle)
-			t.add(textNode("Contents"))
+			t := d.m.p.newNode(kTitle)
+			t.add(d.m.p.textNode("Contents"))
 			topic.add(t)
 		}
 		name = "Contents"
@@ -828,21 +828,21 @@ func runContents(d *directiveRun) {
 	}
 	d.m.node.add(topic)
 	d.m.p.noteImplicitTarget(topic, nil)
-	pending := newNode(kPending)
+	pending := d.m.p.newNode(kPending)
 	topic.add(pending)
 	topic.x().contents = true
 }
 
 func runDecoration(d *directiveRun) {
 	d.assertContent()
-	holder := newNode(kElement)
+	holder := d.m.p.newNode(kElement)
 	holder.parent = d.m.p.doc
 	d.m.nestedParse(d.content, d.contentOffset, holder, false)
 }
 
 func runMeta(d *directiveRun) {
 	d.assertContent()
-	holder := newNode(kElement)
+	holder := d.m.p.newNode(kElement)
 	sub := d.m.p.newMachine(d.content, d.contentOffset, holder, false)
 	sub.meta = true
 	sub.blankFinish[sFieldList] = true
@@ -857,7 +857,7 @@ func runReplace(d *directiveRun) {
 		d.fail(Error, fmt.Sprintf("Invalid context: the \"%s\" directive can only be used within a substitution definition.", d.name))
 	}
 	d.assertContent()
-	holder := newNode(kElement)
+	holder := d.m.p.newNode(kElement)
 	holder.parent = d.m.node
 	d.m.nestedParse(d.content, d.contentOffset, holder, false)
 	var para *node
@@ -912,7 +912,7 @@ func runUnicode(d *directiveRun) {
 			d.fail(Error, fmt.Sprintf("Invalid character code: %s\nValueError: chr() arg not in range(0x110000)", code))
 		}
 	}
-	d.m.node.add(textNode(arg))
+	d.m.node.add(d.m.p.textNode(arg))
 }
 
 // unicodeHex matches `(?:0x|x|\\x|U\+?|\\u)([0-9a-f]+)$|&#x([0-9a-f]+);$` (case-insensitive).
@@ -960,7 +960,7 @@ func runClass(d *directiveRun) {
 		}
 	}
 	if len(d.content) > 0 {
-		holder := newNode(kElement)
+		holder := d.m.p.newNode(kElement)
 		holder.parent = d.m.node
 		d.m.nestedParse(d.content, d.contentOffset, holder, false)
 		for _, c := range holder.children {
@@ -968,7 +968,7 @@ func runClass(d *directiveRun) {
 		}
 		return
 	}
-	pending := newNode(kPending)
+	pending := d.m.p.newNode(kPending)
 	pending.x().pendingClass = true
 	pending.x().pendingDirective = d.name
 	pending.line = 0
@@ -980,5 +980,5 @@ func runDate(d *directiveRun) {
 	if !d.inSubst {
 		d.fail(Error, fmt.Sprintf("Invalid context: the \"%s\" directive can only be used within a substitution definition.", d.name))
 	}
-	d.m.node.add(textNode("date"))
+	d.m.node.add(d.m.p.textNode("date"))
 }

@@ -129,7 +129,7 @@ func (m *machine) footnote(label string, end int) bool {
 	line := m.absLineNumber()
 	block, _, offset, bf := m.getFirstKnownIndented(end, false, true, true)
 	name := fullyNormalizeName(label)
-	fn := newNode(kFootnote)
+	fn := m.p.newNode(kFootnote)
 	fn.line = line
 	m.node.add(fn)
 	p := m.p
@@ -147,8 +147,8 @@ func (m *machine) footnote(label string, end int) bool {
 		p.setID(fn)
 		p.symbolFootnotes = append(p.symbolFootnotes, fn)
 	} else {
-		lbl := newNode(kLabel)
-		lbl.add(textNode(label))
+		lbl := m.p.newNode(kLabel)
+		lbl.add(m.p.textNode(label))
 		fn.add(lbl)
 		fn.names = append(fn.names, name)
 		p.setID(fn)
@@ -169,11 +169,11 @@ func (m *machine) citation(label string, end int) bool {
 	line := m.absLineNumber()
 	block, _, offset, bf := m.getFirstKnownIndented(end, false, true, true)
 	name := fullyNormalizeName(label)
-	c := newNode(kCitation)
+	c := m.p.newNode(kCitation)
 	c.line = line
 	m.node.add(c)
-	lbl := newNode(kLabel)
-	lbl.add(textNode(label))
+	lbl := m.p.newNode(kLabel)
+	lbl.add(m.p.textNode(label))
 	c.add(lbl)
 	c.names = append(c.names, name)
 	m.p.citations = append(m.p.citations, c)
@@ -352,7 +352,7 @@ func (m *machine) parseTarget(block []string) (isName bool, data string) {
 
 func (m *machine) makeTarget(block []string, lineno int, targetName string) {
 	isName, data := m.parseTarget(block)
-	t := newNode(kTarget)
+	t := m.p.newNode(kTarget)
 	t.line = lineno
 	m.node.add(t)
 	if isName {
@@ -462,7 +462,7 @@ func (m *machine) substitutionDef(end int) bool {
 		m.p.report(Warning, "Substitution definition \""+unescape(subname)+"\" missing contents.", srcline)
 	}
 	block[0] = strip(block[0])
-	sd := newNode(kSubstDef)
+	sd := m.p.newNode(kSubstDef)
 	sd.line = srcline
 	sd.names = append(sd.names, whitespaceNormalizeName(subname))
 	holder := sd
@@ -561,12 +561,12 @@ func (m *machine) comment() bool {
 	if m.isNextLineBlank() {
 		first := m.line[end:]
 		if strip(first) == "" {
-			m.node.add(newNode(kComment))
+			m.node.add(m.p.newNode(kComment))
 			return true
 		}
 	}
 	block, _, _, bf := m.getFirstKnownIndented(end, false, true, true)
 	_ = block
-	m.node.add(newNode(kComment))
+	m.node.add(m.p.newNode(kComment))
 	return bf
 }

@@ -22,7 +22,7 @@ func (in *inliner) textNode(s string) *node {
 	if !in.keep {
 		return nil
 	}
-	return textNode(s)
+	return in.p.textNode(s)
 }
 
 // inline parses text (a paragraph, title, term, ...) into parent.
@@ -37,9 +37,9 @@ func (p *parser) inline(text string, lineno int, parent *node) {
 	in.parse(text)
 }
 
-func (in *inliner) addText(s string) {
-	if s != "" && in.keep {
-		in.parent.addDetached(textNode(s))
+func (in *inliner) addText(s []rune) {
+	if len(s) > 0 && in.keep {
+		in.parent.addDetached(in.p.textNode(string(s)))
 	}
 }
 
@@ -331,8 +331,8 @@ func (in *inliner) parse(text string) {
 		case "*", "**", "``", "_`", "|":
 			rest = in.inlineObj(s, m)
 		case "_", "__":
-			in.addText(string(s[:m.start]))
-			ref := newNode(kReference)
+			in.addText(s[:m.start])
+			ref := in.p.newNode(kReference)
 			if m.kind == "__" {
 				ref.anonymous = true
 			} else {
@@ -345,7 +345,7 @@ func (in *inliner) parse(text string) {
 			in.parent.addDetached(ref)
 			rest = s[m.end:]
 		case "]_":
-			in.addText(string(s[:m.start]))
+			in.addText(s[:m.start])
 			in.footnoteReference(m)
 			rest = s[m.end:]
 		case "`":
@@ -353,12 +353,12 @@ func (in *inliner) parse(text string) {
 		}
 		s = rest
 	}
-	in.addText(string(s))
+	in.addText(s)
 }
 
 func (in *inliner) inlineObj(s []rune, m imatch) []rune {
 	if quotedStart(s, m.start, m.end) {
-		in.addText(string(s[:m.end]))
+		in.addText(s[:m.end])
 		return s[m.end:]
 	}
 	var k, end int
@@ -375,19 +375,19 @@ func (in *inliner) inlineObj(s []rune, m imatch) []rune {
 		k, end = findSubstEnd(s, m.end)
 	}
 	if k > m.end {
-		in.addText(string(s[:m.start]))
+		in.addText(s[:m.start])
 		content := string(s[m.end:k])
 		switch m.kind {
 		case "*", "**", "``":
 			if in.keep {
 				k := map[string]kind{"*": kEmphasis, "**": kStrong, "``": kLiteral}[m.kind]
-				n := newNode(k)
+				n := in.p.newNode(k)
 				n.add(in.textNode(content))
 				in.parent.addDetached(n)
 			}
 		case "_`":
-			t := newNode(kTarget)
-			t.addDetached(textNode(content))
+			t := in.p.newNode(kTarget)
+			t.addDetached(in.p.textNode(content))
 			t.inline = true
 			t.names = append(t.names, fullyNormalizeName(t.astext()))
 			in.p.noteExplicitTarget(t, in.parent)
@@ -402,14 +402,14 @@ func (in *inliner) inlineObj(s []rune, m imatch) []rune {
 }
 
 func (in *inliner) substitutionReference(content, endstring, raw string) {
-	sub := newNode(kSubstRef)
-	sub.add(textNode(content))
+	sub := in.p.newNode(kSubstRef)
+	sub.add(in.p.textNode(content))
 	subText := sub.astext()
 	sub.refname = whitespaceNormalizeName(subText)
 	sub.hasRefname = true
 	sub.x().rawsource = unescape(raw)
 	if strings.HasSuffix(endstring, "_") {
-		ref := newNode(kReference)
+		ref := in.p.newNode(kReference)
 		ref.x().rawsource = sub.x().rawsource
 		if strings.HasSuffix(endstring, "__") {
 			ref.anonymous = true
@@ -429,7 +429,7 @@ func (in *inliner) footnoteReference(m imatch) {
 	label := m.label
 	refname := fullyNormalizeName(label)
 	if m.citation {
-		n := newNode(kCitationRef)
+		n := in.p.newNode(kCitationRef)
 		n.refname = refname
 		n.hasRefname = true
 		n.x().rawsource = "[" + label + "]_"
@@ -440,7 +440,7 @@ func (in *inliner) footnoteReference(m imatch) {
 		in.p.noteRefname(n)
 		return
 	}
-	n := newNode(kFootnoteRef)
+	n := in.p.newNode(kFootnoteRef)
 	n.x().rawsource = "[" + label + "]_"
 	in.parent.addDetached(n)
 	if strings.HasPrefix(refname, "#") {
@@ -472,7 +472,7 @@ func (in *inliner) interpretedOrPhraseRef(s []rune, m imatch) []rune {
 	if hasRole {
 		position = "prefix"
 	} else if quotedStart(s, m.start, m.end) {
-		in.addText(string(s[:m.end]))
+		in.addText(s[:m.end])
 		return s[m.end:]
 	}
 	matchstart := m.end - 1 // the backquote
@@ -492,11 +492,11 @@ func (in *inliner) interpretedOrPhraseRef(s []rune, m imatch) []rune {
 			if hasRole {
 				in.p.warnAt("Mismatch: both interpreted text role "+position+" and reference suffix.", in.lineno)
 			}
-			in.addText(string(s[:matchstart]))
+			in.addText(s[:matchstart])
 			in.phraseRef(rawsource, escaped, refend == "__")
 			return s[textend:]
 		}
-		in.addText(string(s[:m.roleStart]))
+		in.addText(s[:m.roleStart])
 		in.interpreted(restoreBackslashes(string(s[m.roleStart:textend])), escaped, role, hasRole)
 		return s[textend:]
 	}
@@ -605,7 +605,7 @@ func (in *inliner) phraseRef(rawsource, escaped string, anonymousSuffix bool) {
 		if strings.HasSuffix(aliastext, "_") && !(underscoreEscaped || looksLikeURI(aliastext)) {
 			aliasIsName = true
 			alias = fullyNormalizeName(unescape(aliastext[:len(aliastext)-1]))
-			target = newNode(kTarget)
+			target = in.p.newNode(kTarget)
 			target.refname = alias
 			target.hasRefname = true
 		} else {
@@ -617,7 +617,7 @@ func (in *inliner) phraseRef(rawsource, escaped string, anonymousSuffix bool) {
 			if strings.HasSuffix(alias, `\_`) {
 				alias = alias[:len(alias)-2] + "_"
 			}
-			target = newNode(kTarget)
+			target = in.p.newNode(kTarget)
 			target.refuri = alias
 			target.hasRefuri = true
 			target.referenced = true
@@ -629,7 +629,7 @@ func (in *inliner) phraseRef(rawsource, escaped string, anonymousSuffix bool) {
 		text = escaped
 	}
 	refname := fullyNormalizeName(unescape(text))
-	ref := newNode(kReference)
+	ref := in.p.newNode(kReference)
 	ref.x().rawsource = rawsource
 	ref.add(in.textNode(unescape(text)))
 	in.parent.addDetached(ref)

@@ -89,9 +89,11 @@ type node struct {
 	resolved   bool
 	referenced bool
 
-	p      *parser // set once attached to the document (docutils' node.document)
-	inline bool
-	ext    *nodeExt
+	p        *parser // set once attached to the document (docutils' node.document)
+	inline   bool
+	promoted bool // a section turned into the document title or a subtitle
+	replaced bool
+	ext      *nodeExt
 }
 
 // nodeExt holds the attributes few elements use.
@@ -119,9 +121,23 @@ func (n *node) x() *nodeExt {
 	return n.ext
 }
 
-func newNode(k kind) *node { return &node{kind: k} }
+// newNode allocates an element from the parser's slab: one allocation per
+// few hundred nodes instead of one each.
+func (p *parser) newNode(k kind) *node {
+	if len(p.slab) == 0 {
+		p.slab = make([]node, 256)
+	}
+	n := &p.slab[0]
+	p.slab = p.slab[1:]
+	n.kind = k
+	return n
+}
 
-func textNode(s string) *node { return &node{kind: kText, text: s} }
+func (p *parser) textNode(s string) *node {
+	n := p.newNode(kText)
+	n.text = s
+	return n
+}
 
 // add appends children. As in docutils' setup_child, a child appended to
 // a node attached to the document becomes attached and, if it has no line

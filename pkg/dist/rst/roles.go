@@ -33,7 +33,7 @@ func genericRole(in *inliner, role, rawsource, text string) {
 	if !in.keep {
 		return
 	}
-	n := newNode(kInline)
+	n := in.p.newNode(kInline)
 	n.add(in.textNode(text))
 	in.parent.addDetached(n)
 }

@@ -134,14 +134,16 @@ type parser struct {
 	substNames         map[string]string
 	pendings           []*node
 
+	coll collected
+	slab []node
+
 	defaultRole string
 	customRoles map[string]*customRole
 }
 
 func newParser(src string) *parser {
-	return &parser{
+	p := &parser{
 		lines:        splitLines(src),
-		doc:          newNode(kDocument),
 		nameids:      map[string]*node{},
 		nametypes:    map[string]bool{},
 		ids:          map[string]*node{},
@@ -152,6 +154,8 @@ func newParser(src string) *parser {
 		substNames:   map[string]string{},
 		customRoles:  map[string]*customRole{},
 	}
+	p.doc = p.newNode(kDocument)
+	return p
 }
 
 func (p *parser) parse() {
@@ -207,7 +211,7 @@ func (p *parser) report(level Level, text string, line int) *node {
 	if level >= Warning {
 		panic(halt{&Message{Line: line, Level: level, Text: text, Hint: hintFor(text)}})
 	}
-	n := newNode(kSystemMessage)
+	n := p.newNode(kSystemMessage)
 	n.line = line
 	return n
 }
@@ -225,7 +229,7 @@ func (p *parser) info(parent *node, line int) {
 	if parent == nil {
 		return
 	}
-	m := newNode(kSystemMessage)
+	m := p.newNode(kSystemMessage)
 	m.line = line
 	parent.add(m)
 }

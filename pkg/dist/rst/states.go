@@ -268,7 +268,7 @@ func (m *machine) indent(s stateID, ctx *[]string) result {
 
 func (m *machine) blockQuote(indented []string, lineOffset int) {
 	for len(indented) > 0 {
-		bq := newNode(kBlockQuote)
+		bq := m.p.newNode(kBlockQuote)
 		bq.line = lineOffset + 1 + m.srcDelta
 		bqLines, attrLines, attrOffset, rest, newOffset, hasAttr := splitAttribution(indented, lineOffset)
 		m.node.add(bq)
@@ -276,7 +276,7 @@ func (m *machine) blockQuote(indented []string, lineOffset int) {
 		if hasAttr {
 			text := rstrip(strings.Join(attrLines, "\n"))
 			lineno := 1 + lineOffset + attrOffset
-			a := newNode(kAttribution)
+			a := m.p.newNode(kAttribution)
 			a.line = lineno + m.srcDelta
 			bq.add(a)
 			m.p.inline(text, lineno, a)
@@ -388,7 +388,7 @@ func (m *machine) bullet(s stateID, end int) result {
 		if bulletChar != m.node.x().bullet {
 			return m.invalidInput()
 		}
-		item := newNode(kListItem)
+		item := m.p.newNode(kListItem)
 		m.node.add(item)
 		m.fillListItem(item, end)
 		m.blankFinish[sBulletList] = m.lastBlankFinish
@@ -397,11 +397,11 @@ func (m *machine) bullet(s stateID, end int) result {
 	if isSpecializedBody(s) {
 		return m.invalidInput()
 	}
-	list := newNode(kBulletList)
+	list := m.p.newNode(kBulletList)
 	list.line = m.absLineNumber() + m.srcDelta
 	list.x().bullet = bulletChar
 	m.node.add(list)
-	item := newNode(kListItem)
+	item := m.p.newNode(kListItem)
 	list.add(item)
 	m.fillListItem(item, end)
 	bf := m.lastBlankFinish
@@ -576,7 +576,7 @@ func (m *machine) enumerator(s stateID, em enumMatch) result {
 		if seq == "#" {
 			m.enumAuto = true
 		}
-		item := newNode(kListItem)
+		item := m.p.newNode(kListItem)
 		m.node.add(item)
 		m.fillListItem(item, em.end)
 		m.blankFinish[sEnumeratedList] = m.lastBlankFinish
@@ -590,7 +590,7 @@ func (m *machine) enumerator(s stateID, em enumMatch) result {
 	if !m.isEnumeratedListItem(ordinal, seq, em.format) {
 		return result{c: cTransCorr, trans: tText}
 	}
-	list := newNode(kEnumList)
+	list := m.p.newNode(kEnumList)
 	if seq == "#" {
 		list.x().enumtype = "arabic"
 	} else {
@@ -600,7 +600,7 @@ func (m *machine) enumerator(s stateID, em enumMatch) result {
 	if ordinal != 1 {
 		m.p.info(m.node, 0)
 	}
-	item := newNode(kListItem)
+	item := m.p.newNode(kListItem)
 	list.add(item)
 	m.fillListItem(item, em.end)
 	bf := m.lastBlankFinish
@@ -703,7 +703,7 @@ func (m *machine) fieldMarker(s stateID, end int) result {
 	if isSpecializedBody(s) {
 		return m.invalidInput()
 	}
-	list := newNode(kFieldList)
+	list := m.p.newNode(kFieldList)
 	m.node.add(list)
 	f := m.field(end, false)
 	list.add(f)
@@ -723,15 +723,15 @@ func (m *machine) field(end int, extension bool) *node {
 	if k := strings.LastIndexByte(name, ':'); k >= 0 {
 		name = name[:k]
 	}
-	f := newNode(kField)
+	f := m.p.newNode(kField)
 	f.line = m.absLineNumber() + m.srcDelta
 	lineno := m.absLineNumber()
 	block, _, lineOffset, bf := m.getFirstKnownIndented(end, false, true, true)
 	m.lastBlankFinish = bf
-	fn := newNode(kFieldName)
+	fn := m.p.newNode(kFieldName)
 	fn.text = name
 	f.add(fn)
-	body := newNode(kFieldBody)
+	body := m.p.newNode(kFieldBody)
 	f.add(body)
 	m.p.inline(name, lineno, fn)
 	if extension {
@@ -757,7 +757,7 @@ func (m *machine) optionMarker(s stateID, end int) result {
 	if isSpecializedBody(s) {
 		return m.invalidInput()
 	}
-	list := newNode(kOptionList)
+	list := m.p.newNode(kOptionList)
 	list.line = m.absLineNumber() + m.srcDelta
 	item, bf, corr := m.optionListItem(end)
 	if corr {
@@ -781,8 +781,8 @@ func (m *machine) optionListItem(end int) (*node, bool, bool) {
 		m.gotoLine(offset)
 		return nil, false, true
 	}
-	item := newNode(kOptionListItem)
-	desc := newNode(kDefinition)
+	item := m.p.newNode(kOptionListItem)
+	desc := m.p.newNode(kDefinition)
 	item.add(desc)
 	m.nestedParse(block, lineOffset, desc, false)
 	return item, bf, false
@@ -793,7 +793,7 @@ func (m *machine) doctest(s stateID) result {
 		return m.invalidInput()
 	}
 	m.getTextBlock(false)
-	m.node.add(newNode(kDoctestBlock))
+	m.node.add(m.p.newNode(kDoctestBlock))
 	return ok(s)
 }
 
@@ -807,7 +807,7 @@ func (m *machine) lineBlock(s stateID) result {
 	if isSpecializedBody(s) {
 		return m.invalidInput()
 	}
-	block := newNode(kLineBlock)
+	block := m.p.newNode(kLineBlock)
 	m.node.add(block)
 	lineno := m.absLineNumber()
 	bf := m.lineBlockLine(lineno, block)
@@ -827,7 +827,7 @@ func (m *machine) lineBlockLine(lineno int, parent *node) bool {
 	end := prefixSpacesEnd(m.line, 1)
 	block, _, _, bf := m.getFirstKnownIndented(end, true, true, true)
 	text := strings.Join(block, "\n")
-	ln := newNode(kLine)
+	ln := m.p.newNode(kLine)
 	parent.add(ln)
 	m.p.inline(text, lineno, ln)
 	return bf
@@ -885,7 +885,7 @@ func (m *machine) paragraph(lines []string, lineno int) bool {
 	} else {
 		text = data
 	}
-	p := newNode(kParagraph)
+	p := m.p.newNode(kParagraph)
 	p.line = lineno + m.srcDelta
 	m.node.add(p)
 	m.p.inline(text, lineno, p)
@@ -933,7 +933,7 @@ func (m *machine) literalBlock() {
 		m.quotedLiteralBlock()
 		return
 	}
-	lb := newNode(kLiteralBlock)
+	lb := m.p.newNode(kLiteralBlock)
 	lb.line = offset + 1 + m.srcDelta
 	m.node.add(lb)
 	if !bf {
@@ -943,7 +943,7 @@ func (m *machine) literalBlock() {
 
 func (m *machine) quotedLiteralBlock() {
 	absOffset := m.absLineOffset()
-	holder := newNode(kElement)
+	holder := m.p.newNode(kElement)
 	holder.parent = m.node
 	sub := m.p.newMachine(m.rest(m.lineOffset), absOffset, holder, false)
 	sub.srcDelta = m.srcDelta
@@ -966,7 +966,7 @@ func (m *machine) quoted(ctx *[]string) result {
 }
 
 func (m *machine) definitionListStart(ctx *[]string) result {
-	list := newNode(kDefList)
+	list := m.p.newNode(kDefList)
 	item, bf := m.definitionListItem(*ctx)
 	list.add(item)
 	m.node.add(list)
@@ -981,15 +981,15 @@ func (m *machine) definitionListStart(ctx *[]string) result {
 
 func (m *machine) definitionListItem(termline []string) (*node, bool) {
 	block, _, lineOffset, bf := m.getIndented(false, true)
-	item := newNode(kDefListItem)
+	item := m.p.newNode(kDefListItem)
 	lineno := m.absLineNumber() - 1
 	item.line = lineno + m.srcDelta
 	item.parent = m.node
-	term := newNode(kTerm)
+	term := m.p.newNode(kTerm)
 	term.line = item.line
 	item.add(term)
 	m.p.inline(termline[0], lineno, term)
-	def := newNode(kDefinition)
+	def := m.p.newNode(kDefinition)
 	item.add(def)
 	if strings.HasSuffix(termline[0], "::") {
 		m.p.info(def, lineno+1)
@@ -1074,9 +1074,9 @@ func (m *machine) newSubsection(title string, lineno int) result {
 	p := m.p
 	mylevel := p.sectionLevel
 	p.sectionLevel++
-	sec := newNode(kSection)
+	sec := m.p.newNode(kSection)
 	m.node.add(sec)
-	t := newNode(kTitle)
+	t := m.p.newNode(kTitle)
 	sec.add(t)
 	p.inline(title, lineno, t)
 	sec.names = append(sec.names, fullyNormalizeName(t.astext()))
@@ -1123,7 +1123,7 @@ func (m *machine) lineBlank(ctx *[]string) result {
 	if runeLen(marker) < 4 {
 		return m.stateCorrection(ctx, 1)
 	}
-	t := newNode(kTransition)
+	t := m.p.newNode(kTransition)
 	t.line = m.absLineNumber() - 1 + m.srcDelta
 	m.node.add(t)
 	return ok(sBody)
@@ -1215,14 +1215,14 @@ func (m *machine) eof(s stateID, ctx *[]string) result {
 			return m.stateCorrection(ctx, 1)
 		}
 		if m.eofcheck {
-			t := newNode(kTransition)
+			t := m.p.newNode(kTransition)
 			t.line = m.lineNumberForEOFTransition()
 			m.node.add(t)
 		}
 		m.eofcheck = true
 	case sQuotedLiteral:
 		if len(*ctx) > 0 {
-			lb := newNode(kLiteralBlock)
+			lb := m.p.newNode(kLiteralBlock)
 			lb.line = m.qInitialLine + m.srcDelta
 			m.node.add(lb)
 		} else {

@@ -194,7 +194,7 @@ func toRunes(lines []string) [][]rune {
 }
 
 func (m *machine) buildTable(data *tableData, tableline int) {
-	t := newNode(kTable)
+	t := m.p.newNode(kTable)
 	t.x().cols = data.cols
 	m.node.add(t)
 	for _, rows := range [][][]*cell{data.headrows, data.bodyrows} {
@@ -203,7 +203,7 @@ func (m *machine) buildTable(data *tableData, tableline int) {
 				if c == nil {
 					continue
 				}
-				e := newNode(kEntry)
+				e := m.p.newNode(kEntry)
 				t.add(e)
 				if strings.Join(c.lines, "") != "" {
 					m.nestedParseDelta(c.lines, tableline+c.offset, e, false, m.srcDelta-1)
@@ -696,11 +696,11 @@ func runListTable(d *directiveRun) {
 	}
 	var title *node
 	if len(d.args) > 0 {
-		title = newNode(kTitle)
+		title = d.m.p.newNode(kTitle)
 		title.parent = d.m.node
 		d.m.p.inline(d.args[0], d.lineno, title)
 	}
-	holder := newNode(kElement)
+	holder := d.m.p.newNode(kElement)
 	holder.parent = d.m.node
 	d.m.nestedParse(d.content, d.contentOffset, holder, false)
 	if len(holder.children) != 1 || holder.children[0].kind != kBulletList {
@@ -725,11 +725,11 @@ func runListTable(d *directiveRun) {
 	}
 	d.checkWidths(numCols)
 	d.checkDimensions(len(rows), func(i int) int { return len(rows[i]) })
-	t := newNode(kTable)
+	t := d.m.p.newNode(kTable)
 	t.x().cols = numCols
 	for _, row := range rows {
 		for _, c := range row {
-			e := newNode(kEntry)
+			e := d.m.p.newNode(kEntry)
 			for _, x := range c.children {
 				e.add(x)
 			}
@@ -912,7 +912,7 @@ func runCSVTable(d *directiveRun) {
 	}
 	var title *node
 	if len(d.args) > 0 {
-		title = newNode(kTitle)
+		title = d.m.p.newNode(kTitle)
 		title.parent = d.m.node
 		d.m.p.inline(d.args[0], d.lineno, title)
 	}
@@ -953,12 +953,12 @@ func runCSVTable(d *directiveRun) {
 	}
 	d.checkDimensions(len(rows), func(i int) int { return len(rows[i]) })
 	d.checkWidths(maxCols)
-	t := newNode(kTable)
+	t := d.m.p.newNode(kTable)
 	t.x().cols = maxCols
 	d.m.node.add(t)
 	for _, r := range append(head, rows...) {
 		for _, c := range r {
-			e := newNode(kEntry)
+			e := d.m.p.newNode(kEntry)
 			t.add(e)
 			lines := strings.Split(c, "\n")
 			if strings.Join(lines, "") != "" {

@@ -138,12 +138,59 @@ func (p *parser) noteSubstitutionDef(sd *node, defName string) {
 
 // ---- transforms, in docutils' priority order ----
 
+// collected lists nodes of interest in document order.
+type collected struct {
+	substRefs, targets, sections, comments, topics []*node
+	anonRefs, anonTargets, transitions, refs       []*node
+}
+
+func (p *parser) collectEarly() {
+	c := &p.coll
+	p.doc.walk(func(n *node) {
+		switch n.kind {
+		case kSubstRef:
+			c.substRefs = append(c.substRefs, n)
+		case kTarget:
+			c.targets = append(c.targets, n)
+		case kSection:
+			c.sections = append(c.sections, n)
+		case kComment:
+			c.comments = append(c.comments, n)
+		case kTopic:
+			c.topics = append(c.topics, n)
+		}
+	})
+}
+
+func (p *parser) collectLate() {
+	c := &p.coll
+	p.doc.walk(func(n *node) {
+		switch n.kind {
+		case kReference:
+			if n.anonymous {
+				c.anonRefs = append(c.anonRefs, n)
+			}
+			c.refs = append(c.refs, n)
+		case kFootnoteRef, kCitationRef:
+			c.refs = append(c.refs, n)
+		case kTarget:
+			if n.anonymous {
+				c.anonTargets = append(c.anonTargets, n)
+			}
+		case kTransition:
+			c.transitions = append(c.transitions, n)
+		}
+	})
+}
+
 func (p *parser) transform() {
+	p.collectEarly()
 	p.classAttribute()   // 210
 	p.substitutions()    // 220
 	p.propagateTargets() // 260
 	p.docTitle()         // 320, 350
 	p.docInfo()          // 340
+	p.collectLate()
 	p.anonymousHyperlinks()
 	p.indirectHyperlinks()
 	p.footnoteTransform()
@@ -184,7 +231,7 @@ func (p *parser) classAttribute() {
 }
 
 func (p *parser) substitutions() {
-	refs := p.doc.findAll(kSubstRef)
+	refs := p.coll.substRefs
 	nested := map[string][]string{}
 	for i := 0; i < len(refs); i++ {
 		ref := refs[i]
@@ -237,7 +284,7 @@ func (p *parser) substitutions() {
 func lower(s string) string { return fullyNormalizeName(s) }
 
 func (p *parser) propagateTargets() {
-	for _, t := range p.doc.findAll(kTarget) {
+	for _, t := range p.coll.targets {
 		if t.inline || t.hasRefid || t.hasRefuri || t.hasRefname || (t.parent != nil && t.parent.isTextElement()) {
 			continue
 		}
@@ -283,7 +330,8 @@ func (p *parser) promoteSubtitle(n *node) {
 		return
 	}
 	sub := n.children[idx]
-	st := newNode(kSubtitle)
+	sub.promoted = true
+	st := p.newNode(kSubtitle)
 	st.names = sub.names
 	st.ids = sub.ids
 	if len(sub.children) > 0 {
@@ -308,6 +356,7 @@ func (p *parser) docTitle() {
 	idx := candidateIndex(p.doc)
 	if idx >= 0 {
 		sec := p.doc.children[idx]
+		sec.promoted = true
 		p.doc.names = append(p.doc.names, sec.names...)
 		p.doc.ids = append(p.doc.ids, sec.ids...)
 		for _, id := range sec.ids {
@@ -325,21 +374,15 @@ func (p *parser) docTitle() {
 		p.doc.add(children...)
 		p.promoteSubtitle(p.doc)
 	}
-	for _, sec := range p.doc.findAll(kSection) {
-		p.promoteSubtitle(sec)
+	for _, sec := range p.coll.sections {
+		if !sec.promoted {
+			p.promoteSubtitle(sec)
+		}
 	}
 }
 
 func (p *parser) anonymousHyperlinks() {
-	var refs, targets []*node
-	p.doc.walk(func(n *node) {
-		if n.kind == kReference && n.anonymous {
-			refs = append(refs, n)
-		}
-		if n.kind == kTarget && n.anonymous {
-			targets = append(targets, n)
-		}
-	})
+	refs, targets := p.coll.anonRefs, p.coll.anonTargets
 	if len(refs) != len(targets) {
 		p.report(Error, fmt.Sprintf("Anonymous hyperlink mismatch: %d references but %d targets.\nSee \"backrefs\" attribute for IDs.", len(refs), len(targets)), p.currentLine())
 	}
@@ -554,7 +597,7 @@ func (p *parser) footnoteTransform() {
 }
 
 func (p *parser) transitions() {
-	for _, t := range p.doc.findAll(kTransition) {
+	for _, t := range p.coll.transitions {
 		parent := t.parent
 		if parent == nil {
 			continue
@@ -583,12 +626,9 @@ func (p *parser) transitions() {
 }
 
 func (p *parser) danglingReferences() {
-	p.doc.walk(func(n *node) {
-		if n.kind != kReference && n.kind != kFootnoteRef && n.kind != kCitationRef {
-			return
-		}
-		if n.resolved || !n.hasRefname {
-			return
+	for _, n := range p.coll.refs {
+		if n.resolved || !n.hasRefname || n.replaced {
+			continue
 		}
 		t, known := p.nameids[n.refname]
 		if t == nil {
@@ -598,7 +638,7 @@ func (p *parser) danglingReferences() {
 			p.report(Error, fmt.Sprintf("Unknown target name: \"%s\".", n.refname), p.baseLine(n))
 		}
 		n.resolved = true
-	})
+	}
 }
 
 var biblioFields = map[string]bool{"author": true, "authors": true, "organization": true, "address": true,
@@ -704,10 +744,10 @@ func authorsExtractable(body *node) bool {
 
 // contentsTransform drops table-of-contents topics that find no sections.
 func (p *parser) contentsTransform() {
-	if len(p.doc.findAll(kSection)) > 0 {
+	if len(p.coll.sections) > 0 {
 		return
 	}
-	for _, t := range p.doc.findAll(kTopic) {
+	for _, t := range p.coll.topics {
 		if t.x().contents && t.parent != nil {
 			t.parent.remove(t)
 		}
@@ -715,7 +755,7 @@ func (p *parser) contentsTransform() {
 }
 
 func (p *parser) stripComments() {
-	for _, c := range p.doc.findAll(kComment) {
+	for _, c := range p.coll.comments {
 		if c.parent != nil {
 			c.parent.remove(c)
 		}
