@@ -55,7 +55,7 @@ func ParseWheelFilename(filename string) (WheelName, error) {
 	}
 	if dashes == 5 {
 		w.BuildTag = parts[2]
-		if !asciiDigit(w.BuildTag[0]) {
+		if w.BuildTag == "" || !asciiDigit(w.BuildTag[0]) {
 			return fail(fmt.Sprintf("build tag %q must start with a digit", w.BuildTag))
 		}
 	}

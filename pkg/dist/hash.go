@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"hash"
 	"io"
+	"sync"
 
 	"golang.org/x/crypto/blake2b"
 )
@@ -55,9 +56,15 @@ func (d *digester) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
+// copyBufs recycles copyFrom's 1 MiB buffers: allocating (and zeroing) one
+// per file would cost more than hashing a small wheel.
+var copyBufs = sync.Pool{New: func() any { b := make([]byte, 1<<20); return &b }}
+
 // copyFrom hashes the rest of r.
 func (d *digester) copyFrom(ctx context.Context, r io.Reader) error {
-	buf := make([]byte, 1<<20)
+	bp := copyBufs.Get().(*[]byte)
+	defer copyBufs.Put(bp)
+	buf := *bp
 	for {
 		if err := ctx.Err(); err != nil {
 			return err

@@ -114,3 +114,26 @@ func TestParseMetadataAgainstPython(t *testing.T) {
 		}
 	}
 }
+
+// TestParseMetadataFromLines pins Python's handling of "From " lines, which
+// the generated cases rarely reach.
+func TestParseMetadataFromLines(t *testing.T) {
+	tests := []struct {
+		in, body string
+		fields   int
+	}{
+		{"From x\nName: y\nFrom z\n\nrest", "From z\nrest", 1},
+		{"Name: y\nFrom z\nbad line\n", "From z\nbad line\n", 1},
+		{"Name: y\nFrom z", "From z", 1},
+		{"Name: y\nFrom z\nVersion: 1\n\nb", "b", 2},
+	}
+	for _, tt := range tests {
+		m, err := ParseMetadata([]byte(tt.in))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m.Body != tt.body || len(m.Fields) != tt.fields {
+			t.Errorf("%q: body %q fields %q", tt.in, m.Body, m.Fields)
+		}
+	}
+}

@@ -25,7 +25,7 @@ func readTarGz(ctx context.Context, f *os.File, d *Dist, cfg *openConfig) ([]byt
 		// exactly once; what gzip leaves unread is hashed at the end.
 		src = io.TeeReader(f, dg)
 	}
-	gz, err := gzip.NewReader(bufio.NewReaderSize(src, 256<<10))
+	gz, err := gzip.NewReader(bufio.NewReaderSize(src, int(min(d.Size, 256<<10))))
 	if err != nil {
 		return nil, Digests{}, fmt.Errorf("%w: not a gzip file (%v)", ErrCorrupt, err)
 	}
