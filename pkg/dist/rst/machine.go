@@ -104,7 +104,20 @@ type machine struct {
 }
 
 func (p *parser) newMachine(lines []string, inputOffset int, n *node, matchTitles bool) *machine {
+	if k := len(p.machines); k > 0 {
+		m := p.machines[k-1]
+		p.machines = p.machines[:k-1]
+		*m = machine{p: p, lines: lines, inputOffset: inputOffset, node: n, matchTitles: matchTitles, eofcheck: true}
+		return m
+	}
 	return &machine{p: p, lines: lines, inputOffset: inputOffset, node: n, matchTitles: matchTitles, eofcheck: true}
+}
+
+// release returns a finished nested machine for reuse.
+func (p *parser) release(m *machine) {
+	if m != p.topMachine {
+		p.machines = append(p.machines, m)
+	}
 }
 
 func (m *machine) absLineOffset() int { return m.lineOffset + m.inputOffset }

@@ -94,6 +94,7 @@ type node struct {
 	promoted bool // a section turned into the document title or a subtitle
 	replaced bool
 	ext      *nodeExt
+	alloc    *parser // the parser whose slabs this node came from
 }
 
 // nodeExt holds the attributes few elements use.
@@ -130,7 +131,19 @@ func (p *parser) newNode(k kind) *node {
 	n := &p.slab[0]
 	p.slab = p.slab[1:]
 	n.kind = k
+	n.alloc = p
 	return n
+}
+
+// childSlice returns an empty slice with room for a few children, cut
+// from a shared slab.
+func (p *parser) childSlice() []*node {
+	if len(p.ptrSlab) < 4 {
+		p.ptrSlab = make([]*node, 1024)
+	}
+	s := p.ptrSlab[:0:4]
+	p.ptrSlab = p.ptrSlab[4:]
+	return s
 }
 
 func (p *parser) textNode(s string) *node {
@@ -154,6 +167,9 @@ func (n *node) add(children ...*node) {
 				c.line = n.p.curLine
 			}
 		}
+		if n.children == nil && n.alloc != nil {
+			n.children = n.alloc.childSlice()
+		}
 		n.children = append(n.children, c)
 	}
 }
@@ -165,6 +181,9 @@ func (n *node) addDetached(c *node) {
 		return
 	}
 	c.parent = n
+	if n.children == nil && n.alloc != nil {
+		n.children = n.alloc.childSlice()
+	}
 	n.children = append(n.children, c)
 }
 

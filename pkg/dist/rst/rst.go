@@ -118,7 +118,7 @@ type parser struct {
 	nameids   map[string]*node // nil value: name known but ambiguous
 	nametypes map[string]bool
 	ids       map[string]*node
-	idCounter int
+	idCounters map[string]int
 
 	refnames           map[string][]*node
 	indirectTargets    []*node
@@ -134,8 +134,10 @@ type parser struct {
 	substNames         map[string]string
 	pendings           []*node
 
-	coll collected
-	slab []node
+	coll     collected
+	slab     []node
+	ptrSlab  []*node
+	machines []*machine // finished machines, for reuse
 
 	defaultRole string
 	customRoles map[string]*customRole

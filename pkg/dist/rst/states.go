@@ -165,7 +165,7 @@ func (m *machine) getTextBlock(flushLeft bool) (block []string, indentedAt int) 
 		if flushLeft && line[0] == ' ' {
 			block = m.lines[m.lineOffset:end]
 			m.nextLine(len(block) - 1)
-			return block, end + m.inputOffset + 1
+			return block, end + m.inputOffset + 1 + m.srcDelta
 		}
 		end++
 	}
@@ -184,7 +184,9 @@ func (m *machine) nestedParseDelta(block []string, inputOffset int, n *node, mat
 	sub := m.p.newMachine(block, inputOffset, n, matchTitles)
 	sub.srcDelta = delta
 	sub.run(sBody)
-	return sub.absLineOffset()
+	off := sub.absLineOffset()
+	m.p.release(sub)
+	return off
 }
 
 func (m *machine) nestedListParse(block []string, inputOffset int, n *node, initial stateID, blankFinish bool, blankFinishState stateID, matchTitles bool, setup func(*machine)) (int, bool) {
@@ -195,7 +197,9 @@ func (m *machine) nestedListParse(block []string, inputOffset int, n *node, init
 		setup(sub)
 	}
 	sub.run(initial)
-	return sub.absLineOffset(), sub.blankFinish[blankFinishState]
+	off, bf := sub.absLineOffset(), sub.blankFinish[blankFinishState]
+	m.p.release(sub)
+	return off, bf
 }
 
 func (m *machine) unindentWarning(name string) {
@@ -913,10 +917,11 @@ func (m *machine) paragraphText(ctx *[]string) result {
 	startline := m.absLineNumber() - 1
 	block, indentedAt := m.getTextBlock(true)
 	lines := append(append([]string{}, (*ctx)...), block...)
-	literal := m.paragraph(lines, startline)
 	if indentedAt != 0 {
-		m.p.errorAt("Unexpected indentation.", indentedAt)
+		// docutils reports this before parsing the paragraph's inline markup
+		m.p.report(Error, "Unexpected indentation.", indentedAt)
 	}
+	literal := m.paragraph(lines, startline)
 	if literal {
 		m.nextLine(1)
 		m.literalBlock()

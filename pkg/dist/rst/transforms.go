@@ -23,9 +23,14 @@ func (p *parser) setID(n *node) string {
 		}
 	}
 	if id == "" {
+		// docutils 0.19's auto_id_prefix "%": "<tag name>-<counter>"
+		prefix := tagPrefix(n.kind) + "-"
+		if p.idCounters == nil {
+			p.idCounters = map[string]int{}
+		}
 		for {
-			p.idCounter++
-			id = "id" + strconv.Itoa(p.idCounter)
+			p.idCounters[prefix]++
+			id = prefix + strconv.Itoa(p.idCounters[prefix])
 			if _, taken := p.ids[id]; !taken {
 				break
 			}
@@ -50,6 +55,40 @@ func (p *parser) baseLine(n *node) int {
 		}
 	}
 	return p.currentLine()
+}
+
+func tagPrefix(k kind) string {
+	switch k {
+	case kTarget:
+		return "target"
+	case kFootnote:
+		return "footnote"
+	case kFootnoteRef:
+		return "footnote-reference"
+	case kCitation:
+		return "citation"
+	case kCitationRef:
+		return "citation-reference"
+	case kSection:
+		return "section"
+	case kTopic:
+		return "topic"
+	case kImage:
+		return "image"
+	case kTable:
+		return "table"
+	case kFigure:
+		return "figure"
+	case kLiteralBlock:
+		return "literal-block"
+	case kRubric:
+		return "rubric"
+	case kSidebar:
+		return "sidebar"
+	case kLineBlock:
+		return "line-block"
+	}
+	return "id"
 }
 
 func (p *parser) noteImplicitTarget(n, msgnode *node) {
