@@ -115,9 +115,9 @@ type parser struct {
 	topMachine   *machine
 	curLine      int // docutils' document.current_line (0: None)
 
-	nameids   map[string]*node // nil value: name known but ambiguous
-	nametypes map[string]bool
-	ids       map[string]*node
+	nameids    map[string]*node // nil value: name known but ambiguous
+	nametypes  map[string]bool
+	ids        map[string]*node
 	idCounters map[string]int
 
 	refnames           map[string][]*node
