@@ -1,0 +1,83 @@
+package rst
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestCheck(t *testing.T) {
+	tests := []struct {
+		name  string
+		src   string
+		line  int
+		level Level
+		text  string // "" means the description renders
+	}{
+		{"ok", "Title\n=====\n\nSome *text* with a `link <https://example.com>`_.\n", 0, 0, ""},
+		{"short underline", "Title here\n=====\n\ntext\n", 2, Warning, "Title underline too short."},
+		{"short underline of 3 is text", "Title\n===\n\ntext\n", 0, 0, ""},
+		{"wide title", "東京東京\n=======\n\ntext\n", 2, Warning, "Title underline too short."},
+		{"unknown directive", ".. toctree::\n   :maxdepth: 2\n", 1, Error, `Unknown directive type "toctree".`},
+		{"sphinx role", "See :ref:`install`.\n", 1, Error, `Unknown interpreted text role "ref".`},
+		{"unclosed emphasis", "a *b c\n", 1, Warning, "Inline emphasis start-string without end-string."},
+		{"unknown target", "see foo_\n", 1, Error, `Unknown target name: "foo".`},
+		{"duplicate target", ".. _a: http://x\n.. _a: http://y\n", 2, Warning, `Duplicate explicit target name: "a".`},
+		{"duplicate implicit target is fine", "Usage\n=====\n\nx\n\nUsage\n=====\n\ny\n", 0, 0, ""},
+		{"undefined substitution", "|x|\n", 1, Error, `Undefined substitution referenced: "x".`},
+		{"literal expected", "Example::\n\nnot indented\n", 3, Warning, "Literal block expected; none found."},
+		{"unexpected indentation", "para\nmore\n  indented\n", 3, Error, "Unexpected indentation."},
+		{"raw disabled", ".. raw:: html\n\n   <b>x</b>\n", 1, Warning, `"raw" directive disabled.`},
+		{"include disabled", ".. include:: other.rst\n", 1, Warning, `"include" directive disabled.`},
+		{"transition at start", "----\n\npara\n", 1, Error, "Document or section may not begin with a transition."},
+		{"unknown code language is fine", ".. code-block:: nosuchlanguage\n\n   x\n", 0, 0, ""},
+		{"markdown is fine", "# Title\n\nSome **bold** and [a link](http://x).\n\n* a\n* b\n", 0, 0, ""},
+		{"crlf", "Title\r\n=====\r\n\r\ntext\r\n", 0, 0, ""},
+		{"tabs", "Title\n=====\n\n\t- a\n\t- b\n", 0, 0, ""},
+		{"empty", "", 0, 0, EmptyText},
+		{"lone title", "Title\n=====\n", 0, 0, EmptyText},
+		{"bullet unindent", "- a\nb\n", 2, Warning, "Bullet list ends without a blank line; unexpected unindent."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := Check(tt.src)
+			if tt.text == "" {
+				if m != nil {
+					t.Fatalf("want ok, got %v", m)
+				}
+				return
+			}
+			if m == nil {
+				t.Fatalf("want %q, got ok", tt.text)
+			}
+			if m.Text != tt.text || m.Line != tt.line || m.Level != tt.level {
+				t.Errorf("got line %d level %v %q; want line %d level %v %q", m.Line, m.Level, m.Text, tt.line, tt.level, tt.text)
+			}
+			if m.Hint == "" {
+				t.Errorf("no hint for %q", m.Text)
+			}
+		})
+	}
+}
+
+func TestMessageError(t *testing.T) {
+	m := &Message{Line: 3, Level: Warning, Text: "Title underline too short."}
+	if got, want := m.Error(), "line 3: (WARNING/2) Title underline too short."; got != want {
+		t.Errorf("Error() = %q, want %q", got, want)
+	}
+	e := &Message{Text: EmptyText}
+	if got := e.Error(); got != EmptyText {
+		t.Errorf("Error() = %q", got)
+	}
+	for l, s := range map[Level]string{Info: "INFO", Warning: "WARNING", Error: "ERROR", Severe: "SEVERE", 0: ""} {
+		if l.String() != s {
+			t.Errorf("Level(%d).String() = %q, want %q", l, l.String(), s)
+		}
+	}
+}
+
+func TestLineLengthLimit(t *testing.T) {
+	m := Check("ok\n" + strings.Repeat("x", 10001) + "\n")
+	if m == nil || m.Text != "Line 2 exceeds the line-length-limit." || m.Level != Error {
+		t.Fatalf("got %v", m)
+	}
+}
