@@ -21,6 +21,7 @@ func readTarGz(ctx context.Context, f *os.File, d *Dist, cfg *openConfig) ([]byt
 	var dg *digester
 	if cfg.digests {
 		dg = newDigester()
+		defer dg.release()
 		// Every byte bufio pulls from the file passes through the digester
 		// exactly once; what gzip leaves unread is hashed at the end.
 		src = io.TeeReader(f, dg)
