@@ -729,12 +729,12 @@ func (d *directiveRun) image(figure bool) *node {
 		isName, data := d.m.parseTarget(block)
 		ref := d.m.p.newNode(kReference)
 		if isName {
-			ref.refname = fullyNormalizeName(data)
-			ref.hasRefname = true
+			ref.x().refname = fullyNormalizeName(data)
+			ref.x().hasRefname = true
 			d.m.p.noteRefname(ref)
 		} else {
-			ref.refuri = data
-			ref.hasRefuri = true
+			ref.x().refuri = data
+			ref.x().hasRefuri = true
 		}
 		ref.add(img)
 		out = ref

@@ -135,7 +135,7 @@ func (m *machine) footnote(label string, end int) bool {
 	p := m.p
 	if strings.HasPrefix(name, "#") {
 		name = name[1:]
-		fn.auto = 1
+		fn.x().auto = 1
 		if name != "" {
 			fn.names = append(fn.names, name)
 		}
@@ -143,7 +143,7 @@ func (m *machine) footnote(label string, end int) bool {
 		p.autofootnotes = append(p.autofootnotes, fn)
 	} else if name == "*" {
 		name = ""
-		fn.auto = 2
+		fn.x().auto = 2
 		p.setID(fn)
 		p.symbolFootnotes = append(p.symbolFootnotes, fn)
 	} else {
@@ -356,8 +356,8 @@ func (m *machine) makeTarget(block []string, lineno int, targetName string) {
 	t.line = lineno
 	m.node.add(t)
 	if isName {
-		t.refname = fullyNormalizeName(data)
-		t.hasRefname = true
+		t.x().refname = fullyNormalizeName(data)
+		t.x().hasRefname = true
 		m.addTarget(targetName, "", t)
 		m.p.indirectTargets = append(m.p.indirectTargets, t)
 		if len(t.names) > 0 {
@@ -372,17 +372,17 @@ func (m *machine) addTarget(targetName, refuri string, t *node) {
 	if targetName != "" {
 		t.names = append(t.names, fullyNormalizeName(unescape(targetName)))
 		if refuri != "" {
-			t.refuri = adjustURI(refuri)
-			t.hasRefuri = true
+			t.x().refuri = adjustURI(refuri)
+			t.x().hasRefuri = true
 		}
 		m.p.noteExplicitTarget(t, m.node)
 		return
 	}
 	if refuri != "" {
-		t.refuri = refuri
-		t.hasRefuri = true
+		t.x().refuri = refuri
+		t.x().hasRefuri = true
 	}
-	t.anonymous = true
+	t.x().anonymous = true
 	m.p.setID(t)
 }
 
@@ -485,7 +485,7 @@ func (m *machine) substitutionDef(end int) bool {
 		if bad != nil || n == sd || n.kind == kText {
 			return
 		}
-		if len(n.ids) > 0 || (n.kind == kReference && n.anonymous) || (n.kind == kFootnoteRef && n.auto != 0) {
+		if len(n.ids) > 0 || (n.kind == kReference && n.x().anonymous) || (n.kind == kFootnoteRef && n.x().auto != 0) {
 			bad = n
 		}
 	})

@@ -334,10 +334,10 @@ func (in *inliner) parse(text string) {
 			in.addText(s[:m.start])
 			ref := in.p.newNode(kReference)
 			if m.kind == "__" {
-				ref.anonymous = true
+				ref.x().anonymous = true
 			} else {
-				ref.refname = fullyNormalizeName(m.refname)
-				ref.hasRefname = true
+				ref.x().refname = fullyNormalizeName(m.refname)
+				ref.x().hasRefname = true
 				in.p.noteRefname(ref)
 			}
 			ref.x().rawsource = string(s[m.start:m.end])
@@ -405,17 +405,17 @@ func (in *inliner) substitutionReference(content, endstring, raw string) {
 	sub := in.p.newNode(kSubstRef)
 	sub.add(in.p.textNode(content))
 	subText := sub.astext()
-	sub.refname = whitespaceNormalizeName(subText)
-	sub.hasRefname = true
+	sub.x().refname = whitespaceNormalizeName(subText)
+	sub.x().hasRefname = true
 	sub.x().rawsource = unescape(raw)
 	if strings.HasSuffix(endstring, "_") {
 		ref := in.p.newNode(kReference)
 		ref.x().rawsource = sub.x().rawsource
 		if strings.HasSuffix(endstring, "__") {
-			ref.anonymous = true
+			ref.x().anonymous = true
 		} else {
-			ref.refname = fullyNormalizeName(subText)
-			ref.hasRefname = true
+			ref.x().refname = fullyNormalizeName(subText)
+			ref.x().hasRefname = true
 			in.p.noteRefname(ref)
 		}
 		ref.add(sub)
@@ -430,8 +430,8 @@ func (in *inliner) footnoteReference(m imatch) {
 	refname := fullyNormalizeName(label)
 	if m.citation {
 		n := in.p.newNode(kCitationRef)
-		n.refname = refname
-		n.hasRefname = true
+		n.x().refname = refname
+		n.x().hasRefname = true
 		n.x().rawsource = "[" + label + "]_"
 		n.add(in.textNode(label))
 		in.parent.addDetached(n)
@@ -445,20 +445,20 @@ func (in *inliner) footnoteReference(m imatch) {
 	in.parent.addDetached(n)
 	if strings.HasPrefix(refname, "#") {
 		refname = refname[1:]
-		n.auto = 1
+		n.x().auto = 1
 		in.p.setID(n)
 		in.p.autofootnoteRefs = append(in.p.autofootnoteRefs, n)
 	} else if refname == "*" {
 		refname = ""
-		n.auto = 2
+		n.x().auto = 2
 		in.p.setID(n)
 		in.p.symbolFootnoteRefs = append(in.p.symbolFootnoteRefs, n)
 	} else {
 		n.add(in.textNode(label))
 	}
 	if refname != "" {
-		n.refname = refname
-		n.hasRefname = true
+		n.x().refname = refname
+		n.x().hasRefname = true
 		in.p.setID(n)
 		in.p.footnoteRefs[refname] = append(in.p.footnoteRefs[refname], n)
 		in.p.noteRefname(n)
@@ -606,8 +606,8 @@ func (in *inliner) phraseRef(rawsource, escaped string, anonymousSuffix bool) {
 			aliasIsName = true
 			alias = fullyNormalizeName(unescape(aliastext[:len(aliastext)-1]))
 			target = in.p.newNode(kTarget)
-			target.refname = alias
-			target.hasRefname = true
+			target.x().refname = alias
+			target.x().hasRefname = true
 		} else {
 			parts := splitEscapedWhitespace(aliastext)
 			for i, part := range parts {
@@ -618,9 +618,9 @@ func (in *inliner) phraseRef(rawsource, escaped string, anonymousSuffix bool) {
 				alias = alias[:len(alias)-2] + "_"
 			}
 			target = in.p.newNode(kTarget)
-			target.refuri = alias
-			target.hasRefuri = true
-			target.referenced = true
+			target.x().refuri = alias
+			target.x().hasRefuri = true
+			target.x().referenced = true
 		}
 		if text == "" {
 			text = alias
@@ -635,36 +635,36 @@ func (in *inliner) phraseRef(rawsource, escaped string, anonymousSuffix bool) {
 	in.parent.addDetached(ref)
 	if anonymousSuffix {
 		if target != nil && aliasIsName {
-			ref.refname = alias
-			ref.hasRefname = true
+			ref.x().refname = alias
+			ref.x().hasRefname = true
 			in.p.noteRefname(ref)
 		} else if target != nil {
-			ref.refuri = alias
-			ref.hasRefuri = true
+			ref.x().refuri = alias
+			ref.x().hasRefuri = true
 		} else {
-			ref.anonymous = true
+			ref.x().anonymous = true
 		}
 		return
 	}
 	if target != nil {
 		target.names = append(target.names, refname)
 		if aliasIsName {
-			ref.refname = alias
-			ref.hasRefname = true
+			ref.x().refname = alias
+			ref.x().hasRefname = true
 			in.parent.addDetached(target)
 			in.p.indirectTargets = append(in.p.indirectTargets, target)
 			in.p.noteRefname(target)
 			in.p.noteRefname(ref)
 		} else {
-			ref.refuri = alias
-			ref.hasRefuri = true
+			ref.x().refuri = alias
+			ref.x().hasRefuri = true
 			in.p.noteExplicitTarget(target, in.parent)
 			in.parent.addDetached(target)
 		}
 		return
 	}
-	ref.refname = refname
-	ref.hasRefname = true
+	ref.x().refname = refname
+	ref.x().hasRefname = true
 	in.p.noteRefname(ref)
 }
 

@@ -78,16 +78,6 @@ type node struct {
 	dupnames []string
 	ids      []string
 
-	refname    string
-	hasRefname bool
-	refuri     string
-	hasRefuri  bool
-	refid      string
-	hasRefid   bool
-	anonymous  bool
-	auto       int // footnotes & references: 1 = numbered, 2 = symbol
-	resolved   bool
-	referenced bool
 
 	p        *parser // set once attached to the document (docutils' node.document)
 	inline   bool
@@ -99,6 +89,17 @@ type node struct {
 
 // nodeExt holds the attributes few elements use.
 type nodeExt struct {
+	refname    string
+	hasRefname bool
+	refuri     string
+	hasRefuri  bool
+	refid      string
+	hasRefid   bool
+	anonymous  bool
+	auto       int // footnotes & references: 1 = numbered, 2 = symbol
+	resolved   bool
+	referenced bool
+
 	rawsource string
 	origin    *node // substitution reference that produced this one
 

@@ -121,7 +121,7 @@ func dupname(n *node, name string) {
 			break
 		}
 	}
-	n.referenced = true
+	n.x().referenced = true
 }
 
 func (p *parser) setDuplicateNameID(n *node, name string, msgnode *node, explicit bool) {
@@ -132,7 +132,7 @@ func (p *parser) setDuplicateNameID(n *node, name string, msgnode *node, explici
 		if oldExplicit {
 			level := Warning
 			if old != nil {
-				if n.hasRefuri && len(old.names) > 0 && old.hasRefuri && old.refuri == n.refuri {
+				if n.x().hasRefuri && len(old.names) > 0 && old.x().hasRefuri && old.x().refuri == n.x().refuri {
 					level = Info
 				}
 				if level > Info {
@@ -162,7 +162,7 @@ func (p *parser) setDuplicateNameID(n *node, name string, msgnode *node, explici
 }
 
 func (p *parser) noteRefname(n *node) {
-	p.refnames[n.refname] = append(p.refnames[n.refname], n)
+	p.refnames[n.x().refname] = append(p.refnames[n.x().refname], n)
 }
 
 func (p *parser) noteSubstitutionDef(sd *node, defName string) {
@@ -206,14 +206,14 @@ func (p *parser) collectLate() {
 	p.doc.walk(func(n *node) {
 		switch n.kind {
 		case kReference:
-			if n.anonymous {
+			if n.x().anonymous {
 				c.anonRefs = append(c.anonRefs, n)
 			}
 			c.refs = append(c.refs, n)
 		case kFootnoteRef, kCitationRef:
 			c.refs = append(c.refs, n)
 		case kTarget:
-			if n.anonymous {
+			if n.x().anonymous {
 				c.anonTargets = append(c.anonTargets, n)
 			}
 		case kTransition:
@@ -275,19 +275,19 @@ func (p *parser) substitutions() {
 	for i := 0; i < len(refs); i++ {
 		ref := refs[i]
 		key := ""
-		if _, ok := p.substDefs[ref.refname]; ok {
-			key = ref.refname
-		} else if k, ok := p.substNames[lower(ref.refname)]; ok {
+		if _, ok := p.substDefs[ref.x().refname]; ok {
+			key = ref.x().refname
+		} else if k, ok := p.substNames[lower(ref.x().refname)]; ok {
 			key = k
 		}
 		if key == "" {
-			p.report(Error, fmt.Sprintf("Undefined substitution referenced: \"%s\".", ref.refname), p.baseLine(ref))
+			p.report(Error, fmt.Sprintf("Undefined substitution referenced: \"%s\".", ref.x().refname), p.baseLine(ref))
 		}
 		def := p.substDefs[key]
 		cp := def.deepcopy()
 		circular := false
 		for _, nref := range cp.findAll(kSubstRef) {
-			nestedName := p.substNames[lower(nref.refname)]
+			nestedName := p.substNames[lower(nref.x().refname)]
 			for _, x := range nested[nestedName] {
 				if x == nestedName {
 					circular = true
@@ -308,12 +308,12 @@ func (p *parser) substitutions() {
 			for origin.x().origin != nil {
 				origin = origin.x().origin
 			}
-			p.report(Error, fmt.Sprintf("Circular substitution definition referenced: \"%s\".", ref.refname), p.baseLine(origin))
+			p.report(Error, fmt.Sprintf("Circular substitution definition referenced: \"%s\".", ref.x().refname), p.baseLine(origin))
 		}
 		children := cp.children
 		ref.replaceSelf(children...)
 		for _, c := range children {
-			if (c.kind == kReference || c.kind == kFootnoteRef || c.kind == kCitationRef) && c.hasRefname {
+			if (c.kind == kReference || c.kind == kFootnoteRef || c.kind == kCitationRef) && c.x().hasRefname {
 				p.noteRefname(c)
 			}
 		}
@@ -324,7 +324,7 @@ func lower(s string) string { return fullyNormalizeName(s) }
 
 func (p *parser) propagateTargets() {
 	for _, t := range p.coll.targets {
-		if t.inline || t.hasRefid || t.hasRefuri || t.hasRefname || (t.parent != nil && t.parent.isTextElement()) {
+		if t.inline || t.x().hasRefid || t.x().hasRefuri || t.x().hasRefname || (t.parent != nil && t.parent.isTextElement()) {
 			continue
 		}
 		next := t.nextNodeAscend(true)
@@ -340,8 +340,8 @@ func (p *parser) propagateTargets() {
 			p.ids[id] = next
 		}
 		if len(t.ids) > 0 {
-			t.refid = t.ids[0]
-			t.hasRefid = true
+			t.x().refid = t.ids[0]
+			t.x().hasRefid = true
 		}
 		t.ids = nil
 		t.names = nil
@@ -427,23 +427,23 @@ func (p *parser) anonymousHyperlinks() {
 	}
 	for i, ref := range refs {
 		t := targets[i]
-		t.referenced = true
+		t.x().referenced = true
 		for guard := 0; guard < 1000; guard++ {
-			if t.hasRefuri {
-				ref.refuri = t.refuri
-				ref.hasRefuri = true
-				ref.resolved = true
+			if t.x().hasRefuri {
+				ref.x().refuri = t.x().refuri
+				ref.x().hasRefuri = true
+				ref.x().resolved = true
 				break
 			}
-			if len(t.ids) == 0 && t.hasRefid {
-				if nt, ok := p.ids[t.refid]; ok && nt != t {
+			if len(t.ids) == 0 && t.x().hasRefid {
+				if nt, ok := p.ids[t.x().refid]; ok && nt != t {
 					t = nt
 					continue
 				}
 			}
 			if len(t.ids) > 0 {
-				ref.refid = t.ids[0]
-				ref.hasRefid = true
+				ref.x().refid = t.ids[0]
+				ref.x().hasRefid = true
 			}
 			break
 		}
@@ -452,7 +452,7 @@ func (p *parser) anonymousHyperlinks() {
 
 func (p *parser) indirectHyperlinks() {
 	for _, t := range p.indirectTargets {
-		if !t.resolved {
+		if !t.x().resolved {
 			p.resolveIndirectTarget(t, 0)
 		}
 		p.resolveIndirectReferences(t, 0)
@@ -464,10 +464,10 @@ func (p *parser) resolveIndirectTarget(t *node, depth int) {
 		return
 	}
 	var reftarget *node
-	if !t.hasRefname {
-		reftarget = p.ids[t.refid]
+	if !t.x().hasRefname {
+		reftarget = p.ids[t.x().refid]
 	} else {
-		rt, known := p.nameids[t.refname]
+		rt, known := p.nameids[t.x().refname]
 		if rt == nil {
 			_ = known
 			p.nonexistentIndirectTarget(t)
@@ -478,8 +478,8 @@ func (p *parser) resolveIndirectTarget(t *node, depth int) {
 	if reftarget == nil {
 		return
 	}
-	reftarget.referenced = true
-	if reftarget.kind == kTarget && !reftarget.resolved && reftarget.hasRefname {
+	reftarget.x().referenced = true
+	if reftarget.kind == kTarget && !reftarget.x().resolved && reftarget.x().hasRefname {
 		if t.x().multiplyIndirect {
 			p.indirectTargetError(t, "forming a circular reference")
 			return
@@ -489,28 +489,28 @@ func (p *parser) resolveIndirectTarget(t *node, depth int) {
 		t.x().multiplyIndirect = false
 	}
 	switch {
-	case reftarget.hasRefuri:
-		t.refuri = reftarget.refuri
-		t.hasRefuri = true
-		t.hasRefid = false
-	case reftarget.hasRefid:
-		t.refid = reftarget.refid
-		t.hasRefid = true
+	case reftarget.x().hasRefuri:
+		t.x().refuri = reftarget.x().refuri
+		t.x().hasRefuri = true
+		t.x().hasRefid = false
+	case reftarget.x().hasRefid:
+		t.x().refid = reftarget.x().refid
+		t.x().hasRefid = true
 	default:
 		if len(reftarget.ids) > 0 {
-			t.refid = reftarget.ids[0]
-			t.hasRefid = true
+			t.x().refid = reftarget.ids[0]
+			t.x().hasRefid = true
 		} else {
 			p.nonexistentIndirectTarget(t)
 			return
 		}
 	}
-	t.hasRefname = false
-	t.resolved = true
+	t.x().hasRefname = false
+	t.x().resolved = true
 }
 
 func (p *parser) nonexistentIndirectTarget(t *node) {
-	if _, ok := p.nameids[t.refname]; ok {
+	if _, ok := p.nameids[t.x().refname]; ok {
 		p.indirectTargetError(t, "which is a duplicate, and cannot be used as a unique reference")
 	}
 	p.indirectTargetError(t, "which does not exist")
@@ -524,7 +524,7 @@ func (p *parser) indirectTargetError(t *node, explanation string) {
 	if len(t.ids) > 0 {
 		naming += fmt.Sprintf("(id=\"%s\")", t.ids[0])
 	}
-	p.report(Error, fmt.Sprintf("Indirect hyperlink target %s refers to target \"%s\", %s.", naming, t.refname, explanation), p.baseLine(t))
+	p.report(Error, fmt.Sprintf("Indirect hyperlink target %s refers to target \"%s\", %s.", naming, t.x().refname, explanation), p.baseLine(t))
 }
 
 func (p *parser) resolveIndirectReferences(t *node, depth int) {
@@ -534,29 +534,29 @@ func (p *parser) resolveIndirectReferences(t *node, depth int) {
 	var isRefid bool
 	var val string
 	switch {
-	case t.hasRefid:
-		isRefid, val = true, t.refid
-	case t.hasRefuri:
-		val = t.refuri
+	case t.x().hasRefid:
+		isRefid, val = true, t.x().refid
+	case t.x().hasRefuri:
+		val = t.x().refuri
 	default:
 		return
 	}
 	for _, name := range t.names {
 		reflist := p.refnames[name]
 		if len(reflist) > 0 {
-			t.referenced = true
+			t.x().referenced = true
 		}
 		for _, ref := range reflist {
-			if ref.resolved {
+			if ref.x().resolved {
 				continue
 			}
-			ref.hasRefname = false
+			ref.x().hasRefname = false
 			if isRefid {
-				ref.refid, ref.hasRefid = val, true
+				ref.x().refid, ref.x().hasRefid = val, true
 			} else {
-				ref.refuri, ref.hasRefuri = val, true
+				ref.x().refuri, ref.x().hasRefuri = val, true
 			}
-			ref.resolved = true
+			ref.x().resolved = true
 			if ref.kind == kTarget {
 				p.resolveIndirectReferences(ref, depth+1)
 			}
@@ -580,11 +580,11 @@ func (p *parser) footnoteTransform() {
 		}
 		for _, name := range fn.names {
 			for _, ref := range p.footnoteRefs[name] {
-				ref.hasRefname = false
+				ref.x().hasRefname = false
 				if len(fn.ids) > 0 {
-					ref.refid, ref.hasRefid = fn.ids[0], true
+					ref.x().refid, ref.x().hasRefid = fn.ids[0], true
 				}
-				ref.resolved = true
+				ref.x().resolved = true
 			}
 		}
 		if len(fn.names) == 0 && len(fn.dupnames) == 0 {
@@ -595,29 +595,29 @@ func (p *parser) footnoteTransform() {
 	}
 	i := 0
 	for _, ref := range p.autofootnoteRefs {
-		if ref.resolved || ref.hasRefid {
+		if ref.x().resolved || ref.x().hasRefid {
 			continue
 		}
 		if i >= len(labels) {
 			p.report(Error, fmt.Sprintf("Too many autonumbered footnote references: only %d corresponding footnotes available.", len(labels)), p.baseLine(ref))
 		}
-		ref.refid, ref.hasRefid = "", true
-		ref.resolved = true
+		ref.x().refid, ref.x().hasRefid = "", true
+		ref.x().resolved = true
 		i++
 	}
 	for k, ref := range p.symbolFootnoteRefs {
 		if k >= len(p.symbolFootnotes) {
 			p.report(Error, fmt.Sprintf("Too many symbol footnote references: only %d corresponding footnotes available.", len(p.symbolFootnotes)), p.baseLine(ref))
 		}
-		ref.hasRefid = true
+		ref.x().hasRefid = true
 	}
 	for _, fn := range p.footnotes {
 		for _, name := range fn.names {
 			for _, ref := range p.footnoteRefs[name] {
-				if !ref.resolved {
-					ref.hasRefname = false
-					ref.hasRefid = true
-					ref.resolved = true
+				if !ref.x().resolved {
+					ref.x().hasRefname = false
+					ref.x().hasRefid = true
+					ref.x().resolved = true
 				}
 			}
 		}
@@ -625,10 +625,10 @@ func (p *parser) footnoteTransform() {
 	for _, c := range p.citations {
 		for _, name := range c.names {
 			for _, ref := range p.citationRefs[name] {
-				if !ref.resolved {
-					ref.hasRefname = false
-					ref.hasRefid = true
-					ref.resolved = true
+				if !ref.x().resolved {
+					ref.x().hasRefname = false
+					ref.x().hasRefid = true
+					ref.x().resolved = true
 				}
 			}
 		}
@@ -666,17 +666,17 @@ func (p *parser) transitions() {
 
 func (p *parser) danglingReferences() {
 	for _, n := range p.coll.refs {
-		if n.resolved || !n.hasRefname || n.replaced {
+		if n.x().resolved || !n.x().hasRefname || n.replaced {
 			continue
 		}
-		t, known := p.nameids[n.refname]
+		t, known := p.nameids[n.x().refname]
 		if t == nil {
 			if known {
-				p.report(Error, fmt.Sprintf("Duplicate target name, cannot be used as a unique reference: \"%s\".", n.refname), p.baseLine(n))
+				p.report(Error, fmt.Sprintf("Duplicate target name, cannot be used as a unique reference: \"%s\".", n.x().refname), p.baseLine(n))
 			}
-			p.report(Error, fmt.Sprintf("Unknown target name: \"%s\".", n.refname), p.baseLine(n))
+			p.report(Error, fmt.Sprintf("Unknown target name: \"%s\".", n.x().refname), p.baseLine(n))
 		}
-		n.resolved = true
+		n.x().resolved = true
 	}
 }
 
@@ -818,7 +818,7 @@ func rendersSomething(n *node) bool {
 		return false
 	case kTarget:
 		// an unresolved internal target renders as an empty span
-		return !(n.hasRefuri || n.hasRefid || n.hasRefname)
+		return !(n.x().hasRefuri || n.x().hasRefid || n.x().hasRefname)
 	}
 	return true
 }
