@@ -78,7 +78,6 @@ type node struct {
 	dupnames []string
 	ids      []string
 
-
 	p        *parser // set once attached to the document (docutils' node.document)
 	inline   bool
 	promoted bool // a section turned into the document title or a subtitle
