@@ -49,6 +49,9 @@ func startPrefixOK(s []rune, i int) bool {
 		return true
 	}
 	c := s[i-1]
+	if c < 128 {
+		return asciiClass[c]&(asciiSpace|asciiOpener|asciiDelimiter) != 0
+	}
 	return isSpace(c) || isOpener(c) || isDelimiter(c)
 }
 

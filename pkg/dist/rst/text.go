@@ -33,6 +33,10 @@ func splitLines(s string) []string {
 	var lines []string
 	start := 0
 	for i := 0; i < len(s); {
+		if c := s[i]; c >= 0x20 && c < 0x80 {
+			i++
+			continue
+		}
 		r, size := utf8.DecodeRuneInString(s[i:])
 		brk := 0
 		switch r {
@@ -237,10 +241,61 @@ func isNonAlnum7(c byte) bool {
 	return (c >= '!' && c <= '/') || (c >= ':' && c <= '@') || (c >= '[' && c <= '`') || (c >= '{' && c <= '~')
 }
 
-func isOpener(r rune) bool    { return unicode.Is(openerChars, r) }
-func isCloser(r rune) bool    { return unicode.Is(closerChars, r) }
-func isDelimiter(r rune) bool { return unicode.Is(delimiterChars, r) }
+// ASCII classes of the inline markup rules, precomputed.
+const (
+	asciiOpener = 1 << iota
+	asciiCloser
+	asciiDelimiter
+	asciiClosingDelimiter
+	asciiSpace
+)
+
+var asciiClass = func() (t [128]uint8) {
+	for r := rune(0); r < 128; r++ {
+		if unicode.Is(openerChars, r) {
+			t[r] |= asciiOpener
+		}
+		if unicode.Is(closerChars, r) {
+			t[r] |= asciiCloser
+		}
+		if unicode.Is(delimiterChars, r) {
+			t[r] |= asciiDelimiter
+		}
+		if unicode.Is(closingDelimiterChars, r) {
+			t[r] |= asciiClosingDelimiter
+		}
+		if isSpace(r) {
+			t[r] |= asciiSpace
+		}
+	}
+	return t
+}()
+
+func isOpener(r rune) bool {
+	if r < 128 {
+		return asciiClass[r]&asciiOpener != 0
+	}
+	return unicode.Is(openerChars, r)
+}
+
+func isCloser(r rune) bool {
+	if r < 128 {
+		return asciiClass[r]&asciiCloser != 0
+	}
+	return unicode.Is(closerChars, r)
+}
+
+func isDelimiter(r rune) bool {
+	if r < 128 {
+		return asciiClass[r]&asciiDelimiter != 0
+	}
+	return unicode.Is(delimiterChars, r)
+}
+
 func isClosingDelimiter(r rune) bool {
+	if r < 128 {
+		return asciiClass[r]&asciiClosingDelimiter != 0
+	}
 	return unicode.Is(closingDelimiterChars, r)
 }
 
