@@ -1,0 +1,82 @@
+package upload
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/pyup-dev/pyup/cmd/pyup/internal/cmdutil"
+	"github.com/pyup-dev/pyup/cmd/pyup/internal/config"
+	"github.com/pyup-dev/pyup/cmd/pyup/internal/iostreams"
+)
+
+func TestNewCmdUploadFlags(t *testing.T) {
+	dir := t.TempDir()
+	whl := filepath.Join(dir, "a-1.0-py3-none-any.whl")
+	if err := os.WriteFile(whl, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"PYUP_JOBS", "PYUP_RETRIES", "TWINE_REPOSITORY_URL", "PYUP_REPOSITORY_URL", "PYUP_SKIP_EXISTING"} {
+		t.Setenv(k, "")
+	}
+	tests := []struct {
+		name    string
+		args    []string
+		env     map[string]string
+		check   func(t *testing.T, o *UploadOptions)
+		wantErr int
+	}{
+		{name: "defaults", args: []string{whl}, check: func(t *testing.T, o *UploadOptions) {
+			if o.Repository != "pypi" || o.Jobs != 1 || o.Retries != 3 || o.Timeout != 60*time.Second || o.Username != "__token__" || o.TrustedPublishing != "auto" {
+				t.Fatalf("defaults: %+v", o)
+			}
+		}},
+		{name: "flags", args: []string{"-r", "testpypi", "--skip-existing", "--jobs", "4", "--retries", "0", "--timeout", "5s", "--dry-run", "--json", whl},
+			check: func(t *testing.T, o *UploadOptions) {
+				if o.Repository != "testpypi" || !o.SkipExisting || o.Jobs != 4 || o.Retries != 0 || o.Timeout != 5*time.Second || !o.DryRun || !o.JSON {
+					t.Fatalf("flags: %+v", o)
+				}
+			}},
+		{name: "twine env", args: []string{whl}, env: map[string]string{"TWINE_REPOSITORY_URL": "https://pypi.example.com/legacy/", "PYUP_JOBS": "2"},
+			check: func(t *testing.T, o *UploadOptions) {
+				if o.RepositoryURL != "https://pypi.example.com/legacy/" || o.Jobs != 2 {
+					t.Fatalf("env: %+v", o)
+				}
+			}},
+		{name: "jobs 0", args: []string{"--jobs", "0", whl}, wantErr: cmdutil.ExitUsage},
+		{name: "negative retries", args: []string{"--retries", "-1", whl}, wantErr: cmdutil.ExitUsage},
+		{name: "no dists", args: nil, wantErr: cmdutil.ExitUsage},
+		{name: "missing dist", args: []string{filepath.Join(dir, "nope.whl")}, wantErr: cmdutil.ExitUsage},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for k, v := range tt.env {
+				t.Setenv(k, v)
+			}
+			ios, _, _, _ := iostreams.Test()
+			f := &cmdutil.Factory{IOStreams: ios, LookupEnv: os.LookupEnv}
+			var got *UploadOptions
+			cmd := NewCmdUpload(f, func(_ context.Context, o *UploadOptions) error { got = o; return nil })
+			cmd.PersistentPreRunE = nil
+			cmd.PreRunE = func(c *cobra.Command, _ []string) error { _, err := config.Apply(c); return err }
+			cmd.SetArgs(tt.args)
+			cmd.SetOut(ios.Out)
+			cmd.SetErr(ios.ErrOut)
+			err := cmd.Execute()
+			if tt.wantErr != 0 {
+				if code, _ := cmdutil.ExitCode(err); err == nil || code != tt.wantErr {
+					t.Fatalf("err %v (code %d), want exit %d", err, code, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			tt.check(t, got)
+		})
+	}
+}
