@@ -41,6 +41,12 @@ type Dist struct {
 	Members []Member
 	// MetadataPath is the archive member the metadata was read from.
 	MetadataPath string
+	// ZipProblem is why PyPI's ZIP framing validation would refuse this zip
+	// (wheel or zip sdist), worded as PyPI words it after "ZIP archive not
+	// accepted: " (for example "ZIP contains a data descriptor", "Trailing
+	// data", "Mis-matched file size"); "" when PyPI would accept the framing,
+	// and always "" for a .tar.gz.
+	ZipProblem string
 }
 
 // Member is one entry of an archive.

@@ -337,3 +337,50 @@ func TestOpenRealDists(t *testing.T) {
 		}
 	}
 }
+
+func TestOpenZipProblem(t *testing.T) {
+	tests := []struct {
+		name, path, want string
+	}{
+		{"disttest default", disttest.Wheel(t, t.TempDir()), ""},
+		{"zip sdist", disttest.Sdist(t, t.TempDir(), disttest.ZipSdist()), ""},
+		{"setuptools", "../../testdata/dists/good/pyupsample-1.0.0-py3-none-any.whl", ""},
+		{"flit", "../../testdata/dists/good/pyup_flit_sample-2.0.0rc1-py3-none-any.whl", ""},
+		{"hatchling", "../../testdata/dists/good/pyup_hatch_sample-0.3.1-py3-none-any.whl", ""},
+		{"data descriptor", disttest.Wheel(t, t.TempDir(), disttest.DataDescriptor()), "ZIP contains a data descriptor"},
+		{"tar.gz", disttest.Sdist(t, t.TempDir()), ""},
+	}
+	trailing := disttest.Wheel(t, t.TempDir())
+	f, _ := os.OpenFile(trailing, os.O_APPEND|os.O_WRONLY, 0)
+	f.Write([]byte("junk"))
+	f.Close()
+	tests = append(tests, struct{ name, path, want string }{"trailing data", trailing, "Trailing data"})
+	for _, tt := range tests {
+		d, err := Open(context.Background(), tt.path)
+		if err != nil {
+			t.Errorf("%s: %v", tt.name, err)
+			continue
+		}
+		if d.ZipProblem != tt.want {
+			t.Errorf("%s: ZipProblem %q, want %q", tt.name, d.ZipProblem, tt.want)
+		}
+	}
+}
+
+// TestZipFramingMutations flips bytes of a valid wheel: whatever the framing
+// walk concludes, it must not panic, and the untouched wheel passes.
+func TestZipFramingMutations(t *testing.T) {
+	orig, err := os.ReadFile(disttest.Wheel(t, t.TempDir()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	zr, _ := zip.NewReader(bytes.NewReader(orig), int64(len(orig)))
+	if p := zipFramingProblem(bytes.NewReader(orig), int64(len(orig)), zr.File); p != "" {
+		t.Fatalf("valid wheel: %q", p)
+	}
+	for i := range orig {
+		b := bytes.Clone(orig)
+		b[i] ^= 0xff
+		_ = zipFramingProblem(bytes.NewReader(b), int64(len(b)), zr.File)
+	}
+}

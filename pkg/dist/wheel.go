@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"unicode/utf8"
 )
 
 // readZip lists a zip's members into d and returns the bytes of its metadata
@@ -41,6 +42,10 @@ func readZip(ctx context.Context, f *os.File, d *Dist, cfg *openConfig) ([]byte,
 			Method:         zf.Method,
 			Dir:            strings.HasSuffix(zf.Name, "/"),
 		})
+	}
+	d.ZipProblem = zipFramingProblem(f, d.Size, zr.File)
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
 	var target *zip.File
 	if d.Kind == Wheel {
@@ -192,4 +197,283 @@ func zipDeclaredEntries(r io.ReaderAt, size int64) (n uint64, ok bool) {
 		return n, true
 	}
 	return binary.LittleEndian.Uint64(rec[eocd64Count:]), true
+}
+
+// errZipFraming carries one of PyPI's ZIP framing verdicts.
+type errZipFraming string
+
+func (e errZipFraming) Error() string { return string(e) }
+
+const (
+	sigCentral    = 0x02014b50
+	sigLocal      = 0x04034b50
+	sigEOCD       = 0x06054b50
+	sigEOCD64     = 0x06064b50
+	sigEOCD64Loc  = 0x07064b50
+	malformedZip  = errZipFraming("Malformed zip file")
+	unprintableFn = errZipFraming("Invalid character in filename")
+)
+
+// zipFramingProblem walks a zip's records from the start, as PyPI does since
+// 2025 (warehouse/utils/zipfiles.py), so that a reader streaming local
+// headers and one reading the central directory see the same files. It
+// returns PyPI's reason for refusing the archive, worded as PyPI words it
+// ("ZIP contains a data descriptor"), or "" when PyPI would accept it.
+// files is the central directory as archive/zip read it.
+func zipFramingProblem(r io.ReaderAt, size int64, files []*zip.File) string {
+	fw := &frameWalker{r: r, size: size, cdFiles: map[string][2]uint64{}}
+	for _, f := range files {
+		fw.cdFiles[f.Name] = [2]uint64{f.CompressedSize64, f.UncompressedSize64}
+	}
+	err := fw.walk()
+	var fe errZipFraming
+	if errors.As(err, &fe) {
+		return string(fe)
+	}
+	if err != nil {
+		return string(malformedZip)
+	}
+	return ""
+}
+
+type frameWalker struct {
+	r       io.ReaderAt
+	size    int64
+	pos     int64
+	cdFiles map[string][2]uint64
+}
+
+func (fw *frameWalker) read(n int64) ([]byte, error) {
+	if n < 0 || fw.pos+n > fw.size {
+		return nil, malformedZip
+	}
+	b := make([]byte, n)
+	if _, err := fw.r.ReadAt(b, fw.pos); err != nil && !(err == io.EOF && n == 0) {
+		return nil, malformedZip
+	}
+	fw.pos += n
+	return b, nil
+}
+
+func unprintable(b []byte) bool {
+	for _, c := range b {
+		if c < 0x20 || c == 0x7f {
+			return true
+		}
+	}
+	return false
+}
+
+func (fw *frameWalker) walk() error {
+	le := binary.LittleEndian
+	local := map[string]bool{}
+	central := map[string]bool{}
+	var (
+		cdRecords                      uint64
+		cdOffset                       int64 = -1
+		cdSize                         uint64
+		expected64, actual64           bool
+		haveEOCD                       bool
+		eocdRecords, eocdSize, eocdOff uint64
+	)
+	for {
+		sigb, err := fw.read(4)
+		if err != nil {
+			return err
+		}
+		sig := le.Uint32(sigb)
+		if sig == sigEOCD && expected64 && !actual64 {
+			return malformedZip
+		}
+		switch sig {
+		case sigCentral:
+			if cdOffset < 0 {
+				cdOffset = fw.pos - 4
+			}
+			cdRecords++
+			h, err := fw.read(42)
+			if err != nil {
+				return err
+			}
+			nameLen, extraLen, commentLen := le.Uint16(h[24:]), le.Uint16(h[26:]), le.Uint16(h[28:])
+			if commentLen != 0 {
+				return errZipFraming("Comment in central directory")
+			}
+			name, err := fw.read(int64(nameLen))
+			if err != nil {
+				return err
+			}
+			if _, err := fw.read(int64(extraLen)); err != nil {
+				return err
+			}
+			if unprintable(name) {
+				return unprintableFn
+			}
+			cdSize += 46 + uint64(nameLen) + uint64(extraLen)
+			if central[string(name)] {
+				return errZipFraming("Duplicate filename in central directory")
+			}
+			if !local[string(name)] {
+				return errZipFraming("Missing filename in local headers")
+			}
+			central[string(name)] = true
+		case sigLocal:
+			name, err := fw.localHeader()
+			if err != nil {
+				return err
+			}
+			if local[name] {
+				return errZipFraming("Duplicate filename in local headers")
+			}
+			local[name] = true
+		case sigEOCD:
+			if cdOffset < 0 {
+				cdOffset = fw.pos - 4
+			}
+			h, err := fw.read(18)
+			if err != nil {
+				return err
+			}
+			if le.Uint16(h[4:]) != le.Uint16(h[6:]) {
+				return malformedZip
+			}
+			if _, err := fw.read(int64(le.Uint16(h[16:]))); err != nil {
+				return err
+			}
+			if !(actual64 && haveEOCD) {
+				eocdRecords, eocdSize, eocdOff = uint64(le.Uint16(h[6:])), uint64(le.Uint32(h[8:])), uint64(le.Uint32(h[12:]))
+			}
+			if eocdRecords != cdRecords {
+				return errZipFraming("Mismatched central directory records")
+			}
+			if eocdOff != uint64(cdOffset) {
+				return errZipFraming("Mismatched central directory offset")
+			}
+			if eocdSize != cdSize {
+				return errZipFraming("Mismatched central directory size")
+			}
+			if len(central) != len(local) {
+				return errZipFraming("Mis-matched local headers and central directory")
+			}
+			if fw.pos != fw.size {
+				return errZipFraming("Trailing data")
+			}
+			return nil
+		case sigEOCD64:
+			expected64 = true
+			h, err := fw.read(52)
+			if err != nil {
+				return err
+			}
+			if le.Uint64(h[20:]) != le.Uint64(h[28:]) {
+				return malformedZip
+			}
+			if le.Uint64(h[0:]) != 44 {
+				return errZipFraming("ZIP64 extensible data not allowed")
+			}
+			eocdRecords, eocdSize, eocdOff = le.Uint64(h[28:]), le.Uint64(h[36:]), le.Uint64(h[44:])
+			haveEOCD = true
+		case sigEOCD64Loc:
+			if _, err := fw.read(16); err != nil {
+				return err
+			}
+			actual64 = true
+		default:
+			return errZipFraming("Unknown record signature")
+		}
+	}
+}
+
+// localHeader checks one local file header (after its signature) and skips
+// its data, as PyPI's _handle_local_file_header does.
+func (fw *frameWalker) localHeader() (string, error) {
+	le := binary.LittleEndian
+	h, err := fw.read(26)
+	if err != nil {
+		return "", err
+	}
+	flags, method := le.Uint16(h[2:]), le.Uint16(h[4:])
+	compSize, fileSize := uint64(le.Uint32(h[14:])), uint64(le.Uint32(h[18:]))
+	name, err := fw.read(int64(le.Uint16(h[22:])))
+	if err != nil {
+		return "", err
+	}
+	extra, err := fw.read(int64(le.Uint16(h[24:])))
+	if err != nil {
+		return "", err
+	}
+	if unprintable(name) {
+		return "", unprintableFn
+	}
+	seen := map[uint16]bool{}
+	for len(extra) > 0 {
+		if len(extra) < 4 {
+			return "", malformedZip
+		}
+		id, n := le.Uint16(extra), int(le.Uint16(extra[2:]))
+		if n+4 > len(extra) {
+			return "", malformedZip
+		}
+		if seen[id] && (id == 0x0001 || id == 0x7075) {
+			return "", errZipFraming("Invalid duplicate extra in local file")
+		}
+		seen[id] = true
+		switch id {
+		case 0x0001: // zip64 sizes
+			switch n {
+			case 0:
+				if compSize == 0xffffffff || fileSize == 0xffffffff {
+					return "", malformedZip
+				}
+			case 8:
+				if method != zip.Store {
+					return "", malformedZip
+				}
+				u := le.Uint64(extra[4:])
+				compSize = u
+				if fileSize == 0xffffffff {
+					fileSize = u
+				}
+			case 16, 24, 28:
+				if fileSize == 0xffffffff {
+					fileSize = le.Uint64(extra[4:])
+				}
+				compSize = le.Uint64(extra[12:])
+			default:
+				return "", malformedZip
+			}
+		case 0x7075: // Info-ZIP Unicode path
+			if n >= 5 {
+				u := extra[9 : 4+n]
+				if unprintable(u) {
+					return "", unprintableFn
+				}
+				if !utf8.Valid(u) {
+					return "", errZipFraming("Filename not valid UTF-8")
+				}
+			}
+		}
+		extra = extra[n+4:]
+	}
+	if flags&0x08 != 0 {
+		return "", errZipFraming("ZIP contains a data descriptor")
+	}
+	if !utf8.Valid(name) {
+		return "", errZipFraming("Filename not unicode")
+	}
+	want, ok := fw.cdFiles[string(name)]
+	if !ok {
+		return "", errZipFraming("Filename not in central directory")
+	}
+	if want[0] != compSize {
+		return "", errZipFraming("Mis-matched data size")
+	}
+	if want[1] != fileSize {
+		return "", errZipFraming("Mis-matched file size")
+	}
+	if compSize > uint64(fw.size-fw.pos) {
+		return "", malformedZip
+	}
+	fw.pos += int64(compSize)
+	return string(name), nil
 }

@@ -15,8 +15,8 @@ import (
 // description-header, classifier, omit, dist-info, top, tags=PY-ABI-PLAT,
 // build, filename, truncate=N, huge-metadata=N, many-members=N,
 // metadata-method=N, license-file=PATH[:CONTENT], file=PATH[:CONTENT],
-// stored-file=PATH[:CONTENT], root-file=PATH[:CONTENT], and the flag zip
-// (a .zip sdist).
+// stored-file=PATH[:CONTENT], root-file=PATH[:CONTENT], and the flags zip
+// (a .zip sdist) and data-descriptor.
 func ParseArgs(args []string) ([]Opt, error) {
 	var opts []Opt
 	for _, a := range args {
@@ -40,7 +40,7 @@ func ParseArgs(args []string) ([]Opt, error) {
 			}
 			return n, nil
 		}
-		if !hasVal && key != "zip" {
+		if !hasVal && key != "zip" && key != "data-descriptor" {
 			return nil, fmt.Errorf("disttest: argument %q is not key=value", a)
 		}
 		switch key {
@@ -115,6 +115,8 @@ func ParseArgs(args []string) ([]Opt, error) {
 			opts = append(opts, RootFile(p, d))
 		case "zip":
 			opts = append(opts, ZipSdist())
+		case "data-descriptor":
+			opts = append(opts, DataDescriptor())
 		default:
 			return nil, fmt.Errorf("disttest: unknown argument %q", a)
 		}

@@ -13,11 +13,13 @@ import (
 	"archive/tar"
 	"archive/zip"
 	"bytes"
+	"compress/flate"
 	"compress/gzip"
 	"crypto/sha256"
 	"encoding/base64"
 	"fmt"
 	"hash"
+	"hash/crc32"
 	"io"
 	"os"
 	"path/filepath"
@@ -63,6 +65,7 @@ type spec struct {
 	truncateSet                    bool
 	manyMembers                    int
 	zipSdist                       bool
+	dataDescriptor                 bool
 }
 
 // Opt changes what Wheel and Sdist write.
@@ -273,6 +276,12 @@ func Truncate(n int64) Opt { return func(s *spec) { s.truncate, s.truncateSet = 
 
 // ManyMembers adds n empty members ("pkg_data/0", "pkg_data/1", ...).
 func ManyMembers(n int) Opt { return func(s *spec) { s.manyMembers = n } }
+
+// DataDescriptor writes zip members the way zip.Writer streams them, sizes
+// and CRC in a data descriptor after the data, which PyPI refuses ("ZIP
+// contains a data descriptor"). By default disttest writes them in the local
+// header, as Python's zipfile does.
+func DataDescriptor() Opt { return func(s *spec) { s.dataDescriptor = true } }
 
 // ZipSdist makes Sdist write a legacy .zip sdist instead of .tar.gz.
 func ZipSdist() Opt { return func(s *spec) { s.zipSdist = true } }
@@ -515,7 +524,7 @@ func (s *spec) writeWheel(w io.Writer, fn string) error {
 	zw := zip.NewWriter(w)
 	var record strings.Builder
 	for _, e := range es {
-		sum, n, err := writeZipEntry(zw, e)
+		sum, n, err := s.writeZipEntry(zw, e)
 		if err != nil {
 			return err
 		}
@@ -523,7 +532,7 @@ func (s *spec) writeWheel(w io.Writer, fn string) error {
 	}
 	if !s.omit["RECORD"] {
 		record.WriteString(csvQuote(di+"RECORD") + ",,\n")
-		if _, _, err := writeZipEntry(zw, entry{path: di + "RECORD", data: []byte(record.String()), method: Deflate}); err != nil {
+		if _, _, err := s.writeZipEntry(zw, entry{path: di + "RECORD", data: []byte(record.String()), method: Deflate}); err != nil {
 			return err
 		}
 	}
@@ -542,18 +551,70 @@ type nopCloser struct{ io.Writer }
 
 func (nopCloser) Close() error { return nil }
 
-func writeZipEntry(zw *zip.Writer, e entry) (string, int64, error) {
-	hdr := &zip.FileHeader{Name: e.path, Method: e.method, Modified: modTime}
+func (s *spec) writeZipEntry(zw *zip.Writer, e entry) (string, int64, error) {
 	if e.method != Store && e.method != Deflate {
 		// Write the data unchanged under the foreign method's number: enough
 		// for a reader to refuse it.
 		zw.RegisterCompressor(e.method, func(w io.Writer) (io.WriteCloser, error) { return nopCloser{w}, nil })
 	}
-	fw, err := zw.CreateHeader(hdr)
+	if s.dataDescriptor {
+		fw, err := zw.CreateHeader(&zip.FileHeader{Name: e.path, Method: e.method, Modified: modTime})
+		if err != nil {
+			return "", 0, err
+		}
+		return writeBody(fw, e)
+	}
+	// PyPI refuses zips with data descriptors, which zip.Writer writes for
+	// every streamed member: compress first, then write the member raw with
+	// its sizes and CRC in the local header, as Python's zipfile does.
+	var comp bytes.Buffer
+	var cw io.WriteCloser = nopCloser{&comp}
+	if e.method == Deflate {
+		fw, err := flate.NewWriter(&comp, flate.DefaultCompression)
+		if err != nil {
+			return "", 0, err
+		}
+		cw = fw
+	}
+	crc := crc32.NewIEEE()
+	sum, n, err := writeBody(io.MultiWriter(cw, crc), e)
 	if err != nil {
 		return "", 0, err
 	}
-	return writeBody(fw, e)
+	if err := cw.Close(); err != nil {
+		return "", 0, err
+	}
+	hdr := &zip.FileHeader{
+		Name:               e.path,
+		Method:             e.method,
+		CRC32:              crc.Sum32(),
+		CompressedSize64:   uint64(comp.Len()),
+		UncompressedSize64: uint64(n),
+		ModifiedTime:       uint16(modTime.Hour()<<11 | modTime.Minute()<<5 | modTime.Second()/2),
+		ModifiedDate:       uint16((modTime.Year()-1980)<<9 | int(modTime.Month())<<5 | modTime.Day()),
+		CreatorVersion:     3<<8 | 20, // Unix, zip 2.0
+		ExternalAttrs:      0o644 << 16,
+	}
+	if !isASCII(e.path) {
+		hdr.Flags |= 0x800 // the name is UTF-8
+	}
+	rw, err := zw.CreateRaw(hdr)
+	if err != nil {
+		return "", 0, err
+	}
+	if _, err := comp.WriteTo(rw); err != nil {
+		return "", 0, err
+	}
+	return sum, n, nil
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 // writeBody writes e's contents and returns its RECORD hash and size.
@@ -626,7 +687,7 @@ func (s *spec) writeTarSdist(w io.Writer, fn string) error {
 func (s *spec) writeZipSdist(w io.Writer, fn string) error {
 	zw := zip.NewWriter(w)
 	for _, e := range s.sdistEntries(fn) {
-		if _, _, err := writeZipEntry(zw, e); err != nil {
+		if _, _, err := s.writeZipEntry(zw, e); err != nil {
 			return err
 		}
 	}
