@@ -89,7 +89,7 @@ func mutate(rng *rand.Rand, src string) (string, string) {
 		return "insert " + strconv.Quote(what) + " line " + strconv.Itoa(i+1)
 	}
 	var what string
-	switch rng.Intn(12) {
+	switch rng.Intn(15) {
 	case 0:
 		lines = append(lines[:i], lines[i+1:]...)
 		what = "delete line " + strconv.Itoa(i+1)
@@ -129,6 +129,27 @@ func mutate(rng *rand.Rand, src string) (string, string) {
 		what = insert("**")
 	case 11:
 		what = insert([]string{"::", ".. ", "- ", "1. ", ":x: ", "[1]_", "|x|", "`a`_", "__"}[rng.Intn(9)])
+	case 12:
+		// join with the next line
+		if i+1 < len(lines) {
+			lines[i] += " " + lines[i+1]
+			lines = append(lines[:i+1], lines[i+2:]...)
+		}
+		what = "join line " + strconv.Itoa(i+1)
+	case 13:
+		// insert a blank line
+		lines = append(lines[:i], append([]string{""}, lines[i:]...)...)
+		what = "blank before line " + strconv.Itoa(i+1)
+	case 14:
+		// remove a blank line
+		for k := 0; k < len(lines); k++ {
+			j := (i + k) % len(lines)
+			if strings.TrimSpace(lines[j]) == "" {
+				lines = append(lines[:j], lines[j+1:]...)
+				what = "remove blank line " + strconv.Itoa(j+1)
+				break
+			}
+		}
 	}
 	return strings.Join(lines, "\n"), what
 }

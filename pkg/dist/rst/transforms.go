@@ -727,6 +727,8 @@ func (p *parser) docInfo() {
 				p.report(Warning, fmt.Sprintf("Cannot extract bibliographic field \"%s\" containing anything other than a single paragraph.", name), p.baseLine(f))
 			}
 		}
+		// extracted: the field name (and any reference in it) leaves the tree
+		f.children[0].children = nil
 	}
 }
 
