@@ -223,6 +223,11 @@ const (
 func zipFramingProblem(r io.ReaderAt, size int64, files []*zip.File) string {
 	fw := &frameWalker{r: r, size: size, cdFiles: map[string][2]uint64{}}
 	for _, f := range files {
+		if f.Flags&0x800 == 0 && !asciiOnly(f.Name) {
+			// Python decodes such a name as cp437, which never equals the
+			// UTF-8 decoding of the local header's name that PyPI looks up.
+			continue
+		}
 		fw.cdFiles[f.Name] = [2]uint64{f.CompressedSize64, f.UncompressedSize64}
 	}
 	err := fw.walk()
@@ -253,6 +258,15 @@ func (fw *frameWalker) read(n int64) ([]byte, error) {
 	}
 	fw.pos += n
 	return b, nil
+}
+
+func asciiOnly(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 func unprintable(b []byte) bool {
