@@ -563,7 +563,7 @@ func TestParseMode(t *testing.T) {
 
 func TestIsPyPI(t *testing.T) {
 	for u, want := range map[string]bool{
-		pypiURL: true, testURL: true, "https://UPLOAD.pypi.org/legacy": true,
+		pypiURL: true, testURL: true, "https://UPLOAD.pypi.org/legacy": true, "http://upload.pypi.org/legacy/": false,
 		otherURL: false, "https://pypi.org.evil.example/legacy/": false, "::": false,
 	} {
 		if got := IsPyPI(u); got != want {

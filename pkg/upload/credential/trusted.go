@@ -4,15 +4,18 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/url"
-	"strings"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/pyup-dev/pyup/pkg/oidc"
 )
 
 // TrustedPublisher gets PyPI tokens through trusted publishing (OIDC).
 type TrustedPublisher interface {
 	// Detect reports whether an ambient CI identity provider is present,
-	// and its name for people ("GitHub Actions"). It must not touch the
-	// network.
+	// and its name for people ("GitHub Actions"). It should be cheap:
+	// environment variables, or at most a short-timeout local probe.
 	Detect(ctx context.Context) (provider string, ok bool)
 	// Token prepares token minting for the index that repositoryURL uploads
 	// to. The returned TokenSource fetches a fresh ID token and exchanges it
@@ -52,17 +55,71 @@ func (e *TrustedPublishingError) Unwrap() error { return e.Err }
 // Is reports whether target is ErrTrustedPublishing.
 func (e *TrustedPublishingError) Is(target error) bool { return target == ErrTrustedPublishing }
 
-// IsPyPI reports whether repositoryURL is PyPI's or TestPyPI's upload
-// service (host upload.pypi.org or test.pypi.org), the only indexes an ID
-// token is sent to unless trusted publishing is forced.
-func IsPyPI(repositoryURL string) bool {
-	u, err := url.Parse(repositoryURL)
-	if err != nil {
-		return false
-	}
-	switch strings.ToLower(u.Hostname()) {
-	case "upload.pypi.org", "test.pypi.org":
-		return true
-	}
-	return false
+// IsPyPI reports whether repositoryURL is PyPI's or TestPyPI's (https,
+// host upload.pypi.org, test.pypi.org or pypi.org), the only indexes an ID
+// token is sent to unless trusted publishing is forced. It is oidc.IsPyPI.
+func IsPyPI(repositoryURL string) bool { return oidc.IsPyPI(repositoryURL) }
+
+// OIDCPublisher is the TrustedPublisher backed by pkg/oidc: it detects the
+// CI provider among its providers and mints tokens with an oidc.Minter.
+type OIDCPublisher struct {
+	providers []oidc.Provider
+	client    *http.Client
+	opts      []oidc.MinterOption
+
+	once     sync.Once
+	provider oidc.Provider
 }
+
+// NewOIDCPublisher returns a TrustedPublisher over providers (typically
+// oidc.DefaultProviders(oidc.WithEnv(os.LookupEnv))). client is used for the
+// index's audience and mint-token requests (nil: pkg/oidc's default). opts
+// configure each Minter, e.g. oidc.WithOnMint to print GitHub's
+// ::add-mask:: line and oidc.WithOnRenewError to log failed renewals.
+func NewOIDCPublisher(providers []oidc.Provider, client *http.Client, opts ...oidc.MinterOption) *OIDCPublisher {
+	return &OIDCPublisher{providers: providers, client: client, opts: opts}
+}
+
+func (p *OIDCPublisher) detect(ctx context.Context) oidc.Provider {
+	p.once.Do(func() {
+		if prov, err := oidc.Detect(ctx, p.providers); err == nil {
+			p.provider = prov
+		}
+	})
+	return p.provider
+}
+
+// Detect implements TrustedPublisher with oidc.Detect; the answer is
+// computed once and cached.
+func (p *OIDCPublisher) Detect(ctx context.Context) (string, bool) {
+	if prov := p.detect(ctx); prov != nil {
+		return prov.Name(), true
+	}
+	return "", false
+}
+
+// Token implements TrustedPublisher: it returns a TokenSource backed by an
+// oidc.Minter for repositoryURL. Errors from the exchange (an
+// *oidc.MintError with the index's reasons and the ID token's claims, an
+// *oidc.ProviderError with a hint) reach the caller wrapped in a
+// *TrustedPublishingError.
+func (p *OIDCPublisher) Token(ctx context.Context, repositoryURL string) (TokenSource, error) {
+	prov := p.detect(ctx)
+	if prov == nil {
+		return nil, oidc.ErrNoAmbientCredential
+	}
+	return minterSource{oidc.NewMinter(prov, p.client, repositoryURL, p.opts...)}, nil
+}
+
+// minterSource adapts an oidc.Minter to TokenSource.
+type minterSource struct{ m *oidc.Minter }
+
+func (s minterSource) Token(ctx context.Context) (string, time.Time, error) {
+	tok, err := s.m.Token(ctx)
+	if err != nil {
+		return "", time.Time{}, err
+	}
+	return tok.Value, tok.Expires, nil
+}
+
+var _ TrustedPublisher = (*OIDCPublisher)(nil)
