@@ -30,7 +30,7 @@ func isWord(r rune) bool {
 // and form feeds to spaces, expands tabs to 8-column stops and strips
 // trailing whitespace, as docutils' string2lines does.
 func splitLines(s string) []string {
-	var lines []string
+	lines := make([]string, 0, strings.Count(s, "\n")+1)
 	start := 0
 	for i := 0; i < len(s); {
 		if c := s[i]; c >= 0x20 && c < 0x80 {
