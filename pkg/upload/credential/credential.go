@@ -65,11 +65,12 @@ type Credential struct {
 
 // Credentials returns the username and password to send. For a trusted
 // publishing credential whose token has less than the renewal threshold
-// left it first mints a new one, and returns an error if that fails.
+// left (or an unknown expiry) it first asks its TokenSource for a new one,
+// and returns an error if that fails.
 func (c *Credential) Credentials(ctx context.Context) (username, password string, err error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.tokens != nil && !c.Expires.IsZero() && c.clock().Add(c.renewBefore).After(c.Expires) {
+	if c.tokens != nil && (c.Expires.IsZero() || c.clock().Add(c.renewBefore).After(c.Expires)) {
 		value, exp, err := c.tokens.Token(ctx)
 		if err != nil {
 			return "", "", &TrustedPublishingError{Op: "renew token", Err: err}

@@ -81,6 +81,7 @@ type KeyringError struct {
 	Err error
 }
 
+// Error names the operation, entry and cause.
 func (e *KeyringError) Error() string {
 	return fmt.Sprintf("keyring %s %s %s: %v", e.Op, e.Service, e.User, e.Err)
 }

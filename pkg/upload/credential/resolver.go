@@ -140,6 +140,7 @@ type NotFoundError struct {
 	Steps []Step
 }
 
+// Error lists each source and why it gave nothing.
 func (e *NotFoundError) Error() string {
 	parts := make([]string, len(e.Steps))
 	for i, s := range e.Steps {

@@ -41,6 +41,7 @@ type TrustedPublishingError struct {
 	Err error
 }
 
+// Error names the provider, step and cause.
 func (e *TrustedPublishingError) Error() string {
 	via := ""
 	if e.Provider != "" {

@@ -62,6 +62,7 @@ type UnknownRepositoryError struct {
 	Known []string
 }
 
+// Error lists the known repositories.
 func (e *UnknownRepositoryError) Error() string {
 	where := e.Path
 	if where == "" {
@@ -81,6 +82,7 @@ type MalformedError struct {
 	Path string
 }
 
+// Error names the file only.
 func (e *MalformedError) Error() string {
 	return fmt.Sprintf("malformed configuration in %s; more info: %s", e.Path, SpecURL)
 }
