@@ -20,9 +20,8 @@ type checkConfig struct {
 
 // WithRSTValidator sets the validator Check uses for reStructuredText long
 // descriptions (content type text/x-rst, or none, which PyPI renders as
-// reStructuredText). The default is nil: such descriptions are not
-// validated, because only a docutils-compatible validator can say what PyPI
-// would refuse.
+// reStructuredText). The default is DocutilsValidator; nil turns the
+// validation off.
 func WithRSTValidator(v RSTValidator) CheckOption {
 	return func(c *checkConfig) { c.rst = v }
 }
@@ -47,7 +46,7 @@ func WithMaxFileSize(n int64) CheckOption {
 // need d.Members; when it is nil they are skipped. Where PyPI stops at the
 // first problem, Check reports them all.
 func Check(d *Dist, opts ...CheckOption) []Problem {
-	cfg := checkConfig{maxFileSize: DefaultMaxFileSize}
+	cfg := checkConfig{maxFileSize: DefaultMaxFileSize, rst: DocutilsValidator{}}
 	for _, o := range opts {
 		o(&cfg)
 	}

@@ -50,7 +50,7 @@ func (c *checker) checkDescription() {
 		fmt.Fprintf(&b, " line %d:", rerr.Line)
 	}
 	if rerr.Level != "" {
-		fmt.Fprintf(&b, " %s:", levelWord(rerr.Level))
+		fmt.Fprintf(&b, " (%s/%d)", rerr.Level, levelNumber(rerr.Level))
 	}
 	if rerr.Message != "" {
 		b.WriteString(" " + rerr.Message)
@@ -58,17 +58,25 @@ func (c *checker) checkDescription() {
 		b.WriteString(" the description renders to nothing.")
 	}
 	if rerr.Hint != "" {
-		b.WriteString(" " + rerr.Hint)
+		b.WriteString(" Fix: " + strings.TrimSuffix(rerr.Hint, ".") + ".")
 	} else if !hasCT {
 		b.WriteString(" If the README is Markdown, set its content type to text/markdown.")
 	}
 	c.add(Error, codeDescriptionRender, rerr.Line, b.String())
 }
 
-// levelWord spells a docutils level as twine check does ("Warning").
-func levelWord(level string) string {
-	if level == "" {
-		return ""
+// levelNumber is docutils' number for a level name, as its messages print
+// it: "(WARNING/2)".
+func levelNumber(level string) int {
+	switch level {
+	case "INFO":
+		return 1
+	case "WARNING":
+		return 2
+	case "ERROR":
+		return 3
+	case "SEVERE":
+		return 4
 	}
-	return strings.ToUpper(level[:1]) + strings.ToLower(level[1:])
+	return 0
 }
