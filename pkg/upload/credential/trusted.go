@@ -62,14 +62,16 @@ func (e *TrustedPublishingError) Is(target error) bool { return target == ErrTru
 func IsPyPI(repositoryURL string) bool { return oidc.IsPyPI(repositoryURL) }
 
 // OIDCPublisher is the TrustedPublisher backed by pkg/oidc: it detects the
-// CI provider among its providers and mints tokens with an oidc.Minter.
+// CI provider among its providers and mints tokens with an oidc.Minter. It
+// remembers the provider and the last ID token's claims, for pyup whoami.
 type OIDCPublisher struct {
 	providers []oidc.Provider
 	client    *http.Client
 	opts      []oidc.MinterOption
 
-	once     sync.Once
+	mu       sync.Mutex
 	provider oidc.Provider
+	minter   *oidc.Minter
 }
 
 // NewOIDCPublisher returns a TrustedPublisher over providers (typically
@@ -81,35 +83,54 @@ func NewOIDCPublisher(providers []oidc.Provider, client *http.Client, opts ...oi
 	return &OIDCPublisher{providers: providers, client: client, opts: opts}
 }
 
-func (p *OIDCPublisher) detect(ctx context.Context) oidc.Provider {
-	p.once.Do(func() {
-		if prov, err := oidc.Detect(ctx, p.providers); err == nil {
-			p.provider = prov
-		}
-	})
-	return p.provider
-}
-
-// Detect implements TrustedPublisher with oidc.Detect; the answer is
-// computed once and cached.
+// Detect implements TrustedPublisher: the first provider whose environment
+// announces it. It makes no network request (a provider that can only be
+// found by probing its service, such as Google Cloud's metadata server, is
+// probed by Token, when trusted publishing is required).
 func (p *OIDCPublisher) Detect(ctx context.Context) (string, bool) {
-	if prov := p.detect(ctx); prov != nil {
-		return prov.Name(), true
+	for _, prov := range p.providers {
+		if prov.Detect(ctx) {
+			return prov.Name(), true
+		}
 	}
 	return "", false
 }
 
 // Token implements TrustedPublisher: it returns a TokenSource backed by an
-// oidc.Minter for repositoryURL. Errors from the exchange (an
+// oidc.Minter for repositoryURL, using oidc.Detect (environment, then
+// probes) to pick the provider. Errors from the exchange (an
 // *oidc.MintError with the index's reasons and the ID token's claims, an
 // *oidc.ProviderError with a hint) reach the caller wrapped in a
 // *TrustedPublishingError.
 func (p *OIDCPublisher) Token(ctx context.Context, repositoryURL string) (TokenSource, error) {
-	prov := p.detect(ctx)
-	if prov == nil {
-		return nil, oidc.ErrNoAmbientCredential
+	prov, err := oidc.Detect(ctx, p.providers)
+	if err != nil {
+		return nil, err
 	}
-	return minterSource{oidc.NewMinter(prov, p.client, repositoryURL, p.opts...)}, nil
+	m := oidc.NewMinter(prov, p.client, repositoryURL, p.opts...)
+	p.mu.Lock()
+	p.provider, p.minter = prov, m
+	p.mu.Unlock()
+	return minterSource{m}, nil
+}
+
+// Provider returns the provider Token last used, or nil.
+func (p *OIDCPublisher) Provider() oidc.Provider {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.provider
+}
+
+// Claims returns the unverified claims of the last ID token exchanged (also
+// after a refused exchange), or nil before the first exchange.
+func (p *OIDCPublisher) Claims() *oidc.Claims {
+	p.mu.Lock()
+	m := p.minter
+	p.mu.Unlock()
+	if m == nil {
+		return nil
+	}
+	return m.Claims()
 }
 
 // minterSource adapts an oidc.Minter to TokenSource.

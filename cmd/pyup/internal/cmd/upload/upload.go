@@ -191,10 +191,7 @@ func uploadRun(ctx context.Context, opts *UploadOptions) error {
 	if err != nil {
 		return cmdutil.WithExit(cmdutil.ExitUsage, err, "")
 	}
-	tp, err := cmdutil.NewTrustedPublisher(opts.Factory, client, func(token string) { env.Mask(io.ErrOut, token) })
-	if err != nil {
-		return err
-	}
+	tp := cmdutil.NewTrustedPublisher(opts.Factory, client, func(token string) { env.Mask(io.ErrOut, token) })
 	req, err := cmdutil.CredentialRequest(opts.Cmd, opts.Factory, target, &opts.CredFlags)
 	if err != nil {
 		return err

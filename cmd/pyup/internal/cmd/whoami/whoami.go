@@ -141,10 +141,7 @@ func whoamiRun(ctx context.Context, opts *WhoamiOptions) error {
 	if err != nil {
 		return cmdutil.WithExit(cmdutil.ExitUsage, err, "")
 	}
-	tp, err := cmdutil.NewTrustedPublisher(opts.Factory, client, func(token string) { env.Mask(io.ErrOut, token) })
-	if err != nil {
-		return err
-	}
+	tp := cmdutil.NewTrustedPublisher(opts.Factory, client, func(token string) { env.Mask(io.ErrOut, token) })
 	var publisher credential.TrustedPublisher = tp
 	if opts.Offline {
 		publisher = offlinePublisher{tp}
