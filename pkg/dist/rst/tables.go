@@ -907,14 +907,14 @@ func runCSVTable(d *directiveRun) {
 	if hasFile || hasURL {
 		d.fail(Warning, fmt.Sprintf("File and URL access deactivated; ignoring \"%s\" directive.", d.name))
 	}
-	if len(d.content) == 0 {
-		d.fail(Warning, fmt.Sprintf("The \"%s\" directive requires content; none supplied.", d.name))
-	}
 	var title *node
 	if len(d.args) > 0 {
 		title = d.m.p.newNode(kTitle)
 		title.parent = d.m.node
 		d.m.p.inline(d.args[0], d.lineno, title)
+	}
+	if len(d.content) == 0 {
+		d.fail(Warning, fmt.Sprintf("The \"%s\" directive requires content; none supplied.", d.name))
 	}
 	delim, quote, escape := ',', '"', rune(0)
 	if v, ok := d.options["delim"]; ok {
