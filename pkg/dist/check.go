@@ -212,6 +212,8 @@ const (
 	codeUnsupportedCompression   = "unsupported-compression"
 	codeCompressionRatio         = "compression-ratio"
 	codeSdistLayout              = "sdist-layout"
+	codeZipFraming               = "zip-framing"
+	codeSparseMember             = "sparse-member"
 	codeMissingPKGINFO           = "missing-pkg-info"
 	codeFileTooLarge             = "file-too-large"
 	codeMissingDescription       = "missing-description"
@@ -234,6 +236,7 @@ var problemCodes = []string{
 	codeZipSdist, codeInvalidWheelFilename, codeInvalidSdistFilename, codeFilenameProject,
 	codeFilenameNotNormalized, codeFilenameVersion, codeUnsupportedPlatformTag,
 	codeMissingDistInfoFile, codeUnsupportedCompression, codeCompressionRatio, codeSdistLayout,
+	codeZipFraming, codeSparseMember,
 	codeMissingPKGINFO, codeFileTooLarge, codeMissingDescription, codeMissingContentType,
 	codeDescriptionRender, codeDescriptionConflict, codeLicenseFileIgnored,
 	codeLicenseIDTooNew,

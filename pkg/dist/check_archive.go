@@ -1,6 +1,7 @@
 package dist
 
 import (
+	"archive/tar"
 	"fmt"
 	"strings"
 )
@@ -43,6 +44,17 @@ func (c *checker) checkArchive() {
 		c.checkWheelLayout()
 	case Sdist:
 		c.checkSdistLayout()
+		c.checkSparseMembers()
+	}
+}
+
+// checkSparseMembers: PyPI refuses tar members stored as GNU sparse files.
+func (c *checker) checkSparseMembers() {
+	for _, m := range c.d.Members {
+		if m.TarType == tar.TypeGNUSparse {
+			c.errorf(codeSparseMember, "tar archive not accepted: Sparse members are not allowed (%s). Rebuild the sdist with python -m build --sdist; see https://docs.pypi.org/archives", m.Name)
+			return
+		}
 	}
 }
 
@@ -50,6 +62,12 @@ func (c *checker) checkArchive() {
 // The ratio is PyPI's: the sum of the members' uncompressed sizes over the
 // size of the whole file.
 func (c *checker) checkZip() {
+	// PyPI validates the ZIP record framing to rule out parser differentials
+	// (data descriptors, trailing data, local and central headers that
+	// disagree); Open records its verdict.
+	if c.d.ZipProblem != "" {
+		c.errorf(codeZipFraming, "ZIP archive not accepted: %s. Rebuild with a standard build backend (Python's zipfile writes what PyPI accepts); see https://docs.pypi.org/archives", c.d.ZipProblem)
+	}
 	var total int64
 	for _, m := range c.d.Members {
 		total += m.Size
