@@ -89,7 +89,7 @@ func mutate(rng *rand.Rand, src string) (string, string) {
 		return "insert " + strconv.Quote(what) + " line " + strconv.Itoa(i+1)
 	}
 	var what string
-	switch rng.Intn(15) {
+	switch rng.Intn(18) {
 	case 0:
 		lines = append(lines[:i], lines[i+1:]...)
 		what = "delete line " + strconv.Itoa(i+1)
@@ -140,6 +140,29 @@ func mutate(rng *rand.Rand, src string) (string, string) {
 		// insert a blank line
 		lines = append(lines[:i], append([]string{""}, lines[i:]...)...)
 		what = "blank before line " + strconv.Itoa(i+1)
+	case 15, 16:
+		// a directive with arguments, options and content
+		names := []string{"note", "image", "figure", "code", "code-block", "table", "csv-table", "list-table",
+			"contents", "sidebar", "topic", "rubric", "epigraph", "compound", "container", "class", "role",
+			"default-role", "replace", "unicode", "date", "meta", "title", "sectnum", "header", "footer", "math",
+			"admonition", "parsed-literal", "line-block", "raw", "include", "highlights", "pull-quote",
+			"target-notes", "toctree", "warning", "attention"}
+		args := []string{"", " x.png", " python", " Title *x*", " a b", " |x|", " :x:", " 2"}
+		opts := []string{"", "   :width: 50%\n", "   :width: x\n", "   :align: middle\n", "   :alt:\n",
+			"   :target: t_\n", "   :class: !!\n", "   :name: dup\n", "   :header-rows: 1\n", "   :depth: -1\n",
+			"   :local:\n", "   :foo: bar\n", "   :scale: 50 %\n", "   :number-lines:\n", "   :header: a, b\n", "   :trim:\n"}
+		contents := []string{"", "\n   text\n", "\n   * - a\n     - b\n", "\n   a, b\n   c, d\n", "\n   ====  ====\n   a     b\n   ====  ====\n", "\n   >>> x\n"}
+		d := ".. " + names[rng.Intn(len(names))] + "::" + args[rng.Intn(len(args))] + "\n" + opts[rng.Intn(len(opts))] + contents[rng.Intn(len(contents))]
+		lines = append(lines[:i], append([]string{"", d}, lines[i:]...)...)
+		what = "directive " + strconv.Quote(d)
+	case 17:
+		if rng.Intn(2) == 0 {
+			lines = append(lines[:i], append([]string{"", ".. |x| replace:: y", ""}, lines[i:]...)...)
+			what = "subst def"
+		} else {
+			lines = append(lines[:i], append([]string{"", ".. _t: http://example.com/", ""}, lines[i:]...)...)
+			what = "target def"
+		}
 	case 14:
 		// remove a blank line
 		for k := 0; k < len(lines); k++ {

@@ -1,0 +1,5 @@
+//go:build !race
+
+package rst
+
+const raceEnabled = false
