@@ -577,7 +577,7 @@ func isUnicodeCode(s string) bool {
 
 func (d *directiveRun) addName(n *node) {
 	if name, ok := d.options["name"]; ok {
-		n.names = append(n.names, fullyNormalizeName(name))
+		n.x().names = append(n.x().names, fullyNormalizeName(name))
 		d.m.p.noteExplicitTarget(n, n)
 	}
 }
@@ -824,7 +824,7 @@ func runContents(d *directiveRun) {
 	}
 	name = fullyNormalizeName(name)
 	if _, has := d.m.p.nameids[name]; !has {
-		topic.names = append(topic.names, name)
+		topic.x().names = append(topic.x().names, name)
 	}
 	d.m.node.add(topic)
 	d.m.p.noteImplicitTarget(topic, nil)

@@ -137,7 +137,7 @@ func (m *machine) footnote(label string, end int) bool {
 		name = name[1:]
 		fn.x().auto = 1
 		if name != "" {
-			fn.names = append(fn.names, name)
+			fn.x().names = append(fn.x().names, name)
 		}
 		p.setID(fn)
 		p.autofootnotes = append(p.autofootnotes, fn)
@@ -150,7 +150,7 @@ func (m *machine) footnote(label string, end int) bool {
 		lbl := m.p.newNode(kLabel)
 		lbl.add(m.p.textNode(label))
 		fn.add(lbl)
-		fn.names = append(fn.names, name)
+		fn.x().names = append(fn.x().names, name)
 		p.setID(fn)
 		p.footnotes = append(p.footnotes, fn)
 	}
@@ -175,7 +175,7 @@ func (m *machine) citation(label string, end int) bool {
 	lbl := m.p.newNode(kLabel)
 	lbl.add(m.p.textNode(label))
 	c.add(lbl)
-	c.names = append(c.names, name)
+	c.x().names = append(c.x().names, name)
 	m.p.citations = append(m.p.citations, c)
 	m.p.noteExplicitTarget(c, c)
 	if len(block) > 0 {
@@ -360,7 +360,7 @@ func (m *machine) makeTarget(block []string, lineno int, targetName string) {
 		t.x().hasRefname = true
 		m.addTarget(targetName, "", t)
 		m.p.indirectTargets = append(m.p.indirectTargets, t)
-		if len(t.names) > 0 {
+		if len(t.x().names) > 0 {
 			m.p.noteRefname(t)
 		}
 		return
@@ -370,7 +370,7 @@ func (m *machine) makeTarget(block []string, lineno int, targetName string) {
 
 func (m *machine) addTarget(targetName, refuri string, t *node) {
 	if targetName != "" {
-		t.names = append(t.names, fullyNormalizeName(unescape(targetName)))
+		t.x().names = append(t.x().names, fullyNormalizeName(unescape(targetName)))
 		if refuri != "" {
 			t.x().refuri = adjustURI(refuri)
 			t.x().hasRefuri = true
@@ -464,7 +464,7 @@ func (m *machine) substitutionDef(end int) bool {
 	block[0] = strip(block[0])
 	sd := m.p.newNode(kSubstDef)
 	sd.line = srcline
-	sd.names = append(sd.names, whitespaceNormalizeName(subname))
+	sd.x().names = append(sd.x().names, whitespaceNormalizeName(subname))
 	holder := sd
 	holder.parent = m.node
 	_, bf2 := m.nestedListParse(block, offset, sd, sSubstitutionDef, bf, sSubstitutionDef, false, func(sub *machine) {
@@ -485,7 +485,7 @@ func (m *machine) substitutionDef(end int) bool {
 		if bad != nil || n == sd || n.kind == kText {
 			return
 		}
-		if len(n.ids) > 0 || (n.kind == kReference && n.x().anonymous) || (n.kind == kFootnoteRef && n.x().auto != 0) {
+		if len(n.x().ids) > 0 || (n.kind == kReference && n.x().anonymous) || (n.kind == kFootnoteRef && n.x().auto != 0) {
 			bad = n
 		}
 	})

@@ -392,7 +392,7 @@ func (in *inliner) inlineObj(s []rune, m imatch) []rune {
 			t := in.p.newNode(kTarget)
 			t.addDetached(in.p.textNode(content))
 			t.inline = true
-			t.names = append(t.names, fullyNormalizeName(t.astext()))
+			t.x().names = append(t.x().names, fullyNormalizeName(t.astext()))
 			in.p.noteExplicitTarget(t, in.parent)
 			in.parent.addDetached(t)
 		case "|":
@@ -650,7 +650,7 @@ func (in *inliner) phraseRef(rawsource, escaped string, anonymousSuffix bool) {
 		return
 	}
 	if target != nil {
-		target.names = append(target.names, refname)
+		target.x().names = append(target.x().names, refname)
 		if aliasIsName {
 			ref.x().refname = alias
 			ref.x().hasRefname = true

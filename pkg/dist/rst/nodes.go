@@ -74,9 +74,6 @@ type node struct {
 	line     int    // source line (0: unknown)
 	text     string // kText value, or an element's raw text when useful
 
-	names    []string
-	dupnames []string
-	ids      []string
 
 	p        *parser // set once attached to the document (docutils' node.document)
 	inline   bool
@@ -88,6 +85,10 @@ type node struct {
 
 // nodeExt holds the attributes few elements use.
 type nodeExt struct {
+	names    []string
+	dupnames []string
+	ids      []string
+
 	refname    string
 	hasRefname bool
 	refuri     string
@@ -339,11 +340,11 @@ func (n *node) deepcopy() *node {
 	c := *n
 	if n.ext != nil {
 		e := *n.ext
+		e.names = append([]string(nil), n.ext.names...)
+		e.ids = append([]string(nil), n.ext.ids...)
+		e.dupnames = append([]string(nil), n.ext.dupnames...)
 		c.ext = &e
 	}
-	c.names = append([]string(nil), n.names...)
-	c.ids = append([]string(nil), n.ids...)
-	c.dupnames = append([]string(nil), n.dupnames...)
 	c.children = nil
 	for _, ch := range n.children {
 		cc := ch.deepcopy()

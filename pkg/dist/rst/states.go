@@ -1084,7 +1084,7 @@ func (m *machine) newSubsection(title string, lineno int) result {
 	t := m.p.newNode(kTitle)
 	sec.add(t)
 	p.inline(title, lineno, t)
-	sec.names = append(sec.names, fullyNormalizeName(t.astext()))
+	sec.x().names = append(sec.x().names, fullyNormalizeName(t.astext()))
 	p.noteImplicitTarget(sec, sec)
 	offset := m.lineOffset + 1
 	absOffset := m.absLineOffset() + 1

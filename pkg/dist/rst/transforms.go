@@ -9,11 +9,11 @@ import (
 // ---- document bookkeeping (docutils' document.note_* methods) ----
 
 func (p *parser) setID(n *node) string {
-	if len(n.ids) > 0 {
-		return n.ids[0]
+	if len(n.x().ids) > 0 {
+		return n.x().ids[0]
 	}
 	id := ""
-	for _, name := range n.names {
+	for _, name := range n.x().names {
 		base := makeID(name)
 		if base != "" {
 			if _, taken := p.ids[base]; !taken {
@@ -36,7 +36,7 @@ func (p *parser) setID(n *node) string {
 			}
 		}
 	}
-	n.ids = append(n.ids, id)
+	n.x().ids = append(n.x().ids, id)
 	p.ids[id] = n
 	return id
 }
@@ -102,7 +102,7 @@ func (p *parser) noteExplicitTarget(n, msgnode *node) {
 }
 
 func (p *parser) setNameIDMap(n, msgnode *node, explicit bool) {
-	names := append([]string(nil), n.names...)
+	names := append([]string(nil), n.x().names...)
 	for _, name := range names {
 		if _, known := p.nameids[name]; known {
 			p.setDuplicateNameID(n, name, msgnode, explicit)
@@ -114,10 +114,10 @@ func (p *parser) setNameIDMap(n, msgnode *node, explicit bool) {
 }
 
 func dupname(n *node, name string) {
-	n.dupnames = append(n.dupnames, name)
-	for i, x := range n.names {
+	n.x().dupnames = append(n.x().dupnames, name)
+	for i, x := range n.x().names {
 		if x == name {
-			n.names = append(n.names[:i:i], n.names[i+1:]...)
+			n.x().names = append(n.x().names[:i:i], n.x().names[i+1:]...)
 			break
 		}
 	}
@@ -132,7 +132,7 @@ func (p *parser) setDuplicateNameID(n *node, name string, msgnode *node, explici
 		if oldExplicit {
 			level := Warning
 			if old != nil {
-				if n.x().hasRefuri && len(old.names) > 0 && old.x().hasRefuri && old.x().refuri == n.x().refuri {
+				if n.x().hasRefuri && len(old.x().names) > 0 && old.x().hasRefuri && old.x().refuri == n.x().refuri {
 					level = Info
 				}
 				if level > Info {
@@ -334,17 +334,17 @@ func (p *parser) propagateTargets() {
 		if next == nil || ((next.isInvisible() || next.isTargetable()) && next.kind != kTarget) {
 			continue
 		}
-		next.ids = append(next.ids, t.ids...)
-		next.names = append(next.names, t.names...)
-		for _, id := range t.ids {
+		next.x().ids = append(next.x().ids, t.x().ids...)
+		next.x().names = append(next.x().names, t.x().names...)
+		for _, id := range t.x().ids {
 			p.ids[id] = next
 		}
-		if len(t.ids) > 0 {
-			t.x().refid = t.ids[0]
+		if len(t.x().ids) > 0 {
+			t.x().refid = t.x().ids[0]
 			t.x().hasRefid = true
 		}
-		t.ids = nil
-		t.names = nil
+		t.x().ids = nil
+		t.x().names = nil
 	}
 }
 
@@ -371,14 +371,14 @@ func (p *parser) promoteSubtitle(n *node) {
 	sub := n.children[idx]
 	sub.promoted = true
 	st := p.newNode(kSubtitle)
-	st.names = sub.names
-	st.ids = sub.ids
+	st.x().names = sub.x().names
+	st.x().ids = sub.x().ids
 	if len(sub.children) > 0 {
 		for _, c := range sub.children[0].children {
 			st.add(c)
 		}
 	}
-	for _, id := range sub.ids {
+	for _, id := range sub.x().ids {
 		p.ids[id] = st
 	}
 	var children []*node
@@ -396,9 +396,9 @@ func (p *parser) docTitle() {
 	if idx >= 0 {
 		sec := p.doc.children[idx]
 		sec.promoted = true
-		p.doc.names = append(p.doc.names, sec.names...)
-		p.doc.ids = append(p.doc.ids, sec.ids...)
-		for _, id := range sec.ids {
+		p.doc.x().names = append(p.doc.x().names, sec.x().names...)
+		p.doc.x().ids = append(p.doc.x().ids, sec.x().ids...)
+		for _, id := range sec.x().ids {
 			p.ids[id] = p.doc
 		}
 		var children []*node
@@ -435,14 +435,14 @@ func (p *parser) anonymousHyperlinks() {
 				ref.x().resolved = true
 				break
 			}
-			if len(t.ids) == 0 && t.x().hasRefid {
+			if len(t.x().ids) == 0 && t.x().hasRefid {
 				if nt, ok := p.ids[t.x().refid]; ok && nt != t {
 					t = nt
 					continue
 				}
 			}
-			if len(t.ids) > 0 {
-				ref.x().refid = t.ids[0]
+			if len(t.x().ids) > 0 {
+				ref.x().refid = t.x().ids[0]
 				ref.x().hasRefid = true
 			}
 			break
@@ -497,8 +497,8 @@ func (p *parser) resolveIndirectTarget(t *node, depth int) {
 		t.x().refid = reftarget.x().refid
 		t.x().hasRefid = true
 	default:
-		if len(reftarget.ids) > 0 {
-			t.x().refid = reftarget.ids[0]
+		if len(reftarget.x().ids) > 0 {
+			t.x().refid = reftarget.x().ids[0]
 			t.x().hasRefid = true
 		} else {
 			p.nonexistentIndirectTarget(t)
@@ -518,11 +518,11 @@ func (p *parser) nonexistentIndirectTarget(t *node) {
 
 func (p *parser) indirectTargetError(t *node, explanation string) {
 	naming := ""
-	if len(t.names) > 0 {
-		naming = fmt.Sprintf("\"%s\" ", t.names[0])
+	if len(t.x().names) > 0 {
+		naming = fmt.Sprintf("\"%s\" ", t.x().names[0])
 	}
-	if len(t.ids) > 0 {
-		naming += fmt.Sprintf("(id=\"%s\")", t.ids[0])
+	if len(t.x().ids) > 0 {
+		naming += fmt.Sprintf("(id=\"%s\")", t.x().ids[0])
 	}
 	p.report(Error, fmt.Sprintf("Indirect hyperlink target %s refers to target \"%s\", %s.", naming, t.x().refname, explanation), p.baseLine(t))
 }
@@ -541,7 +541,7 @@ func (p *parser) resolveIndirectReferences(t *node, depth int) {
 	default:
 		return
 	}
-	for _, name := range t.names {
+	for _, name := range t.x().names {
 		reflist := p.refnames[name]
 		if len(reflist) > 0 {
 			t.x().referenced = true
@@ -578,17 +578,17 @@ func (p *parser) footnoteTransform() {
 				break
 			}
 		}
-		for _, name := range fn.names {
+		for _, name := range fn.x().names {
 			for _, ref := range p.footnoteRefs[name] {
 				ref.x().hasRefname = false
-				if len(fn.ids) > 0 {
-					ref.x().refid, ref.x().hasRefid = fn.ids[0], true
+				if len(fn.x().ids) > 0 {
+					ref.x().refid, ref.x().hasRefid = fn.x().ids[0], true
 				}
 				ref.x().resolved = true
 			}
 		}
-		if len(fn.names) == 0 && len(fn.dupnames) == 0 {
-			fn.names = append(fn.names, label)
+		if len(fn.x().names) == 0 && len(fn.x().dupnames) == 0 {
+			fn.x().names = append(fn.x().names, label)
 			p.noteExplicitTarget(fn, fn)
 			labels = append(labels, label)
 		}
@@ -612,7 +612,7 @@ func (p *parser) footnoteTransform() {
 		ref.x().hasRefid = true
 	}
 	for _, fn := range p.footnotes {
-		for _, name := range fn.names {
+		for _, name := range fn.x().names {
 			for _, ref := range p.footnoteRefs[name] {
 				if !ref.x().resolved {
 					ref.x().hasRefname = false
@@ -623,7 +623,7 @@ func (p *parser) footnoteTransform() {
 		}
 	}
 	for _, c := range p.citations {
-		for _, name := range c.names {
+		for _, name := range c.x().names {
 			for _, ref := range p.citationRefs[name] {
 				if !ref.x().resolved {
 					ref.x().hasRefname = false
