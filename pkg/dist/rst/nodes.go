@@ -74,7 +74,6 @@ type node struct {
 	line     int    // source line (0: unknown)
 	text     string // kText value, or an element's raw text when useful
 
-
 	p        *parser // set once attached to the document (docutils' node.document)
 	inline   bool
 	promoted bool // a section turned into the document title or a subtitle
