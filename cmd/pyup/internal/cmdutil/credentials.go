@@ -3,7 +3,6 @@ package cmdutil
 import (
 	"context"
 	"fmt"
-	"net/http"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -84,7 +83,7 @@ func CredentialRequest(cmd *cobra.Command, f *Factory, t *Target, c *CredFlags) 
 // NewResolver returns the credential resolver commands share: the system
 // keyring (unless the request skips it), trusted publishing through the
 // ambient CI provider, and a no-echo prompt on the terminal.
-func NewResolver(f *Factory, client *http.Client, tp credential.TrustedPublisher) *credential.Resolver {
+func NewResolver(f *Factory, tp credential.TrustedPublisher) *credential.Resolver {
 	opts := []credential.Option{
 		credential.WithLookupEnv(f.LookupEnv),
 		credential.WithPrompt(func(ctx context.Context, label string, echo bool) (string, error) {

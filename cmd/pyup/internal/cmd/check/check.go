@@ -46,12 +46,7 @@ it touches no network and no keyring.`,
 		Example: `  pyup check dist/*
   pyup check --strict dist/
   pyup check --json 'dist/*.whl' | jq '.files[] | select(.status == "failed")'`,
-		Args: func(cmd *cobra.Command, args []string) error {
-			if len(args) == 0 {
-				return cmdutil.FlagErrorf("pyup check needs at least one DIST (a file, directory or glob)")
-			}
-			return nil
-		},
+		Args: cmdutil.RequireDists("check"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			dists, err := cmdutil.ExpandDists(args)
 			if err != nil {

@@ -13,7 +13,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/pyup-dev/pyup/cmd/pyup/internal/build"
 	"github.com/pyup-dev/pyup/cmd/pyup/internal/ci"
 	"github.com/pyup-dev/pyup/cmd/pyup/internal/cmdutil"
 	"github.com/pyup-dev/pyup/cmd/pyup/internal/iostreams"
@@ -85,12 +84,7 @@ Google Cloud, Buildkite, CircleCI), the OS keyring, and a prompt.`,
 
   # See what would be sent, without sending it
   pyup upload --dry-run dist/*`,
-		Args: func(cmd *cobra.Command, args []string) error {
-			if len(args) == 0 {
-				return cmdutil.FlagErrorf("pyup upload needs at least one DIST (a file, directory or glob)")
-			}
-			return nil
-		},
+		Args: cmdutil.RequireDists("upload"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			dists, err := cmdutil.ExpandDists(args)
 			if err != nil {
@@ -178,25 +172,17 @@ func uploadRun(ctx context.Context, opts *UploadOptions) error {
 		}
 	}
 
-	httpOpts := []pkgupload.Option{pkgupload.WithUserAgent(build.Current().Version)}
-	if target.CACert != "" || target.ClientCert != "" {
-		httpOpts = append(httpOpts, pkgupload.WithTLS(target.CACert, target.ClientCert))
-	}
-	if opts.Verbose {
-		httpOpts = append(httpOpts, pkgupload.WithLogger(func(format string, args ...any) {
-			fmt.Fprintf(io.ErrOut, "pyup: "+format+"\n", args...)
-		}))
-	}
-	client, err := pkgupload.NewHTTPClient(30*time.Second, httpOpts...)
+	httpOpts := cmdutil.HTTPOptions(target, opts.Verbose, io.ErrOut)
+	client, err := cmdutil.HTTPClient(httpOpts)
 	if err != nil {
-		return cmdutil.WithExit(cmdutil.ExitUsage, err, "")
+		return err
 	}
 	tp := cmdutil.NewTrustedPublisher(opts.Factory, client, func(token string) { env.Mask(io.ErrOut, token) })
 	req, err := cmdutil.CredentialRequest(opts.Cmd, opts.Factory, target, &opts.CredFlags)
 	if err != nil {
 		return err
 	}
-	cred, _, err := cmdutil.NewResolver(opts.Factory, client, tp).Resolve(ctx, req)
+	cred, _, err := cmdutil.NewResolver(opts.Factory, tp).Resolve(ctx, req)
 	if err != nil {
 		return credentialError(io.ErrOut, err)
 	}

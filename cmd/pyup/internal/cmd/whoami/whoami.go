@@ -12,12 +12,10 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/pyup-dev/pyup/cmd/pyup/internal/build"
 	"github.com/pyup-dev/pyup/cmd/pyup/internal/ci"
 	"github.com/pyup-dev/pyup/cmd/pyup/internal/cmdutil"
 	"github.com/pyup-dev/pyup/cmd/pyup/internal/iostreams"
 	"github.com/pyup-dev/pyup/pkg/oidc"
-	pkgupload "github.com/pyup-dev/pyup/pkg/upload"
 	"github.com/pyup-dev/pyup/pkg/upload/credential"
 )
 
@@ -128,18 +126,10 @@ func whoamiRun(ctx context.Context, opts *WhoamiOptions) error {
 		return err
 	}
 	env := ci.Detect(opts.Factory.LookupEnv)
-	httpOpts := []pkgupload.Option{pkgupload.WithUserAgent(build.Current().Version)}
-	if target.CACert != "" || target.ClientCert != "" {
-		httpOpts = append(httpOpts, pkgupload.WithTLS(target.CACert, target.ClientCert))
-	}
-	if opts.Verbose {
-		httpOpts = append(httpOpts, pkgupload.WithLogger(func(format string, args ...any) {
-			fmt.Fprintf(io.ErrOut, "pyup: "+format+"\n", args...)
-		}))
-	}
-	client, err := pkgupload.NewHTTPClient(30*time.Second, httpOpts...)
+	httpOpts := cmdutil.HTTPOptions(target, opts.Verbose, io.ErrOut)
+	client, err := cmdutil.HTTPClient(httpOpts)
 	if err != nil {
-		return cmdutil.WithExit(cmdutil.ExitUsage, err, "")
+		return err
 	}
 	tp := cmdutil.NewTrustedPublisher(opts.Factory, client, func(token string) { env.Mask(io.ErrOut, token) })
 	var publisher credential.TrustedPublisher = tp
@@ -150,7 +140,7 @@ func whoamiRun(ctx context.Context, opts *WhoamiOptions) error {
 	if err != nil {
 		return err
 	}
-	cred, steps, rerr := cmdutil.NewResolver(opts.Factory, client, publisher).Resolve(ctx, req)
+	cred, steps, rerr := cmdutil.NewResolver(opts.Factory, publisher).Resolve(ctx, req)
 
 	rep := &Report{Repository: target.URL, RepositoryName: target.Name, Config: target.ConfigPath, Steps: []credential.Step{}}
 	if steps != nil {
