@@ -835,9 +835,22 @@ func runContents(d *directiveRun) {
 
 func runDecoration(d *directiveRun) {
 	d.assertContent()
-	holder := d.m.p.newNode(kElement)
-	holder.parent = d.m.p.doc
-	d.m.nestedParse(d.content, d.contentOffset, holder, false)
+	p := d.m.p
+	if p.decoration == nil {
+		p.decoration = p.newNode(kDecoration)
+		idx := len(p.doc.children)
+		for i, c := range p.doc.children {
+			if c.kind != kTitle && c.kind != kSubtitle && c.kind != kMeta {
+				idx = i
+				break
+			}
+		}
+		p.decoration.p = p
+		p.doc.insert(idx, p.decoration)
+	}
+	part := p.newNode(kDecoration)
+	p.decoration.add(part)
+	d.m.nestedParse(d.content, d.contentOffset, part, false)
 }
 
 func runMeta(d *directiveRun) {

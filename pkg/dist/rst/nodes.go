@@ -52,7 +52,8 @@ const (
 	kFigure
 	kMeta
 	kDocinfo
-	kElement // a detached container (nested parse scratch)
+	kElement    // a detached container (nested parse scratch)
+	kDecoration // header and footer: outside the rendered fragment
 	// inline elements
 	kEmphasis
 	kStrong
@@ -257,7 +258,7 @@ func (n *node) isTargetable() bool {
 // isPreBibliographic mirrors docutils' PreBibliographic class.
 func (n *node) isPreBibliographic() bool {
 	switch n.kind {
-	case kTitle, kSubtitle, kMeta, kSystemMessage, kRaw:
+	case kTitle, kSubtitle, kMeta, kSystemMessage, kRaw, kDecoration:
 		return true
 	}
 	return n.isInvisible()

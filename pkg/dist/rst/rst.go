@@ -134,10 +134,11 @@ type parser struct {
 	substNames         map[string]string
 	pendings           []*node
 
-	coll     collected
-	slab     []node
-	ptrSlab  []*node
-	machines []*machine // finished machines, for reuse
+	coll       collected
+	decoration *node
+	slab       []node
+	ptrSlab    []*node
+	machines   []*machine // finished machines, for reuse
 
 	defaultRole string
 	customRoles map[string]*customRole

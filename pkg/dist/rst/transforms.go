@@ -714,6 +714,24 @@ func (p *parser) docInfo() {
 			if !authorsExtractable(body) {
 				p.report(Warning, fmt.Sprintf("Bibliographic field \"%s\" incompatible with extraction: it must contain either a single paragraph (with authors separated by one of \";,\"), multiple paragraphs (one per author), or a bullet list with one paragraph (one author) per item.", name), p.baseLine(f))
 			}
+			// docutils rebuilds the authors: one paragraph keeps only its
+			// text; otherwise the inline content moves into new elements
+			// that have no line
+			if len(body.children) == 1 && body.children[0].kind == kParagraph {
+				body.children[0].children = nil
+			} else if len(body.children) == 1 {
+				for _, item := range body.children[0].children {
+					for _, c := range item.children {
+						c.line = 0
+						c.p = p
+					}
+				}
+			} else {
+				for _, c := range body.children {
+					c.line = 0
+					c.p = p
+				}
+			}
 		case "dedication", "abstract":
 			if topics[normed] {
 				p.report(Warning, fmt.Sprintf("There can only be one \"%s\" field.", name), p.baseLine(f))
@@ -726,6 +744,10 @@ func (p *parser) docInfo() {
 			if body.children[0].kind != kParagraph {
 				p.report(Warning, fmt.Sprintf("Cannot extract bibliographic field \"%s\" containing anything other than a single paragraph.", name), p.baseLine(f))
 			}
+			// the paragraph's content moves into a new docinfo element
+			// without a line
+			body.children[0].line = 0
+			body.children[0].p = p
 		}
 		// extracted: the field name (and any reference in it) leaves the tree
 		f.children[0].children = nil
@@ -816,7 +838,7 @@ func (p *parser) rendersEmpty() bool {
 
 func rendersSomething(n *node) bool {
 	switch n.kind {
-	case kTitle, kSubtitle, kComment, kSubstDef, kSystemMessage, kPending, kMeta, kElement:
+	case kTitle, kSubtitle, kComment, kSubstDef, kSystemMessage, kPending, kMeta, kElement, kDecoration:
 		return false
 	case kTarget:
 		// an unresolved internal target renders as an empty span
