@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -33,7 +34,19 @@ func TestScripts(t *testing.T) {
 			for _, k := range []string{"HOME"} {
 				env.Setenv(k, env.WorkDir)
 			}
+			// Scripts marked [keyring] use the real Secret Service of the
+			// D-Bus session .ci/run starts.
+			if os.Getenv("PYUP_KEYRING_INTEGRATION") == "1" {
+				env.Setenv("DBUS_SESSION_BUS_ADDRESS", os.Getenv("DBUS_SESSION_BUS_ADDRESS"))
+			}
 			return nil
+		},
+		Condition: func(cond string) (bool, error) {
+			switch cond {
+			case "keyring":
+				return os.Getenv("PYUP_KEYRING_INTEGRATION") == "1" && os.Getenv("DBUS_SESSION_BUS_ADDRESS") != "", nil
+			}
+			return false, fmt.Errorf("unknown condition %q", cond)
 		},
 		Cmds: scriptCmds(),
 	})
