@@ -24,6 +24,7 @@ import (
 //	indexposts N                             the index received exactly N upload POSTs
 //	indexfiles PROJECT N                     the index holds exactly N files of PROJECT
 //	fakegithub [flags]                       start a GitHub Actions OIDC issuer + the index's mint endpoint
+//	fakeci PROVIDER [flags]                  the same for GitLab CI, Buildkite, CircleCI or Google Cloud
 func scriptCmds() map[string]func(ts *testscript.TestScript, neg bool, args []string) {
 	return map[string]func(ts *testscript.TestScript, neg bool, args []string){
 		"mkdist":     cmdMkdist,
@@ -31,6 +32,7 @@ func scriptCmds() map[string]func(ts *testscript.TestScript, neg bool, args []st
 		"indexposts": cmdIndexPosts,
 		"indexfiles": cmdIndexFiles,
 		"fakegithub": cmdFakeGitHub,
+		"fakeci":     cmdFakeCI,
 	}
 }
 
@@ -284,3 +286,64 @@ func cmdFakeGitHub(ts *testscript.TestScript, neg bool, args []string) {
 }
 
 var _ http.Handler = (*uploadtest.Index)(nil)
+
+// fakeci gitlab|buildkite|circleci|google [-subject S]: an OIDC issuer for
+// that CI system, its token delivered the way the system delivers it (an
+// environment variable, an agent CLI on PATH, the metadata server), and a
+// mint server trusting it (publisher subject S, default the token's) that
+// the next fakeindex mounts.
+func cmdFakeCI(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) < 1 {
+		ts.Fatalf("usage: fakeci gitlab|buildkite|circleci|google [-subject S]")
+	}
+	provider := args[0]
+	subject := "project_path:octo/demo:ref_type:branch:ref:main"
+	pubSubject := ""
+	for i := 1; i < len(args); i++ {
+		switch args[i] {
+		case "-subject":
+			i++
+			pubSubject = args[i]
+		default:
+			ts.Fatalf("fakeci: unknown flag %q", args[i])
+		}
+	}
+	if pubSubject == "" {
+		pubSubject = subject
+	}
+	issuerURL := map[string]string{
+		"gitlab":    "https://gitlab.com",
+		"buildkite": "https://agent.buildkite.com",
+		"circleci":  "https://oidc.circleci.com/org/0000",
+		"google":    "https://accounts.google.com",
+	}[provider]
+	if issuerURL == "" {
+		ts.Fatalf("fakeci: unknown provider %q", provider)
+	}
+	iss, err := oidctest.NewIssuer(oidctest.WithIssuerURL(issuerURL), oidctest.WithClaims(oidctest.TokenClaims{Subject: subject, Email: "publisher@example.iam.gserviceaccount.com"}))
+	ts.Check(err)
+	mint := oidctest.NewMintServer("pypi", []*oidctest.Issuer{iss}, oidctest.Publisher{Issuer: issuerURL, Subject: pubSubject})
+	scriptState.Lock()
+	scriptState.mints[ts.Getenv("WORK")] = mint
+	scriptState.Unlock()
+	token := func() string {
+		tok, err := iss.Issue(oidctest.TokenClaims{Subject: subject, Audience: []string{"pypi"}})
+		ts.Check(err)
+		return tok
+	}
+	switch provider {
+	case "gitlab":
+		ts.Setenv("GITLAB_CI", "true")
+		ts.Setenv("PYPI_ID_TOKEN", token())
+	case "buildkite", "circleci":
+		bin := ts.MkAbs("fakebin")
+		ts.Check(os.MkdirAll(bin, 0o755))
+		ts.Check(oidctest.WriteFakeCLIs(bin, token()))
+		ts.Setenv("PATH", bin+string(os.PathListSeparator)+ts.Getenv("PATH"))
+		ts.Setenv(strings.ToUpper(provider), "true")
+	case "google":
+		md := httptest.NewServer(iss.GoogleMetadataHandler("fake-access-token"))
+		ts.Defer(md.Close)
+		ts.Setenv("GCE_METADATA_HOST", strings.TrimPrefix(md.URL, "http://"))
+	}
+}
