@@ -5,6 +5,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -24,6 +25,7 @@ import (
 //	indexposts N                             the index received exactly N upload POSTs
 //	indexfiles PROJECT N                     the index holds exactly N files of PROJECT
 //	fakegithub [flags]                       start a GitHub Actions OIDC issuer + the index's mint endpoint
+//	indexfield NAME REGEXP                   the last upload's form field NAME matches REGEXP
 //	fakeci PROVIDER [flags]                  the same for GitLab CI, Buildkite, CircleCI or Google Cloud
 func scriptCmds() map[string]func(ts *testscript.TestScript, neg bool, args []string) {
 	return map[string]func(ts *testscript.TestScript, neg bool, args []string){
@@ -33,6 +35,7 @@ func scriptCmds() map[string]func(ts *testscript.TestScript, neg bool, args []st
 		"indexfiles": cmdIndexFiles,
 		"fakegithub": cmdFakeGitHub,
 		"fakeci":     cmdFakeCI,
+		"indexfield": cmdIndexField,
 	}
 }
 
@@ -345,5 +348,27 @@ func cmdFakeCI(ts *testscript.TestScript, neg bool, args []string) {
 		md := httptest.NewServer(iss.GoogleMetadataHandler("fake-access-token"))
 		ts.Defer(md.Close)
 		ts.Setenv("GCE_METADATA_HOST", strings.TrimPrefix(md.URL, "http://"))
+	}
+}
+
+func cmdIndexField(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 2 {
+		ts.Fatalf("usage: indexfield NAME REGEXP")
+	}
+	ups := index(ts).Uploads()
+	if len(ups) == 0 {
+		ts.Fatalf("no upload received")
+	}
+	re, err := regexp.Compile(args[1])
+	ts.Check(err)
+	vals := ups[len(ups)-1].Field(args[0])
+	found := false
+	for _, v := range vals {
+		if re.MatchString(v) {
+			found = true
+		}
+	}
+	if found == neg {
+		ts.Fatalf("field %s = %q; want %smatch for %s", args[0], vals, map[bool]string{true: "no ", false: ""}[neg], args[1])
 	}
 }
