@@ -299,13 +299,7 @@ func parseGridTable(in [][]rune) (*tableData, *tableError) {
 			g.done[col] = bottom - 1
 		}
 		g.cells = append(g.cells, gridCell{top, left, bottom, right, g.cellBlock(top+1, left+1, bottom, right)})
-		corners = append(corners, [2]int{top, right}, [2]int{bottom, left})
-		sort.Slice(corners, func(a, b int) bool {
-			if corners[a][0] != corners[b][0] {
-				return corners[a][0] < corners[b][0]
-			}
-			return corners[a][1] < corners[b][1]
-		})
+		corners = insertCorner(insertCorner(corners, [2]int{top, right}), [2]int{bottom, left})
 	}
 	for col := 0; col < g.right; col++ {
 		if g.done[col] != g.bottom-1 {
@@ -313,6 +307,18 @@ func parseGridTable(in [][]rune) (*tableData, *tableError) {
 		}
 	}
 	return g.structure(), nil
+}
+
+// insertCorner keeps corners sorted (top, then left) as docutils' sort does.
+func insertCorner(corners [][2]int, c [2]int) [][2]int {
+	i := len(corners)
+	for i > 0 && (corners[i-1][0] > c[0] || (corners[i-1][0] == c[0] && corners[i-1][1] > c[1])) {
+		i--
+	}
+	corners = append(corners, [2]int{})
+	copy(corners[i+1:], corners[i:])
+	corners[i] = c
+	return corners
 }
 
 func (g *gridParser) scanCell(top, left int) (int, int, bool) {
