@@ -390,10 +390,8 @@ func unitsList(units []string) string {
 }
 
 func pyInt(s string) (int, string) {
-	t := strip(s)
-	t = strings.ReplaceAll(t, "_", "")
-	n, err := strconv.Atoi(t)
-	if err != nil || t == "" || strings.HasPrefix(strip(s), "_") {
+	n, ok := pyIntValue(s)
+	if !ok {
 		return 0, "invalid literal for int() with base 10: " + pyRepr(s)
 	}
 	return n, ""
