@@ -3,6 +3,7 @@ package cmdutil
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -87,7 +88,7 @@ func NewResolver(f *Factory, tp credential.TrustedPublisher) *credential.Resolve
 	opts := []credential.Option{
 		credential.WithLookupEnv(f.LookupEnv),
 		credential.WithPrompt(func(ctx context.Context, label string, echo bool) (string, error) {
-			fmt.Fprintf(f.IOStreams.ErrOut, "%s: ", label)
+			fmt.Fprint(f.IOStreams.ErrOut, strings.TrimRight(label, ": ")+": ")
 			if echo {
 				return f.IOStreams.ReadLine()
 			}
