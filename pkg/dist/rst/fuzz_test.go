@@ -45,6 +45,9 @@ func FuzzCheck(f *testing.F) {
 		if d := time.Since(start); d > 5*time.Second && len(src) < 1<<16 {
 			t.Fatalf("Check took %v on %d bytes", d, len(src))
 		}
+		if m != nil && strings.HasPrefix(m.Text, InternalErrorPrefix) {
+			t.Fatalf("internal error: %v", m)
+		}
 		if m != nil && m.Text == "" {
 			t.Fatalf("failure without a message: %+v", m)
 		}

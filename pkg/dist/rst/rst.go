@@ -69,6 +69,10 @@ func (m *Message) Error() string {
 	return fmt.Sprintf("(%s/%d) %s", m.Level, int(m.Level), m.Text)
 }
 
+// InternalErrorPrefix starts the Text of a Message reporting a bug in this
+// package rather than a docutils verdict.
+const InternalErrorPrefix = "internal error in pyup's reStructuredText checker: "
+
 // EmptyText is the verdict for a description that renders to nothing.
 const EmptyText = "No content rendered from RST source."
 
@@ -89,7 +93,9 @@ func Check(src string) (msg *Message) {
 				msg = h.msg
 				return
 			}
-			panic(r)
+			// A bug here must not take the caller down; say so plainly.
+			msg = &Message{Level: Severe, Text: fmt.Sprintf("%s%v", InternalErrorPrefix, r),
+				Hint: "this is a bug in pyup, please report it; check the description with python -m readme_renderer"}
 		}
 	}()
 	p.parse()
