@@ -588,6 +588,7 @@ func runAdmonition(d *directiveRun) {
 	d.addName(n)
 	if strings.ToLower(d.name) == "admonition" {
 		t := d.m.p.newNode(kTitle)
+		t.line = d.lineno + d.m.srcDelta
 		n.add(t)
 		d.m.p.inline(d.args[0], d.lineno, t)
 	}
@@ -602,12 +603,17 @@ func runTopicLike(d *directiveRun, k kind) {
 	n := d.m.p.newNode(k)
 	d.m.node.add(n)
 	if len(d.args) > 0 {
+		// docutils builds the titles detached and attaches the topic after
+		// parsing its content, when the current line is unknown: messages
+		// about the titles get no line
 		t := d.m.p.newNode(kTitle)
 		n.add(t)
+		t.line, t.p = 0, d.m.p
 		d.m.p.inline(d.args[0], d.lineno, t)
 		if sub, ok := d.options["subtitle"]; ok {
 			st := d.m.p.newNode(kSubtitle)
 			n.add(st)
+			st.line, st.p = 0, d.m.p
 			d.m.p.inline(sub, d.lineno, st)
 		}
 	}
@@ -773,6 +779,7 @@ func runTable(d *directiveRun) {
 	if len(d.args) > 0 {
 		title = d.m.p.newNode(kTitle)
 		title.parent = d.m.node
+		title.line = d.lineno + d.m.srcDelta
 		d.m.p.inline(d.args[0], d.lineno, title)
 	}
 	holder := d.m.p.newNode(kElement)

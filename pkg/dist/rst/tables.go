@@ -704,6 +704,7 @@ func runListTable(d *directiveRun) {
 	if len(d.args) > 0 {
 		title = d.m.p.newNode(kTitle)
 		title.parent = d.m.node
+		title.line = d.lineno + d.m.srcDelta
 		d.m.p.inline(d.args[0], d.lineno, title)
 	}
 	holder := d.m.p.newNode(kElement)
@@ -917,6 +918,7 @@ func runCSVTable(d *directiveRun) {
 	if len(d.args) > 0 {
 		title = d.m.p.newNode(kTitle)
 		title.parent = d.m.node
+		title.line = d.lineno + d.m.srcDelta
 		d.m.p.inline(d.args[0], d.lineno, title)
 	}
 	if len(d.content) == 0 {
