@@ -152,7 +152,7 @@ type Report struct {
 }
 
 func uploadRun(ctx context.Context, opts *UploadOptions) error {
-	io := opts.IO
+	ios := opts.IO
 	env := ci.Detect(opts.Factory.LookupEnv)
 
 	target, err := opts.RepoFlags.Resolve(opts.configFileGiven)
@@ -168,26 +168,26 @@ func uploadRun(ctx context.Context, opts *UploadOptions) error {
 
 	if opts.PrintHash {
 		for _, f := range files {
-			fmt.Fprintf(io.ErrOut, "%s\n  sha256:     %s\n  blake2_256: %s\n", f.Dist.Filename, f.Dist.SHA256, f.Dist.Blake2b256)
+			fmt.Fprintf(ios.ErrOut, "%s\n  sha256:     %s\n  blake2_256: %s\n", f.Dist.Filename, f.Dist.SHA256, f.Dist.Blake2b256)
 		}
 	}
 
-	httpOpts := cmdutil.HTTPOptions(target, opts.Verbose, io.ErrOut)
+	httpOpts := cmdutil.HTTPOptions(target, opts.Verbose, ios.ErrOut)
 	client, err := cmdutil.HTTPClient(httpOpts)
 	if err != nil {
 		return err
 	}
-	tp := cmdutil.NewTrustedPublisher(opts.Factory, client, func(token string) { env.Mask(io.ErrOut, token) })
+	tp := cmdutil.NewTrustedPublisher(opts.Factory, client, func(token string) { env.Mask(ios.ErrOut, token) })
 	req, err := cmdutil.CredentialRequest(opts.Cmd, opts.Factory, target, &opts.CredFlags)
 	if err != nil {
 		return err
 	}
 	cred, _, err := cmdutil.NewResolver(opts.Factory, tp).Resolve(ctx, req)
 	if err != nil {
-		return credentialError(io.ErrOut, err)
+		return credentialError(ios.ErrOut, err)
 	}
 	if opts.Verbose {
-		fmt.Fprintf(io.ErrOut, "pyup: uploading to %s as %s\n", target.URL, cred)
+		fmt.Fprintf(ios.ErrOut, "pyup: uploading to %s as %s\n", target.URL, cred)
 	}
 
 	copts := append(httpOpts,
@@ -201,12 +201,12 @@ func uploadRun(ctx context.Context, opts *UploadOptions) error {
 		copts = append(copts, pkgupload.WithCheckURL(opts.CheckURL))
 	}
 	var bar *progressView
-	if !opts.JSON && !opts.DisableProgressBar && !opts.DryRun && io.IsStderrTTY() {
+	if !opts.JSON && !opts.DisableProgressBar && !opts.DryRun && ios.IsStderrTTY() {
 		var total int64
 		for _, f := range files {
 			total += f.Dist.Size
 		}
-		bar = newProgressView(io.ErrOut, total, len(files))
+		bar = newProgressView(ios.ErrOut, total, len(files))
 		copts = append(copts, pkgupload.WithProgress(bar.update))
 	}
 	uc, err := pkgupload.New(target.URL, copts...)
@@ -221,9 +221,9 @@ func uploadRun(ctx context.Context, opts *UploadOptions) error {
 	}
 
 	if opts.DryRun {
-		writeDryRun(io.ErrOut, files, target)
+		writeDryRun(ios.ErrOut, files, target)
 	}
-	endSection := env.Section(io.ErrOut, "pyup-upload", fmt.Sprintf("Uploading %s to %s", cmdutil.Plural(len(files), "file"), target.URL))
+	endSection := env.Section(ios.ErrOut, "pyup-upload", fmt.Sprintf("Uploading %s to %s", cmdutil.Plural(len(files), "file"), target.URL))
 	results := uc.UploadAll(ctx, files, opts.Jobs)
 	endSection()
 	if bar != nil {
@@ -232,21 +232,21 @@ func uploadRun(ctx context.Context, opts *UploadOptions) error {
 
 	rep := report(target, cred, files, results, opts.DryRun)
 	if opts.JSON {
-		enc := json.NewEncoder(io.Out)
+		enc := json.NewEncoder(ios.Out)
 		enc.SetIndent("", "  ")
 		if err := enc.Encode(rep); err != nil {
 			return err
 		}
 	} else {
-		writeText(io.Out, rep)
+		writeText(ios.Out, rep)
 	}
 	for _, r := range results {
 		if r.Err != nil && r.Status == pkgupload.StatusFailed {
-			env.Error(io.ErrOut, pathOf(files, r.File), r.Err.Error())
+			env.Error(ios.ErrOut, pathOf(files, r.File), r.Err.Error())
 		}
 	}
 	if err := env.AppendSummary(summaryMarkdown(rep)); err != nil {
-		fmt.Fprintf(io.ErrOut, "pyup: warning: %v\n", err)
+		fmt.Fprintf(ios.ErrOut, "pyup: warning: %v\n", err)
 	}
 	return resultError(ctx, results, opts.JSON)
 }

@@ -120,18 +120,18 @@ type TPReport struct {
 }
 
 func whoamiRun(ctx context.Context, opts *WhoamiOptions) error {
-	io := opts.IO
+	ios := opts.IO
 	target, err := opts.RepoFlags.Resolve(opts.configFileGiven)
 	if err != nil {
 		return err
 	}
 	env := ci.Detect(opts.Factory.LookupEnv)
-	httpOpts := cmdutil.HTTPOptions(target, opts.Verbose, io.ErrOut)
+	httpOpts := cmdutil.HTTPOptions(target, opts.Verbose, ios.ErrOut)
 	client, err := cmdutil.HTTPClient(httpOpts)
 	if err != nil {
 		return err
 	}
-	tp := cmdutil.NewTrustedPublisher(opts.Factory, client, func(token string) { env.Mask(io.ErrOut, token) })
+	tp := cmdutil.NewTrustedPublisher(opts.Factory, client, func(token string) { env.Mask(ios.ErrOut, token) })
 	var publisher credential.TrustedPublisher = tp
 	if opts.Offline {
 		publisher = offlinePublisher{tp}
@@ -186,13 +186,13 @@ func whoamiRun(ctx context.Context, opts *WhoamiOptions) error {
 	}
 
 	if opts.JSON {
-		enc := json.NewEncoder(io.Out)
+		enc := json.NewEncoder(ios.Out)
 		enc.SetIndent("", "  ")
 		if err := enc.Encode(rep); err != nil {
 			return err
 		}
 	} else {
-		writeText(io.Out, rep, opts.Now(), offlineTP)
+		writeText(ios.Out, rep, opts.Now(), offlineTP)
 	}
 	switch {
 	case offlineTP:
