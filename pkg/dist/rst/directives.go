@@ -576,7 +576,12 @@ func isUnicodeCode(s string) bool {
 func (d *directiveRun) addName(n *node) {
 	if name, ok := d.options["name"]; ok {
 		n.x().names = append(n.x().names, fullyNormalizeName(name))
+		// docutils names the node before attaching it: a duplicate is
+		// reported at the parser's current line
+		parent, p, line := n.parent, n.p, n.line
+		n.parent, n.p, n.line = nil, nil, 0
 		d.m.p.noteExplicitTarget(n, n)
+		n.parent, n.p, n.line = parent, p, line
 	}
 }
 
