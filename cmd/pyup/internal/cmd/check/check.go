@@ -6,8 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"runtime"
-	"sync"
 
 	"github.com/spf13/cobra"
 
@@ -98,28 +96,14 @@ type Report struct {
 	Success bool         `json:"success"`
 }
 
-// CheckFiles opens and checks each path (in parallel, results in order).
+// CheckFiles opens (in parallel) and checks each path; results keep the
+// order of paths.
 func CheckFiles(ctx context.Context, paths []string, strict bool) *Report {
-	files := make([]FileReport, len(paths))
-	work := make(chan int)
-	var wg sync.WaitGroup
-	for w := 0; w < min(runtime.GOMAXPROCS(0), len(paths)); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range work {
-				files[i] = checkOne(ctx, paths[i], strict)
-			}
-		}()
-	}
-	for i := range paths {
-		work <- i
-	}
-	close(work)
-	wg.Wait()
-	r := &Report{Files: files, Strict: strict}
-	for _, f := range files {
-		switch f.Status {
+	dists, errs := dist.OpenAll(ctx, paths)
+	r := &Report{Files: make([]FileReport, len(paths)), Strict: strict}
+	for i, p := range paths {
+		r.Files[i] = checkOne(p, dists[i], errs[i], strict)
+		switch r.Files[i].Status {
 		case Passed:
 			r.Passed++
 		case PassedWithWarnings:
@@ -132,12 +116,12 @@ func CheckFiles(ctx context.Context, paths []string, strict bool) *Report {
 	return r
 }
 
-func checkOne(ctx context.Context, path string, strict bool) FileReport {
+// checkOne turns one opened file (or the error opening it) into its report.
+func checkOne(path string, d *dist.Dist, openErr error, strict bool) FileReport {
 	fr := FileReport{Path: path, Filename: baseName(path), Problems: []dist.Problem{}}
-	d, err := dist.Open(ctx, path)
-	if err != nil {
+	if openErr != nil {
 		fr.Status = Failed
-		fr.Problems = append(fr.Problems, dist.Problem{Severity: dist.Error, Code: "unreadable", File: fr.Filename, Message: err.Error()})
+		fr.Problems = append(fr.Problems, dist.Problem{Severity: dist.Error, Code: "unreadable", File: fr.Filename, Message: openErr.Error()})
 		return fr
 	}
 	fr.Kind, fr.Size, fr.SHA256, fr.Blake2b256 = string(d.Kind), d.Size, d.SHA256, d.Blake2b256
@@ -145,15 +129,21 @@ func checkOne(ctx context.Context, path string, strict bool) FileReport {
 		fr.Name, fr.Version = d.Metadata.Name(), d.Metadata.Version()
 	}
 	fr.Problems = append(fr.Problems, dist.Check(d)...)
-	fr.Status = Passed
-	for _, p := range fr.Problems {
-		if p.Severity == dist.Error || strict {
-			fr.Status = Failed
-			break
-		}
-		fr.Status = PassedWithWarnings
-	}
+	fr.Status = Verdict(fr.Problems, strict)
 	return fr
+}
+
+// Verdict is a file's status given its problems: failed on any error (or,
+// with strict, any warning), passed with warnings, or passed.
+func Verdict(problems []dist.Problem, strict bool) Status {
+	status := Passed
+	for _, p := range problems {
+		if p.Severity == dist.Error || strict {
+			return Failed
+		}
+		status = PassedWithWarnings
+	}
+	return status
 }
 
 func checkRun(ctx context.Context, opts *CheckOptions) error {

@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/pyup-dev/pyup/cmd/pyup/internal/ci"
+	"github.com/pyup-dev/pyup/cmd/pyup/internal/cmd/check"
 	"github.com/pyup-dev/pyup/cmd/pyup/internal/cmdutil"
 	"github.com/pyup-dev/pyup/cmd/pyup/internal/iostreams"
 	"github.com/pyup-dev/pyup/pkg/dist"
@@ -254,37 +255,33 @@ func uploadRun(ctx context.Context, opts *UploadOptions) error {
 // openAndCheck opens every DIST, runs the checks (unless --no-check), and
 // pairs attestations. A failure stops the whole batch before any upload.
 func openAndCheck(ctx context.Context, opts *UploadOptions, env *ci.Env) ([]pkgupload.File, error) {
+	w := opts.IO.ErrOut
+	dists, errs := dist.OpenAll(ctx, opts.Dists)
 	var files []pkgupload.File
-	var failed []string
-	for _, p := range opts.Dists {
-		d, err := dist.Open(ctx, p)
-		if err != nil {
-			env.Error(opts.IO.ErrOut, p, err.Error())
-			fmt.Fprintf(opts.IO.ErrOut, "Checking %s: FAILED\n  error [unreadable] %v\n", p, err)
-			failed = append(failed, p)
+	failed := 0
+	for i, p := range opts.Dists {
+		if err := errs[i]; err != nil {
+			env.Error(w, p, err.Error())
+			fmt.Fprintf(w, "Checking %s: FAILED\n  error [unreadable] %v\n", p, err)
+			failed++
 			continue
 		}
+		d := dists[i]
 		if !opts.NoCheck {
 			problems := dist.Check(d)
-			fails := false
-			for _, pr := range problems {
-				if pr.Severity == dist.Error || opts.Strict {
-					fails = true
-				}
-			}
-			if fails {
-				fmt.Fprintf(opts.IO.ErrOut, "Checking %s: FAILED\n", p)
+			if check.Verdict(problems, opts.Strict) == check.Failed {
+				fmt.Fprintf(w, "Checking %s: FAILED\n", p)
 				for _, pr := range problems {
-					fmt.Fprintf(opts.IO.ErrOut, "  %s [%s] %s\n", pr.Severity, pr.Code, pr.Message)
+					fmt.Fprintf(w, "  %s [%s] %s\n", pr.Severity, pr.Code, pr.Message)
 					if pr.Severity == dist.Error || opts.Strict {
-						env.Error(opts.IO.ErrOut, p, pr.Message)
+						env.Error(w, p, pr.Message)
 					}
 				}
-				failed = append(failed, p)
+				failed++
 				continue
 			}
 			for _, pr := range problems {
-				fmt.Fprintf(opts.IO.ErrOut, "pyup: %s: warning [%s] %s\n", d.Filename, pr.Code, pr.Message)
+				fmt.Fprintf(w, "pyup: %s: warning [%s] %s\n", d.Filename, pr.Code, pr.Message)
 			}
 		}
 		f := pkgupload.File{Dist: d}
@@ -297,9 +294,9 @@ func openAndCheck(ctx context.Context, opts *UploadOptions, env *ci.Env) ([]pkgu
 		}
 		files = append(files, f)
 	}
-	if len(failed) > 0 {
+	if failed > 0 {
 		return nil, cmdutil.WithExit(cmdutil.ExitCheckFailed,
-			fmt.Errorf("%s of %d failed the check; nothing was uploaded", cmdutil.Plural(len(failed), "file"), len(opts.Dists)),
+			fmt.Errorf("%s of %d failed the check; nothing was uploaded", cmdutil.Plural(failed, "file"), len(opts.Dists)),
 			"fix the problems above, or pass --no-check to upload anyway and let the index decide")
 	}
 	return files, nil
