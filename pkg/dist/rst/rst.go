@@ -73,13 +73,19 @@ func (m *Message) Error() string {
 // package rather than a docutils verdict.
 const InternalErrorPrefix = "internal error in pyup's reStructuredText checker: "
 
+// TooDeepText is the verdict for input nested deeper than docutils can
+// parse (it stops with Python's RecursionError).
+const TooDeepText = "Nesting too deep: docutils stops with RecursionError (maximum recursion depth exceeded)."
+
 // EmptyText is the verdict for a description that renders to nothing.
 const EmptyText = "No content rendered from RST source."
 
 const lineLengthLimit = 10000
 
-// maxDepth bounds nesting; docutils (Python) dies of recursion far earlier.
-const maxDepth = 2000
+// maxDepth bounds nesting. Docutils 0.19 on Python 3.11 dies with a
+// RecursionError at about 165 nested block levels (quotes, lists,
+// definitions): PyPI cannot render such a description either.
+const maxDepth = 164
 
 // Check returns nil when src renders on PyPI, else the first system message
 // at WARNING or above, worded as docutils words it, with its line and a
@@ -180,7 +186,7 @@ func (p *parser) parse() {
 }
 
 func (p *parser) tooDeep() {
-	panic(halt{&Message{Level: Severe, Text: "Nesting too deep to check.", Hint: "docutils itself fails on input nested this deeply"}})
+	panic(halt{&Message{Level: Severe, Text: TooDeepText, Hint: "flatten the nesting: docutils crashes on more than about 160 nested levels"}})
 }
 
 // mapLine converts an absolute line number the way docutils' reporter
