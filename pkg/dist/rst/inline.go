@@ -27,7 +27,8 @@ func (in *inliner) textNode(s string) *node {
 
 // inline parses text (a paragraph, title, term, ...) into parent.
 func (p *parser) inline(text string, lineno int, parent *node) {
-	in := &inliner{p: p, lineno: lineno, parent: parent}
+	in := &p.inl
+	*in = inliner{p: p, lineno: lineno, parent: parent}
 	switch parent.kind {
 	case kTitle, kSubtitle, kFieldName:
 		in.keep = true
@@ -323,7 +324,13 @@ var inlineNodeNames = map[string]string{
 }
 
 func (in *inliner) parse(text string) {
-	s := []rune(escape2null(text))
+	// decode into a buffer reused across calls: nothing keeps a slice of it
+	buf := in.p.runeBuf[:0]
+	for _, r := range escape2null(text) {
+		buf = append(buf, r)
+	}
+	in.p.runeBuf = buf
+	s := buf
 	for len(s) > 0 {
 		m, found := searchInitial(s)
 		if !found {

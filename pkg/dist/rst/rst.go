@@ -147,6 +147,8 @@ type parser struct {
 	pendings           []*node
 
 	coll       collected
+	runeBuf    []rune
+	inl        inliner
 	decoration *node
 	slab       []node
 	ptrSlab    []*node
