@@ -217,7 +217,12 @@ func restoreBackslashes(s string) string { return strings.ReplaceAll(s, "\x00", 
 // makeID is docutils' make_id: an ASCII identifier derived from a name.
 func makeID(s string) string {
 	s = strings.ToLower(s)
-	s = norm.NFKD.String(s)
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			s = norm.NFKD.String(s)
+			break
+		}
+	}
 	var b strings.Builder
 	dash := false
 	for _, r := range s {
