@@ -386,24 +386,24 @@ func (in *inliner) inlineObj(s []rune, m imatch) []rune {
 	}
 	if k > m.end {
 		in.addText(s[:m.start])
-		content := string(s[m.end:k])
+		content := func() string { return string(s[m.end:k]) }
 		switch m.kind {
 		case "*", "**", "``":
 			if in.keep {
 				k := map[string]kind{"*": kEmphasis, "**": kStrong, "``": kLiteral}[m.kind]
 				n := in.p.newNode(k)
-				n.add(in.textNode(content))
+				n.add(in.textNode(content()))
 				in.parent.addDetached(n)
 			}
 		case "_`":
 			t := in.p.newNode(kTarget)
-			t.addDetached(in.p.textNode(content))
+			t.addDetached(in.p.textNode(content()))
 			t.inline = true
 			t.x().names = append(t.x().names, fullyNormalizeName(t.astext()))
 			in.p.noteExplicitTarget(t, in.parent)
 			in.parent.addDetached(t)
 		case "|":
-			in.substitutionReference(content, string(s[k:end]), string(s[m.start:end]))
+			in.substitutionReference(content(), string(s[k:end]), string(s[m.start:end]))
 		}
 		return s[end:]
 	}
