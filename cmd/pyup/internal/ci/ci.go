@@ -53,31 +53,22 @@ func escapeProperty(s string) string {
 }
 
 // Error writes an error annotation for file (GitHub Actions only).
-func (e *Env) Error(w io.Writer, file, message string) {
-	if e == nil || !e.GitHubActions {
-		return
-	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if file != "" {
-		fmt.Fprintf(w, "::error file=%s::%s\n", escapeProperty(file), escapeData(message))
-		return
-	}
-	fmt.Fprintf(w, "::error::%s\n", escapeData(message))
-}
+func (e *Env) Error(w io.Writer, file, message string) { e.annotate(w, "error", file, message) }
 
 // Warning writes a warning annotation (GitHub Actions only).
-func (e *Env) Warning(w io.Writer, file, message string) {
+func (e *Env) Warning(w io.Writer, file, message string) { e.annotate(w, "warning", file, message) }
+
+func (e *Env) annotate(w io.Writer, kind, file, message string) {
 	if e == nil || !e.GitHubActions {
 		return
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if file != "" {
-		fmt.Fprintf(w, "::warning file=%s::%s\n", escapeProperty(file), escapeData(message))
+		fmt.Fprintf(w, "::%s file=%s::%s\n", kind, escapeProperty(file), escapeData(message))
 		return
 	}
-	fmt.Fprintf(w, "::warning::%s\n", escapeData(message))
+	fmt.Fprintf(w, "::%s::%s\n", kind, escapeData(message))
 }
 
 // Mask tells GitHub Actions to hide secret in every later log line. It must

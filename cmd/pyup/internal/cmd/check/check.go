@@ -3,7 +3,6 @@ package check
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 
@@ -152,9 +151,7 @@ func checkRun(ctx context.Context, opts *CheckOptions) error {
 		return err
 	}
 	if opts.JSON {
-		enc := json.NewEncoder(opts.IO.Out)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(r); err != nil {
+		if err := cmdutil.WriteJSON(opts.IO.Out, r); err != nil {
 			return err
 		}
 	} else {

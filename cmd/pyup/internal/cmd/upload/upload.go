@@ -233,9 +233,7 @@ func uploadRun(ctx context.Context, opts *UploadOptions) error {
 
 	rep := report(target, cred, files, results, opts.DryRun)
 	if opts.JSON {
-		enc := json.NewEncoder(ios.Out)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(rep); err != nil {
+		if err := cmdutil.WriteJSON(ios.Out, rep); err != nil {
 			return err
 		}
 	} else {

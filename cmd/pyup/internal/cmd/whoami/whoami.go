@@ -3,7 +3,6 @@ package whoami
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -186,9 +185,7 @@ func whoamiRun(ctx context.Context, opts *WhoamiOptions) error {
 	}
 
 	if opts.JSON {
-		enc := json.NewEncoder(ios.Out)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(rep); err != nil {
+		if err := cmdutil.WriteJSON(ios.Out, rep); err != nil {
 			return err
 		}
 	} else {
