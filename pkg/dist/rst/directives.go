@@ -21,6 +21,7 @@ const (
 	optInt             // int
 	optAlignH          // left, center, right
 	optAlignImage      // top, middle, bottom, left, center, right
+	optLoading         // embed, link, lazy (image :loading:, docutils 0.21+)
 	optURI             // uri
 	optPath            // path
 	optEncoding        // encoding
@@ -83,7 +84,7 @@ var directiveSpecs map[string]*directiveSpec
 func init() {
 	admon := &directiveSpec{finalWS: true, options: classNameOpts, content: true, run: runAdmonition}
 	imageOpts := map[string]optKind{"alt": optUnchanged, "height": optLength, "width": optLengthPercent,
-		"scale": optPercentage, "align": optAlignImage, "target": optUnchangedRequired, "class": optClass, "name": optUnchanged}
+		"scale": optPercentage, "align": optAlignImage, "target": optUnchangedRequired, "loading": optLoading, "class": optClass, "name": optUnchanged}
 	tableOpts := withOpts(classNameOpts, map[string]optKind{"align": optAlignH, "width": optLengthPercent, "widths": optWidths})
 	directiveSpecs = map[string]*directiveSpec{
 		"attention": admon, "caution": admon, "danger": admon, "error": admon, "hint": admon,
@@ -109,7 +110,7 @@ func init() {
 		"list-table": {optional: 1, finalWS: true, options: withOpts(tableOpts, map[string]optKind{
 			"header-rows": optNonNegInt, "stub-columns": optNonNegInt}), content: true, run: runListTable},
 		"image":  {required: 1, finalWS: true, options: imageOpts, run: runImage},
-		"figure": {required: 1, finalWS: true, options: withOpts(imageOpts, map[string]optKind{"figwidth": optFigwidth, "figclass": optClass, "align": optAlignH}), content: true, run: runFigure},
+		"figure": {required: 1, finalWS: true, options: withOpts(imageOpts, map[string]optKind{"figwidth": optFigwidth, "figclass": optClass, "figname": optUnchanged, "align": optAlignH}), content: true, run: runFigure},
 		"contents": {optional: 1, finalWS: true, options: map[string]optKind{"depth": optNonNegInt, "local": optFlag,
 			"backlinks": optBacklinks, "class": optClass}, run: runContents},
 		"sectnum":      {options: map[string]optKind{"depth": optInt, "start": optInt, "prefix": optUnchangedRequired, "suffix": optUnchangedRequired}, run: func(d *directiveRun) {}},
@@ -359,34 +360,66 @@ func pyRepr(s string) string {
 	return b.String()
 }
 
-var lengthUnits = []string{"em", "ex", "px", "in", "cm", "mm", "pt", "pc"}
+// lengthUnits are docutils 0.23's CSS3_LENGTH_UNITS.
+var lengthUnits = []string{"em", "ex", "ch", "rem", "vw", "vh", "vmin", "vmax", "cm", "mm", "Q", "in", "pt", "pc", "px"}
 
-func measureOK(arg string, units []string) bool {
+// parseMeasure is docutils 0.23's nodes.parse_measure: a number (int or
+// float, optionally negative), spaces, then a unit of ASCII letters or µ,
+// or a single "%", or nothing. It returns the value's sign and the unit.
+func parseMeasure(arg string) (negative bool, unit string, err string) {
+	bad := "\"" + arg + "\" is no valid measure."
 	i := 0
-	for i < len(arg) && ((arg[i] >= '0' && arg[i] <= '9') || arg[i] == '.') {
-		i++
+	if strings.HasPrefix(arg, "-") {
+		i = 1
 	}
-	if i == 0 {
-		return false
+	j := i
+	for j < len(arg) && ((arg[j] >= '0' && arg[j] <= '9') || arg[j] == '.') {
+		j++
 	}
-	if _, err := strconv.ParseFloat(arg[:i], 64); err != nil {
-		return false
+	if j == i {
+		return false, "", bad
 	}
-	rest := strings.TrimLeft(arg[i:], " ")
-	for _, u := range units {
-		if rest == u {
-			return true
+	num := arg[i:j]
+	if strings.Count(num, ".") > 1 || num == "." {
+		return false, "", bad
+	}
+	if _, e := strconv.ParseFloat(num, 64); e != nil {
+		return false, "", bad
+	}
+	rest := strings.TrimLeft(arg[j:], " ")
+	if rest != "%" {
+		for _, r := range rest {
+			if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r == 'µ') {
+				return false, "", bad
+			}
 		}
 	}
-	return false
+	neg := i == 1 && strings.Trim(num, "0.") != ""
+	return neg, rest, ""
 }
 
-func unitsList(units []string) string {
-	var parts []string
-	for _, u := range units {
-		parts = append(parts, "\""+u+"\"")
+// getMeasure is docutils 0.23's directives.get_measure.
+func getMeasure(arg string, units []string) string {
+	neg, unit, err := parseMeasure(arg)
+	if err != "" {
+		return err
 	}
-	return strings.Join(parts, " ")
+	known := false
+	for _, u := range units {
+		if u == unit {
+			known = true
+		}
+	}
+	if neg || !known {
+		var named []string
+		for _, u := range units {
+			if u != "" {
+				named = append(named, u)
+			}
+		}
+		return "not a positive number or measure of one of the following units:\n" + strings.Join(named, ", ")
+	}
+	return ""
 }
 
 func pyInt(s string) (int, string) {
@@ -417,6 +450,9 @@ func formatValues(values []string) string {
 	}
 	return fmt.Sprintf("%s, or \"%s\"", strings.Join(parts, ", "), values[len(values)-1])
 }
+
+// noneMeasureErr is what re.fullmatch says about an option given no value.
+const noneMeasureErr = "expected string or bytes-like object, got 'NoneType'"
 
 const noneTypeErr = "int() argument must be a string, a bytes-like object or a real number, not 'NoneType'"
 
@@ -450,24 +486,21 @@ func convertOption(kind optKind, v *string) (string, string) {
 		return val, ""
 	case optLength:
 		if v == nil {
-			return "", "'NoneType' object is not subscriptable"
+			return "", noneMeasureErr
 		}
-		if !measureOK(val, append(append([]string{}, lengthUnits...), "")) {
-			return "", "not a positive measure of one of the following units:\n" + unitsList(append(append([]string{}, lengthUnits...), ""))
-		}
-		return val, ""
+		return val, getMeasure(val, append(append([]string{}, lengthUnits...), ""))
 	case optLengthPercent, optFigwidth:
 		if kind == optFigwidth && v != nil && strings.ToLower(val) == "image" {
 			return val, ""
 		}
 		if v == nil {
-			return "", "'NoneType' object is not subscriptable"
+			return "", noneMeasureErr
 		}
-		units := append(append([]string{}, lengthUnits...), "%")
-		if !measureOK(val, units) && !measureOK(val, []string{""}) {
-			return "", "not a positive measure of one of the following units:\n" + unitsList(units)
+		err := getMeasure(val, append(append([]string{}, lengthUnits...), "%"))
+		if err != "" && getMeasure(val, []string{""}) == "" {
+			err = ""
 		}
-		return val, ""
+		return val, err
 	case optPercentage, optNonNegInt:
 		if v == nil {
 			return "", noneTypeErr
@@ -506,6 +539,8 @@ func convertOption(kind optKind, v *string) (string, string) {
 		return val, choice(v, []string{"left", "center", "right"})
 	case optAlignImage:
 		return val, choice(v, []string{"top", "middle", "bottom", "left", "center", "right"})
+	case optLoading:
+		return val, choice(v, []string{"embed", "link", "lazy"})
 	case optBacklinks:
 		return val, choice(v, []string{"top", "entry", "none"})
 	case optWidths:

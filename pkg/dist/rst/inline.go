@@ -661,16 +661,17 @@ func (in *inliner) phraseRef(rawsource, escaped string, anonymousSuffix bool) {
 		if aliasIsName {
 			ref.x().refname = alias
 			ref.x().hasRefname = true
-			in.parent.addDetached(target)
 			in.p.indirectTargets = append(in.p.indirectTargets, target)
 			in.p.noteRefname(target)
 			in.p.noteRefname(ref)
 		} else {
 			ref.x().refuri = alias
 			ref.x().hasRefuri = true
-			in.p.noteExplicitTarget(target, in.parent)
-			in.parent.addDetached(target)
 		}
+		// docutils 0.23: an embedded URI or alias is an implicit target
+		// (0.19 made a URI an explicit one and did not register aliases).
+		in.p.noteImplicitTarget(target, in.parent)
+		in.parent.addDetached(target)
 		return
 	}
 	ref.x().refname = refname

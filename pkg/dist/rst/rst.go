@@ -4,9 +4,9 @@
 // PyPI renders descriptions with readme_renderer, which runs docutils with
 // halt_level=2: the first system message at WARNING level or above aborts
 // the rendering and the upload is refused. Check parses the text the way
-// docutils 0.19 (the version Debian bookworm ships) does, with
-// readme_renderer's settings (raw and file insertion disabled), and returns
-// that first message.
+// docutils 0.23 does as PyPI runs it (Warehouse pins docutils 0.23 and
+// readme_renderer 45.0), with readme_renderer's settings (raw and file
+// insertion disabled), and returns that first message.
 package rst
 
 import (
@@ -233,9 +233,8 @@ func (p *parser) report(level Level, text string, line int) *node {
 	return n
 }
 
-func (p *parser) warnAt(text string, line int)   { p.report(Warning, text, p.mapLine(line)) }
-func (p *parser) errorAt(text string, line int)  { p.report(Error, text, p.mapLine(line)) }
-func (p *parser) severeAt(text string, line int) { p.report(Severe, text, p.mapLine(line)) }
+func (p *parser) warnAt(text string, line int)  { p.report(Warning, text, p.mapLine(line)) }
+func (p *parser) errorAt(text string, line int) { p.report(Error, text, p.mapLine(line)) }
 
 // errorNode reports at the line of n (docutils' base_node).
 func (p *parser) errorNode(text string, n *node) { p.report(Error, text, p.baseLine(n)) }
@@ -257,7 +256,7 @@ func hintFor(text string) string {
 		return "the description has no body text (a lone title is moved out of the body); add a paragraph"
 	case strings.HasPrefix(text, "Title underline too short"), strings.HasPrefix(text, "Title overline too short"):
 		return "make the underline at least as long as the title text"
-	case strings.HasPrefix(text, "Title level inconsistent"):
+	case strings.HasPrefix(text, "Inconsistent title style"):
 		return "use the same underline/overline characters for titles of the same level, in the order first used"
 	case strings.HasPrefix(text, "Unexpected section title"):
 		return "section titles may only appear at the top level, not inside lists, quotes or directives"

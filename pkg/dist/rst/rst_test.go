@@ -28,7 +28,7 @@ func TestCheck(t *testing.T) {
 		{"unexpected indentation", "para\nmore\n  indented\n", 3, Error, "Unexpected indentation."},
 		{"raw disabled", ".. raw:: html\n\n   <b>x</b>\n", 1, Warning, `"raw" directive disabled.`},
 		{"include disabled", ".. include:: other.rst\n", 1, Warning, `"include" directive disabled.`},
-		{"transition at start", "----\n\npara\n", 1, Error, "Document or section may not begin with a transition."},
+		{"transition at start", "----\n\npara\n", 1, Warning, "Transition at the start of the document."},
 		{"unknown code language is fine", ".. code-block:: nosuchlanguage\n\n   x\n", 0, 0, ""},
 		{"markdown is fine", "# Title\n\nSome **bold** and [a link](http://x).\n\n* a\n* b\n", 0, 0, ""},
 		{"crlf", "Title\r\n=====\r\n\r\ntext\r\n", 0, 0, ""},

@@ -1024,7 +1024,7 @@ func (m *machine) underline(s stateID, ctx *[]string) result {
 		m.p.warnAt("Title underline too short.", lineno)
 	}
 	if !m.matchTitles {
-		m.p.report(Severe, "Unexpected section title.", m.absLineNumber()+m.srcDelta)
+		m.p.report(Error, "Unexpected section title.", m.absLineNumber()+m.srcDelta)
 		return ok(sBody)
 	}
 	style := underline[:1]
@@ -1057,7 +1057,7 @@ func (m *machine) checkSubsection(style string, lineno int) (bool, result) {
 			p.titleStyles = append(p.titleStyles, style)
 			return true, result{}
 		}
-		p.severeAt("Title level inconsistent:", lineno)
+		p.errorAt(fmt.Sprintf("Inconsistent title style: skip from level %d to %d.", p.sectionLevel, len(p.titleStyles)+1), lineno)
 		return false, result{}
 	}
 	if level <= p.sectionLevel {
@@ -1071,7 +1071,7 @@ func (m *machine) checkSubsection(style string, lineno int) (bool, result) {
 	if level == p.sectionLevel+1 {
 		return true, result{}
 	}
-	p.severeAt("Title level inconsistent:", lineno)
+	p.errorAt(fmt.Sprintf("Inconsistent title style: skip from level %d to %d.", p.sectionLevel, level), lineno)
 	return false, result{}
 }
 
@@ -1113,7 +1113,7 @@ func (m *machine) lineTrans(s stateID, ctx *[]string) result {
 		m.p.info(m.node, m.absLineNumber())
 		return result{c: cTransCorr, trans: tText}
 	}
-	m.p.severeAt("Unexpected section title or transition.", m.absLineNumber())
+	m.p.errorAt("Unexpected section title or transition.", m.absLineNumber())
 	return ok(s)
 }
 
@@ -1144,7 +1144,7 @@ func (m *machine) lineText(ctx *[]string) result {
 			m.p.info(m.node, lineno)
 			return m.stateCorrection(ctx, 2)
 		}
-		m.p.severeAt("Incomplete section title.", lineno)
+		m.p.errorAt("Incomplete section title.", lineno)
 		return ok(sBody)
 	}
 	underline = m.line
@@ -1155,7 +1155,7 @@ func (m *machine) lineText(ctx *[]string) result {
 			m.p.info(m.node, lineno)
 			return m.stateCorrection(ctx, 2)
 		}
-		m.p.severeAt("Missing matching underline for section title overline.", lineno)
+		m.p.errorAt("Missing matching underline for section title overline.", lineno)
 		return ok(sBody)
 	}
 	if overline != underline {
@@ -1163,7 +1163,7 @@ func (m *machine) lineText(ctx *[]string) result {
 			m.p.info(m.node, lineno)
 			return m.stateCorrection(ctx, 2)
 		}
-		m.p.severeAt("Title overline & underline mismatch.", lineno)
+		m.p.errorAt("Title overline & underline mismatch.", lineno)
 		return ok(sBody)
 	}
 	title = rstrip(title)

@@ -96,7 +96,9 @@ func (m *machine) isolateGridTable() ([][]rune, bool) {
 		block[i] = padWide(l)
 	}
 	width := len(trimRunes(block[0]))
-	for i := range block {
+	// i mirrors the loop variable docutils reuses for the error offset.
+	i := 0
+	for i = range block {
 		block[i] = trimRunes(block[i])
 		if len(block[i]) == 0 || (block[i][0] != '+' && block[i][0] != '|') {
 			bf = false
@@ -108,24 +110,36 @@ func (m *machine) isolateGridTable() ([][]rune, bool) {
 	if len(block) == 0 || !isGridTableTop(string(block[len(block)-1])) {
 		bf = false
 		found := false
-		for i := len(block) - 2; i > 1; i-- {
-			if isGridTableTop(string(block[i])) {
-				m.previousLine(len(block) - i + 1)
-				block = block[:i+1]
+		for j := len(block) - 2; j > 1; j-- {
+			i = j
+			if isGridTableTop(string(block[j])) {
+				m.previousLine(len(block) - j + 1)
+				block = block[:j+1]
 				found = true
 				break
 			}
 		}
 		if !found {
-			m.malformedTable(block, "", 0)
+			m.malformedTable(block, "Bottom border missing or corrupt.", i)
 		}
 	}
 	for i := range block {
-		if len(block[i]) != width || (block[i][len(block[i])-1] != '+' && block[i][len(block[i])-1] != '|') {
-			m.malformedTable(block, "", 0)
+		if len(stripCombining(block[i])) != width || (block[i][len(block[i])-1] != '+' && block[i][len(block[i])-1] != '|') {
+			m.malformedTable(block, "Right border not aligned or missing.", i)
 		}
 	}
 	return block, bf
+}
+
+// stripCombining drops combining marks, as docutils' strip_combining_chars.
+func stripCombining(r []rune) []rune {
+	out := r[:0:0]
+	for _, c := range r {
+		if !isCombining(c) {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 func trimRunes(r []rune) []rune {
@@ -154,7 +168,7 @@ func (m *machine) isolateSimpleTable() ([][]rune, bool) {
 			if runeLen(strip(line)) != toplen {
 				m.nextLine(i - start)
 				blk := toRunes(lines[start : i+1])
-				m.malformedTable(blk, "Bottom/header table border does not match top border.", 0)
+				m.malformedTable(blk, "Bottom border or header rule does not match top border.", i-start)
 			}
 			found++
 			foundAt = i

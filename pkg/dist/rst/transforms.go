@@ -104,7 +104,7 @@ func (p *parser) noteExplicitTarget(n, msgnode *node) {
 func (p *parser) setNameIDMap(n, msgnode *node, explicit bool) {
 	names := append([]string(nil), n.x().names...)
 	for _, name := range names {
-		if _, known := p.nameids[name]; known {
+		if old, known := p.nameids[name]; known && old != n {
 			p.setDuplicateNameID(n, name, msgnode, explicit)
 		} else {
 			p.nameids[name] = n
@@ -124,39 +124,46 @@ func dupname(n *node, name string) {
 	n.x().referenced = true
 }
 
+// setDuplicateNameID is docutils 0.23's document.set_duplicate_name: it
+// handles a name n shares with an earlier element.
 func (p *parser) setDuplicateNameID(n *node, name string, msgnode *node, explicit bool) {
 	old := p.nameids[name]
 	oldExplicit := p.nametypes[name]
 	p.nametypes[name] = oldExplicit || explicit
-	if explicit {
-		if oldExplicit {
-			level := Warning
-			if old != nil {
-				if n.x().hasRefuri && len(old.x().names) > 0 && old.x().hasRefuri && old.x().refuri == n.x().refuri {
-					level = Info
-				}
-				if level > Info {
-					dupname(old, name)
-					p.nameids[name] = nil
-				}
-			}
-			p.report(level, fmt.Sprintf("Duplicate explicit target name: \"%s\".", name), p.baseLine(n))
-			p.info(msgnode, 0)
-			dupname(n, name)
-		} else {
-			p.nameids[name] = n
-			if old != nil {
-				dupname(old, name)
-			}
-		}
-	} else {
-		if old != nil && !oldExplicit {
+	level := Level(0)
+	text := ""
+	switch {
+	case old != nil && (n.x().hasRefname && old.x().hasRefname && n.x().refname == old.x().refname ||
+		n.x().hasRefuri && old.x().hasRefuri && n.x().refuri == old.x().refuri):
+		// indirect targets with the same reference: keep the old one
+		level = Info
+		dupname(n, name)
+	case explicit && oldExplicit:
+		level = Warning
+		text = fmt.Sprintf("Duplicate explicit target name: \"%s\".", name)
+		dupname(n, name)
+		if old != nil {
+			dupname(old, name)
 			p.nameids[name] = nil
+		}
+	case explicit:
+		p.nameids[name] = n
+		if old != nil {
+			level = Info
 			dupname(old, name)
 		}
+	default:
+		level = Info
 		dupname(n, name)
+		if old != nil && !oldExplicit {
+			dupname(old, name)
+			p.nameids[name] = nil
+		}
 	}
-	if !explicit || (!oldExplicit && old != nil) {
+	if level == Warning {
+		p.report(level, text, p.baseLine(n))
+	}
+	if level != 0 {
 		p.info(msgnode, 0)
 	}
 }
@@ -635,6 +642,21 @@ func (p *parser) footnoteTransform() {
 	}
 }
 
+// transitionIgnored reports whether docutils 0.23 skips n when it looks
+// for what precedes or follows a transition (nodes.transition
+// .ignored_siblings: titles, moving and invisible elements but comments).
+func transitionIgnored(n *node) bool {
+	switch n.kind {
+	case kDecoration, kMeta, kPending, kSubstDef, kSubtitle, kTarget, kTitle:
+		return true
+	}
+	return false
+}
+
+// transitions is docutils 0.23's misc.Transitions: a transition may not
+// begin or end a section or the document (titles, targets and substitution
+// definitions aside), nor follow another one; one that ends a section moves
+// up the tree.
 func (p *parser) transitions() {
 	for _, t := range p.coll.transitions {
 		parent := t.parent
@@ -642,25 +664,47 @@ func (p *parser) transitions() {
 			continue
 		}
 		idx := parent.index(t)
-		first := parent.children[0]
-		if idx == 0 || (first.kind == kTitle && (idx == 1 || (len(parent.children) > 1 && parent.children[1].kind == kSubtitle && idx == 2))) {
-			p.report(Error, "Document or section may not begin with a transition.", t.line)
-		} else if parent.children[idx-1].kind == kTransition {
-			p.report(Error, "At least one body element must separate transitions; adjacent transitions are not allowed.", t.line)
-		}
-		if idx != len(parent.children)-1 {
-			continue
-		}
-		sibling := t
-		for idx == len(sibling.parent.children)-1 {
-			sibling = sibling.parent
-			if sibling.parent == nil {
-				p.report(Error, "Document may not end with a transition.", p.mapLine(t.line))
+		follows := idx > 0 && parent.children[idx-1].kind == kTransition
+		begins, ends := true, true
+		for _, c := range parent.children[:idx] {
+			if !transitionIgnored(c) {
+				begins = false
+				break
 			}
-			idx = sibling.parent.index(sibling)
 		}
-		t.parent.remove(t)
-		sibling.parent.insert(idx+1, t)
+		for _, c := range parent.children[idx+1:] {
+			if !transitionIgnored(c) {
+				ends = false
+				break
+			}
+		}
+		if ends {
+			sibling := parent
+			moved := false
+			for sibling.parent != nil {
+				up := sibling.parent
+				i := up.index(sibling)
+				if i < len(up.children)-1 {
+					t.parent.remove(t)
+					up.insert(i+1, t)
+					moved = true
+					break
+				}
+				sibling = up
+			}
+			if !moved {
+				p.report(Warning, "Transition at the end of the document.", p.mapLine(t.line))
+			}
+		}
+		if begins {
+			where := "document"
+			if t.parent != nil && t.parent.kind == kSection {
+				where = "section"
+			}
+			p.report(Warning, "Transition at the start of the "+where+".", t.line)
+		} else if follows {
+			p.report(Warning, "At least one body element should separate transitions.", t.line)
+		}
 	}
 }
 
