@@ -230,7 +230,7 @@ func (m *machine) buildTable(data *tableData, tableline int) {
 // ---- grid tables ----
 
 type gridParser struct {
-	block            [][]rune
+	block, stripped  [][]rune
 	bottom, right    int
 	headBodySep      int
 	done             []int
@@ -298,6 +298,10 @@ func parseGridTable(in [][]rune) (*tableData, *tableError) {
 		return nil, err
 	}
 	g.headBodySep = sep
+	// docutils 0.23 scans a copy without combining marks
+	for _, l := range block {
+		g.stripped = append(g.stripped, stripCombining(l))
+	}
 	corners := [][2]int{{0, 0}}
 	for len(corners) > 0 {
 		top, left := corners[0][0], corners[0][1]
@@ -336,7 +340,7 @@ func insertCorner(corners [][2]int, c [2]int) [][2]int {
 }
 
 func (g *gridParser) scanCell(top, left int) (int, int, bool) {
-	line := g.block[top]
+	line := g.stripped[top]
 	for i := left + 1; i <= g.right; i++ {
 		if line[i] == '+' {
 			if bottom, ok := g.scanDown(top, left, i); ok {
@@ -352,7 +356,7 @@ func (g *gridParser) scanCell(top, left int) (int, int, bool) {
 
 func (g *gridParser) scanDown(top, left, right int) (int, bool) {
 	for i := top + 1; i <= g.bottom; i++ {
-		c := g.block[i][right]
+		c := g.stripped[i][right]
 		if c == '+' {
 			if g.scanLeft(top, left, i, right) {
 				g.rowseps[i] = true
@@ -366,7 +370,7 @@ func (g *gridParser) scanDown(top, left, right int) (int, bool) {
 }
 
 func (g *gridParser) scanLeft(top, left, bottom, right int) bool {
-	line := g.block[bottom]
+	line := g.stripped[bottom]
 	var cols []int
 	for i := right - 1; i > left; i-- {
 		if line[i] == '+' {
@@ -380,9 +384,9 @@ func (g *gridParser) scanLeft(top, left, bottom, right int) bool {
 	}
 	var rows []int
 	for i := bottom - 1; i > top; i-- {
-		if g.block[i][left] == '+' {
+		if g.stripped[i][left] == '+' {
 			rows = append(rows, i)
-		} else if g.block[i][left] != '|' {
+		} else if g.stripped[i][left] != '|' {
 			return false
 		}
 	}
@@ -400,7 +404,20 @@ func (g *gridParser) cellBlock(top, left, bottom, right int) []string {
 	indent := right
 	for i := top; i < bottom; i++ {
 		line := g.block[i]
-		l, r := left, right
+		// column indices skip combining marks (docutils' get_2D_block)
+		var ci []int
+		for j, c := range line {
+			if !isCombining(c) {
+				ci = append(ci, j)
+			}
+		}
+		l, r := left, len(line)
+		if left < len(ci) {
+			l = ci[left]
+		}
+		if right < len(ci) {
+			r = ci[right]
+		}
 		if r > len(line) {
 			r = len(line)
 		}
