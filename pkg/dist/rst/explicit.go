@@ -480,17 +480,23 @@ func (m *machine) substitutionDef(end int) bool {
 		}
 	}
 	sd.children = keep
-	var bad *node
+	illegal := ""
 	sd.walk(func(n *node) {
-		if bad != nil || n == sd || n.kind == kText {
+		if illegal != "" || n == sd || n.kind == kText {
 			return
 		}
-		if len(n.x().ids) > 0 || (n.kind == kReference && n.x().anonymous) || (n.kind == kFootnoteRef && n.x().auto != 0) {
-			bad = n
+		// docutils 0.23's disallowed_inside_substitution_definitions
+		switch {
+		case n.kind == kReference && n.x().anonymous:
+			illegal = "Anonymous references"
+		case n.kind == kFootnoteRef && n.x().auto != 0:
+			illegal = "References to auto-numbered and auto-symbol footnotes"
+		case len(n.x().names) > 0 || len(n.x().ids) > 0:
+			illegal = "Targets (names and identifiers)"
 		}
 	})
-	if bad != nil {
-		m.p.report(Error, "Substitution definition contains illegal element <"+tagName(bad)+">:", srcline)
+	if illegal != "" {
+		m.p.report(Error, illegal+" are not supported in a substitution definition.", srcline)
 	}
 	if len(sd.children) == 0 {
 		m.p.report(Warning, "Substitution definition \""+unescape(subname)+"\" empty or invalid.", srcline)
@@ -498,24 +504,6 @@ func (m *machine) substitutionDef(end int) bool {
 	m.node.add(sd)
 	m.p.noteSubstitutionDef(sd, subname)
 	return bf
-}
-
-func tagName(n *node) string {
-	switch n.kind {
-	case kReference:
-		return "reference"
-	case kFootnoteRef:
-		return "footnote_reference"
-	case kCitationRef:
-		return "citation_reference"
-	case kTarget:
-		return "target"
-	case kImage:
-		return "image"
-	case kProblematic:
-		return "problematic"
-	}
-	return "inline"
 }
 
 // matchSubstName matches `(?![ ])(?P<name>.+?)(?<![\s\x00])\|([ ]+|$)`.

@@ -8,23 +8,35 @@ import (
 
 // ---- document bookkeeping (docutils' document.note_* methods) ----
 
+// idPrefix is readme_renderer 45's id_prefix setting.
+const idPrefix = "user-content-"
+
+// setID is docutils 0.23's document.set_id and create_id, with
+// readme_renderer's id_prefix and docutils' auto_id_prefix "%".
 func (p *parser) setID(n *node) string {
 	if len(n.x().ids) > 0 {
 		return n.x().ids[0]
 	}
-	id := ""
+	base, id := "", ""
+	found := false
 	for _, name := range n.x().names {
-		base := makeID(name)
-		if base != "" {
-			if _, taken := p.ids[base]; !taken {
-				id = base
-				break
-			}
+		base = makeID("x" + name)[1:] // the prefix allows leading digits
+		id = idPrefix + base
+		if _, taken := p.ids[id]; base != "" && !taken {
+			found = true
+			break
 		}
 	}
-	if id == "" {
-		// docutils 0.19's auto_id_prefix "%": "<tag name>-<counter>"
-		prefix := tagPrefix(n.kind) + "-"
+	if !found {
+		var prefix string
+		switch {
+		case base != "":
+			prefix = id + "-"
+		case len(n.x().dupnames) > 0 && makeID(n.x().dupnames[0]) != "":
+			prefix = makeID(n.x().dupnames[0]) + "-"
+		default:
+			prefix = idPrefix + tagPrefix(n.kind) + "-"
+		}
 		if p.idCounters == nil {
 			p.idCounters = map[string]int{}
 		}
@@ -91,14 +103,16 @@ func tagPrefix(k kind) string {
 	return "id"
 }
 
+// noteImplicitTarget registers n's names, then gives it an id (docutils
+// 0.23 order: a name n loses to a duplicate does not name its id).
 func (p *parser) noteImplicitTarget(n, msgnode *node) {
-	p.setID(n)
 	p.setNameIDMap(n, msgnode, false)
+	p.setID(n)
 }
 
 func (p *parser) noteExplicitTarget(n, msgnode *node) {
-	p.setID(n)
 	p.setNameIDMap(n, msgnode, true)
+	p.setID(n)
 }
 
 func (p *parser) setNameIDMap(n, msgnode *node, explicit bool) {
@@ -158,7 +172,11 @@ func (p *parser) setDuplicateNameID(n *node, name string, msgnode *node, explici
 		if old != nil && !oldExplicit {
 			dupname(old, name)
 			p.nameids[name] = nil
+			p.setID(old)
 		}
+	}
+	if level != 0 && !(n.kind == kTarget && len(n.children) == 0) {
+		p.setID(n) // the message's backref
 	}
 	if level == Warning {
 		p.report(level, text, p.baseLine(n))
@@ -606,7 +624,11 @@ func (p *parser) footnoteTransform() {
 			continue
 		}
 		if i >= len(labels) {
-			p.report(Error, fmt.Sprintf("Too many autonumbered footnote references: only %d corresponding footnotes available.", len(labels)), p.baseLine(ref))
+			plural := ""
+			if len(labels) > 1 {
+				plural = "s"
+			}
+			p.report(Error, fmt.Sprintf("Too many autonumbered footnote references: only %d corresponding footnote%s available.", len(labels), plural), p.baseLine(ref))
 		}
 		ref.x().refid, ref.x().hasRefid = "", true
 		ref.x().resolved = true
