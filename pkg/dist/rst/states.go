@@ -738,8 +738,8 @@ func (m *machine) field(end int, extension bool) *node {
 	body := m.p.newNode(kFieldBody)
 	f.add(body)
 	m.p.inline(name, lineno, fn)
+	f.x().fieldBody = block
 	if extension {
-		f.x().fieldBody = block
 		return f
 	}
 	if len(block) > 0 {

@@ -778,7 +778,12 @@ func (p *parser) docInfo() {
 		switch normed {
 		case "authors":
 			if !authorsExtractable(body) {
-				p.report(Warning, fmt.Sprintf("Bibliographic field \"%s\" incompatible with extraction: it must contain either a single paragraph (with authors separated by one of \";,\"), multiple paragraphs (one per author), or a bullet list with one paragraph (one author) per item.", name), p.baseLine(f))
+				p.report(Warning, fmt.Sprintf("Cannot extract \"%[1]s\" from bibliographic field:\n"+
+					"Bibliographic field \"%[1]s\" must contain either\n"+
+					" a single paragraph (with author names separated by a character from the set \";,\"),\n"+
+					" multiple paragraphs (one per author),\n"+
+					" or a bullet list with one author name per item.\n"+
+					"Note: Leading initials can cause (mis)recognizing names as enumerated list.", name), p.baseLine(f))
 			}
 			// docutils rebuilds the authors: one paragraph keeps only its
 			// text; otherwise the inline content moves into new elements
@@ -804,12 +809,7 @@ func (p *parser) docInfo() {
 			}
 			topics[normed] = true
 		default:
-			if len(body.children) > 1 {
-				p.report(Warning, fmt.Sprintf("Cannot extract compound bibliographic field \"%s\".", name), p.baseLine(f))
-			}
-			if body.children[0].kind != kParagraph {
-				p.report(Warning, fmt.Sprintf("Cannot extract bibliographic field \"%s\" containing anything other than a single paragraph.", name), p.baseLine(f))
-			}
+			p.checkCompoundBiblioField(f, body, name)
 			// the paragraph's content moves into a new docinfo element
 			// without a line
 			body.children[0].line = 0
@@ -818,6 +818,95 @@ func (p *parser) docInfo() {
 		// extracted: the field name (and any reference in it) leaves the tree
 		f.children[0].children = nil
 	}
+}
+
+// checkCompoundBiblioField is docutils 0.23's check of a one-paragraph
+// bibliographic field. A one-line body read as an enumerated list (an
+// initial: "E. Xampl") is parsed again, escaped, as a paragraph.
+func (p *parser) checkCompoundBiblioField(f, body *node, name string) {
+	if len(body.children) == 1 && body.children[0].kind == kParagraph {
+		return
+	}
+	if body.children[0].kind == kEnumList && !strings.Contains(strip(strings.Join(f.x().fieldBody, "\n")), "\n") {
+		para := p.newNode(kParagraph)
+		for _, item := range body.children[0].children {
+			for _, c := range item.children {
+				para.children = append(para.children, c.children...)
+			}
+		}
+		for _, c := range para.children {
+			c.parent = para
+		}
+		body.children = nil
+		body.add(para)
+		return
+	}
+	var content []string
+	for _, c := range body.children {
+		if c.kind != kSystemMessage {
+			content = append(content, "<"+bodyTagName(c)+">")
+		}
+	}
+	what := ""
+	if len(content) > 1 {
+		what = "[" + strings.Join(content, ", ") + "]"
+	} else if len(content) == 1 {
+		what = "a " + content[0]
+	}
+	p.report(Warning, fmt.Sprintf("Bibliographic field \"%s\"\nmust contain a single <paragraph>, not %s.", name, what), p.baseLine(f))
+}
+
+// bodyTagName is docutils' tag name for a body element.
+func bodyTagName(n *node) string {
+	switch n.kind {
+	case kParagraph:
+		return "paragraph"
+	case kBulletList:
+		return "bullet_list"
+	case kEnumList:
+		return "enumerated_list"
+	case kDefList:
+		return "definition_list"
+	case kFieldList:
+		return "field_list"
+	case kOptionList:
+		return "option_list"
+	case kLiteralBlock:
+		return "literal_block"
+	case kDoctestBlock:
+		return "doctest_block"
+	case kLineBlock:
+		return "line_block"
+	case kBlockQuote:
+		return "block_quote"
+	case kTable:
+		return "table"
+	case kComment:
+		return "comment"
+	case kSubstDef:
+		return "substitution_definition"
+	case kTarget:
+		return "target"
+	case kFootnote:
+		return "footnote"
+	case kCitation:
+		return "citation"
+	case kTransition:
+		return "transition"
+	case kTopic:
+		return "topic"
+	case kSidebar:
+		return "sidebar"
+	case kRubric:
+		return "rubric"
+	case kImage:
+		return "image"
+	case kFigure:
+		return "figure"
+	case kPending:
+		return "pending"
+	}
+	return "container"
 }
 
 func authorsExtractable(body *node) bool {
