@@ -220,7 +220,7 @@ func (m *machine) buildTable(data *tableData, tableline int) {
 				e := m.p.newNode(kEntry)
 				t.add(e)
 				if strings.Join(c.lines, "") != "" {
-					m.nestedParseDelta(c.lines, tableline+c.offset, e, false, m.srcDelta-1)
+					m.nestedParseDelta(c.lines, tableline+c.offset-1, e, false, m.srcDelta)
 				}
 			}
 		}
@@ -1001,7 +1001,7 @@ func runCSVTable(d *directiveRun) {
 			t.add(e)
 			lines := strings.Split(c, "\n")
 			if strings.Join(lines, "") != "" {
-				d.m.nestedParse(lines, d.contentOffset, e, false)
+				d.m.nestedParse(lines, d.contentOffset-1, e, false) // docutils 0.23: tableline+offset-1
 			}
 		}
 	}
