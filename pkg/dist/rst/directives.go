@@ -19,6 +19,7 @@ const (
 	optNonNegInt       // nonnegative_int
 	optPositiveInt     // positive_int
 	optInt             // int
+	optIntOrNone       // value_or((None,), int)
 	optAlignH          // left, center, right
 	optAlignImage      // top, middle, bottom, left, center, right
 	optLoading         // embed, link, lazy (image :loading:, docutils 0.21+)
@@ -94,7 +95,7 @@ func init() {
 		"topic":          {required: 1, finalWS: true, options: classNameOpts, content: true, run: runTopic},
 		"line-block":     {options: classNameOpts, content: true, run: runLineBlock},
 		"parsed-literal": {options: classNameOpts, content: true, run: runParsedLiteral},
-		"code":           {optional: 1, options: withOpts(classNameOpts, map[string]optKind{"number-lines": optUnchanged}), content: true, run: runCode},
+		"code":           {optional: 1, options: withOpts(classNameOpts, map[string]optKind{"number-lines": optIntOrNone}), content: true, run: runCode},
 		"math":           {options: classNameOpts, content: true, run: runAssertContent},
 		"rubric":         {required: 1, finalWS: true, options: classNameOpts, run: runRubric},
 		"epigraph":       {content: true, run: runBlockQuoteDirective},
@@ -529,6 +530,12 @@ func convertOption(kind optKind, v *string) (string, string) {
 			return "", "negative or zero value; must be positive"
 		}
 		return val, ""
+	case optIntOrNone:
+		if v == nil {
+			return "", ""
+		}
+		_, err := pyInt(val)
+		return val, err
 	case optInt:
 		if v == nil {
 			return "", noneTypeErr
@@ -698,11 +705,6 @@ func runParsedLiteral(d *directiveRun) {
 
 func runCode(d *directiveRun) {
 	d.assertContent()
-	if v, ok := d.options["number-lines"]; ok && v != "" {
-		if _, err := pyInt(v); err != "" {
-			d.fail(Error, ":number-lines: with non-integer start value")
-		}
-	}
 	n := d.m.p.newNode(kLiteralBlock)
 	d.m.node.add(n)
 	d.addName(n)
