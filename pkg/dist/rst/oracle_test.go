@@ -240,7 +240,7 @@ func TestOracleDifferential(t *testing.T) {
 			failures++
 			if got.Text != want.Message || got.Line != want.Line || got.Level.String() != want.Level {
 				msgBad++
-				t.Logf("message differs: %s\n\twant line %d (%s) %s\n\tgot  %s", desc, want.Line, want.Level, want.Message, got.Error())
+				t.Logf("message differs: %s\n\twant line %d (%s) %s\n\tgot  %s\n%s", desc, want.Line, want.Level, want.Message, got.Error(), indentSrc(src))
 			}
 		}
 	}

@@ -985,9 +985,12 @@ func (m *machine) definitionListStart(ctx *[]string) result {
 }
 
 func (m *machine) definitionListItem(termline []string) (*node, bool) {
+	// docutils 0.23 takes the term's line before reading the definition
+	// (0.19: the line before the end of the definition)
+	ddLineno := m.absLineNumber()
+	lineno := ddLineno - 1
 	block, _, lineOffset, bf := m.getIndented(false, true)
 	item := m.p.newNode(kDefListItem)
-	lineno := m.absLineNumber() - 1
 	item.line = lineno + m.srcDelta
 	item.parent = m.node
 	term := m.p.newNode(kTerm)
@@ -995,9 +998,10 @@ func (m *machine) definitionListItem(termline []string) (*node, bool) {
 	item.add(term)
 	m.p.inline(termline[0], lineno, term)
 	def := m.p.newNode(kDefinition)
+	def.line = ddLineno + m.srcDelta
 	item.add(def)
 	if strings.HasSuffix(termline[0], "::") {
-		m.p.info(def, lineno+1)
+		m.p.info(def, ddLineno)
 	}
 	m.nestedParse(block, lineOffset, def, false)
 	return item, bf
