@@ -117,7 +117,7 @@ func init() {
 		"sectnum":      {options: map[string]optKind{"depth": optInt, "start": optInt, "prefix": optUnchangedRequired, "suffix": optUnchangedRequired}, run: func(d *directiveRun) {}},
 		"header":       {content: true, run: runDecoration},
 		"footer":       {content: true, run: runDecoration},
-		"target-notes": {options: classNameOpts, run: func(d *directiveRun) {}},
+		"target-notes": {options: map[string]optKind{"class": optClass}, run: func(d *directiveRun) {}},
 		"meta":         {content: true, run: runMeta},
 		"raw": {required: 1, finalWS: true, options: map[string]optKind{"file": optPath, "url": optURI, "encoding": optEncoding, "class": optClass}, content: true,
 			run: func(d *directiveRun) { d.fail(Warning, fmt.Sprintf("\"%s\" directive disabled.", d.name)) }},
