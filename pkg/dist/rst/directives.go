@@ -649,18 +649,19 @@ func runTopicLike(d *directiveRun, k kind) {
 	d.assertContent()
 	n := d.m.p.newNode(k)
 	d.m.node.add(n)
+	// docutils 0.23 gives the topic the directive's line and builds the
+	// titles detached (no line, no source): messages about the titles get
+	// the topic's line
+	n.line = d.lineno + d.m.srcDelta
 	if len(d.args) > 0 {
-		// docutils builds the titles detached and attaches the topic after
-		// parsing its content, when the current line is unknown: messages
-		// about the titles get no line
 		t := d.m.p.newNode(kTitle)
 		n.add(t)
-		t.line, t.p = 0, d.m.p
+		t.line, t.p = 0, nil
 		d.m.p.inline(d.args[0], d.lineno, t)
 		if sub, ok := d.options["subtitle"]; ok {
 			st := d.m.p.newNode(kSubtitle)
 			n.add(st)
-			st.line, st.p = 0, d.m.p
+			st.line, st.p = 0, nil
 			d.m.p.inline(sub, d.lineno, st)
 		}
 	}

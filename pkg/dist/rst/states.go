@@ -833,6 +833,7 @@ func (m *machine) lineBlockLine(lineno int, parent *node) bool {
 	text := strings.Join(block, "\n")
 	ln := m.p.newNode(kLine)
 	parent.add(ln)
+	ln.line = lineno + m.srcDelta // docutils 0.23 gives each line its line
 	m.p.inline(text, lineno, ln)
 	return bf
 }
