@@ -796,8 +796,12 @@ func (d *directiveRun) image(figure bool) *node {
 func runFigure(d *directiveRun) {
 	fig := d.m.p.newNode(kFigure)
 	d.m.node.add(fig)
+	// docutils 0.23 gives the figure the directive's line; the image (or
+	// its :target: reference) is built detached, without a line of its own
+	fig.line = d.lineno + d.m.srcDelta
 	img := d.image(true)
 	fig.add(img)
+	img.line, img.p = 0, nil
 	if len(d.content) > 0 {
 		holder := d.m.p.newNode(kElement)
 		holder.parent = d.m.node

@@ -1001,7 +1001,9 @@ func runCSVTable(d *directiveRun) {
 			t.add(e)
 			lines := strings.Split(c, "\n")
 			if strings.Join(lines, "") != "" {
-				d.m.nestedParse(lines, d.contentOffset-1, e, false) // docutils 0.23: tableline+offset-1
+				// docutils 0.23: input offset tableline+offset-1; a CSV
+				// cell is its own source, numbered from 1
+				d.m.nestedParseDelta(lines, d.contentOffset-1, e, false, -(d.contentOffset - 1))
 			}
 		}
 	}
