@@ -806,11 +806,16 @@ func runFigure(d *directiveRun) {
 		holder := d.m.p.newNode(kElement)
 		holder.parent = d.m.node
 		d.m.nestedParse(d.content, d.contentOffset, holder, false)
-		if len(holder.children) > 0 {
-			first := holder.children[0]
-			if first.kind != kParagraph && !(first.kind == kComment && len(first.children) == 0) {
+		// docutils 0.23 skips targets and pending elements looking for
+		// the caption
+		for _, c := range holder.children {
+			if c.kind == kTarget || c.kind == kPending {
+				continue
+			}
+			if c.kind != kParagraph && !(c.kind == kComment && len(c.children) == 0) {
 				d.fail(Error, "Figure caption must be a paragraph or empty comment.")
 			}
+			break
 		}
 		for _, c := range holder.children {
 			fig.add(c)

@@ -554,7 +554,14 @@ func (m *machine) comment() bool {
 		}
 	}
 	block, _, _, bf := m.getFirstKnownIndented(end, false, true, true)
-	_ = block
-	m.node.add(m.p.newNode(kComment))
+	for len(block) > 0 && strip(block[len(block)-1]) == "" {
+		block = block[:len(block)-1]
+	}
+	c := m.p.newNode(kComment)
+	m.node.add(c)
+	if text := strings.Join(block, "\n"); text != "" {
+		// a comment with text is not empty (figure captions)
+		c.addDetached(m.p.textNode(text))
+	}
 	return bf
 }

@@ -180,7 +180,10 @@ func mutate(rng *rand.Rand, src string) (string, string) {
 // TestOracleDifferential compares Check with docutils on mutated corpus
 // files. It needs Debian's python3-readme-renderer: set PYUP_RST_ORACLE=1
 // (and optionally PYUP_RST_ORACLE_N, the number of mutants, and
-// PYUP_RST_ORACLE_SEED).
+// PYUP_RST_ORACLE_SEED). Check follows PyPI's docutils 0.23 and
+// readme_renderer 45.0: put them first with PYTHONPATH (a directory made as
+// for scripts/rst-label.sh --pypi-stack, with an nh3 stand-in), or the
+// comparison is with Debian's docutils 0.19.
 func TestOracleDifferential(t *testing.T) {
 	if os.Getenv("PYUP_RST_ORACLE") != "1" {
 		t.Skip("set PYUP_RST_ORACLE=1 to compare with docutils (needs /usr/bin/python3 with readme_renderer)")
