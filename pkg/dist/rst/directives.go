@@ -643,7 +643,13 @@ func runAdmonition(d *directiveRun) {
 }
 
 func runTopicLike(d *directiveRun, k kind) {
-	if !(d.m.matchTitles || d.m.node.kind == kSidebar) {
+	// docutils 0.23 refuses topics and sidebars only inside body,
+	// part, decorative, bibliographic and sub-structural elements and
+	// topics; an anonymous container (a directive's scratch element) is
+	// none of those
+	switch d.m.node.kind {
+	case kDocument, kSection, kSidebar, kElement:
+	default:
 		d.fail(Error, fmt.Sprintf("The \"%s\" directive may not be used within topics or body elements.", d.name))
 	}
 	d.assertContent()
@@ -860,7 +866,13 @@ func runTable(d *directiveRun) {
 }
 
 func runContents(d *directiveRun) {
-	if !(d.m.matchTitles || d.m.node.kind == kSidebar) {
+	// docutils 0.23 refuses topics and sidebars only inside body,
+	// part, decorative, bibliographic and sub-structural elements and
+	// topics; an anonymous container (a directive's scratch element) is
+	// none of those
+	switch d.m.node.kind {
+	case kDocument, kSection, kSidebar, kElement:
+	default:
 		d.fail(Error, fmt.Sprintf("The \"%s\" directive may not be used within topics or body elements.", d.name))
 	}
 	topic := d.m.p.newNode(kTopic)
