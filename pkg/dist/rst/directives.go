@@ -691,6 +691,7 @@ func runLineBlock(d *directiveRun) {
 	d.assertContent()
 	n := d.m.p.newNode(kLineBlock)
 	d.m.node.add(n)
+	n.line = d.lineno + d.m.srcDelta // docutils 0.23: the directive's line
 	d.addName(n)
 	offset := d.contentOffset
 	for _, l := range d.content {
@@ -727,6 +728,7 @@ func runAssertContent(d *directiveRun) {
 func runRubric(d *directiveRun) {
 	n := d.m.p.newNode(kRubric)
 	d.m.node.add(n)
+	n.line = d.lineno + d.m.srcDelta // docutils 0.23: the directive's line
 	d.m.p.inline(d.args[0], d.lineno, n)
 	d.addName(n)
 }
@@ -740,6 +742,7 @@ func runCompound(d *directiveRun) {
 	d.assertContent()
 	n := d.m.p.newNode(kBodyElement)
 	d.m.node.add(n)
+	n.line = d.lineno + d.m.srcDelta // docutils 0.23: the directive's line
 	d.addName(n)
 	d.m.nestedParse(d.content, d.contentOffset, n, false)
 }
@@ -755,6 +758,7 @@ func runContainer(d *directiveRun) {
 	}
 	n := d.m.p.newNode(kBodyElement)
 	d.m.node.add(n)
+	n.line = d.lineno + d.m.srcDelta // docutils 0.23: the directive's line
 	d.addName(n)
 	d.m.nestedParse(d.content, d.contentOffset, n, false)
 }
