@@ -161,6 +161,8 @@ func (m *machine) footnote(label string, end int) bool {
 	}
 	if len(block) > 0 {
 		m.nestedParse(block, offset, fn, false)
+	} else {
+		m.p.report(Warning, "Footnote content expected.", m.p.currentLine())
 	}
 	return bf
 }
@@ -180,6 +182,8 @@ func (m *machine) citation(label string, end int) bool {
 	m.p.noteExplicitTarget(c, c)
 	if len(block) > 0 {
 		m.nestedParse(block, offset, c, false)
+	} else {
+		m.p.report(Warning, "Citation content expected.", m.p.currentLine())
 	}
 	return bf
 }
