@@ -837,20 +837,8 @@ func runTable(d *directiveRun) {
 	if len(d.content) == 0 {
 		d.fail(Warning, fmt.Sprintf("Content block expected for the \"%s\" directive; none found.", d.name))
 	}
-	var title *node
-	if len(d.args) > 0 {
-		title = d.m.p.newNode(kTitle)
-		title.parent = d.m.node
-		title.line = d.lineno + d.m.srcDelta
-		d.m.p.inline(d.args[0], d.lineno, title)
-	}
-	holder := d.m.p.newNode(kElement)
-	holder.parent = d.m.node
-	d.m.nestedParse(d.content, d.contentOffset, holder, false)
-	if len(holder.children) != 1 || holder.children[0].kind != kTable {
-		d.fail(Error, fmt.Sprintf("Error parsing content block for the \"%s\" directive: exactly one table expected.", d.name))
-	}
-	t := holder.children[0]
+	title := d.tableTitle()
+	t := d.parseOnly(kTable, "table")
 	if w, ok := d.options["widths"]; ok && w != "auto" && w != "grid" {
 		var entries []string
 		if strings.Contains(w, ",") {

@@ -727,24 +727,38 @@ func (sp *simpleParser) checkColumns(lines [][]rune, first int, columns [][2]int
 
 // ---- csv-table and list-table directives ----
 
+// tableTitle parses the optional title argument of a table directive
+// (table, csv-table, list-table); nil without one.
+func (d *directiveRun) tableTitle() *node {
+	if len(d.args) == 0 {
+		return nil
+	}
+	title := d.m.p.newNode(kTitle)
+	title.parent = d.m.node
+	title.line = d.lineno + d.m.srcDelta
+	d.m.p.inline(d.args[0], d.lineno, title)
+	return title
+}
+
+// parseOnly parses the directive's content and returns its single element,
+// failing as docutils does unless the content is exactly one element of
+// kind k (what names it in the message).
+func (d *directiveRun) parseOnly(k kind, what string) *node {
+	holder := d.m.p.newNode(kElement)
+	holder.parent = d.m.node
+	d.m.nestedParse(d.content, d.contentOffset, holder, false)
+	if len(holder.children) != 1 || holder.children[0].kind != k {
+		d.fail(Error, fmt.Sprintf("Error parsing content block for the \"%s\" directive: exactly one %s expected.", d.name, what))
+	}
+	return holder.children[0]
+}
+
 func runListTable(d *directiveRun) {
 	if len(d.content) == 0 {
 		d.fail(Error, fmt.Sprintf("The \"%s\" directive is empty; content required.", d.name))
 	}
-	var title *node
-	if len(d.args) > 0 {
-		title = d.m.p.newNode(kTitle)
-		title.parent = d.m.node
-		title.line = d.lineno + d.m.srcDelta
-		d.m.p.inline(d.args[0], d.lineno, title)
-	}
-	holder := d.m.p.newNode(kElement)
-	holder.parent = d.m.node
-	d.m.nestedParse(d.content, d.contentOffset, holder, false)
-	if len(holder.children) != 1 || holder.children[0].kind != kBulletList {
-		d.fail(Error, fmt.Sprintf("Error parsing content block for the \"%s\" directive: exactly one bullet list expected.", d.name))
-	}
-	list := holder.children[0]
+	title := d.tableTitle()
+	list := d.parseOnly(kBulletList, "bullet list")
 	numCols := 0
 	var rows [][]*node
 	for i, item := range list.children {
@@ -945,13 +959,7 @@ func runCSVTable(d *directiveRun) {
 	if hasFile || hasURL {
 		d.fail(Warning, fmt.Sprintf("File and URL access deactivated; ignoring \"%s\" directive.", d.name))
 	}
-	var title *node
-	if len(d.args) > 0 {
-		title = d.m.p.newNode(kTitle)
-		title.parent = d.m.node
-		title.line = d.lineno + d.m.srcDelta
-		d.m.p.inline(d.args[0], d.lineno, title)
-	}
+	title := d.tableTitle()
 	if len(d.content) == 0 {
 		d.fail(Warning, fmt.Sprintf("The \"%s\" directive requires content; none supplied.", d.name))
 	}
