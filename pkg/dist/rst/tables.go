@@ -852,6 +852,8 @@ func csvRows(lines []string, delim, quote rune, escape rune) ([][]string, string
 		quoteInQuoted
 		startRecord
 	)
+	endField := func() { row = append(row, string(field)); field = nil }
+	endRecord := func() { endField(); rows = append(rows, row); row = nil }
 	state := startRecord
 	for i := 0; i < len(text); i++ {
 		c := text[i]
@@ -859,15 +861,9 @@ func csvRows(lines []string, delim, quote rune, escape rune) ([][]string, string
 		case startRecord, startField:
 			if c == '\n' {
 				if state == startField {
-					row = append(row, string(field))
-					field = nil
+					endRecord()
+					state = startRecord
 				}
-				if state == startRecord {
-					continue
-				}
-				rows = append(rows, row)
-				row = nil
-				state = startRecord
 				continue
 			}
 			if c == quote {
@@ -879,8 +875,7 @@ func csvRows(lines []string, delim, quote rune, escape rune) ([][]string, string
 				continue
 			}
 			if c == delim {
-				row = append(row, string(field))
-				field = nil
+				endField()
 				state = startField
 				continue
 			}
@@ -894,16 +889,12 @@ func csvRows(lines []string, delim, quote rune, escape rune) ([][]string, string
 			state = inField
 		case inField:
 			if c == '\n' {
-				row = append(row, string(field))
-				field = nil
-				rows = append(rows, row)
-				row = nil
+				endRecord()
 				state = startRecord
 				continue
 			}
 			if c == delim {
-				row = append(row, string(field))
-				field = nil
+				endField()
 				state = startField
 				continue
 			}
@@ -931,16 +922,12 @@ func csvRows(lines []string, delim, quote rune, escape rune) ([][]string, string
 				continue
 			}
 			if c == delim {
-				row = append(row, string(field))
-				field = nil
+				endField()
 				state = startField
 				continue
 			}
 			if c == '\n' {
-				row = append(row, string(field))
-				field = nil
-				rows = append(rows, row)
-				row = nil
+				endRecord()
 				state = startRecord
 				continue
 			}
