@@ -2,7 +2,6 @@ package rst
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 )
 
@@ -132,9 +131,20 @@ func (m *machine) isolateGridTable() ([][]rune, bool) {
 }
 
 // stripCombining drops combining marks, as docutils' strip_combining_chars.
+// Without any it returns r itself, so the result must not be modified.
 func stripCombining(r []rune) []rune {
-	out := r[:0:0]
-	for _, c := range r {
+	first := -1
+	for i, c := range r {
+		if isCombining(c) {
+			first = i
+			break
+		}
+	}
+	if first < 0 {
+		return r
+	}
+	out := append(make([]rune, 0, len(r)), r[:first]...)
+	for _, c := range r[first:] {
 		if !isCombining(c) {
 			out = append(out, c)
 		}
@@ -235,7 +245,7 @@ type gridParser struct {
 	headBodySep      int
 	done             []int
 	cells            []gridCell
-	rowseps, colseps map[int]bool
+	rowseps, colseps []bool // lines and columns that separate cells
 }
 
 type gridCell struct {
@@ -243,8 +253,10 @@ type gridCell struct {
 	lines                    []string
 }
 
-func isHeadBodySepGrid(r []rune) bool {
-	s := strings.TrimRight(string(r), " ")
+func isHeadBodySepGrid(s []rune) bool {
+	for len(s) > 0 && s[len(s)-1] == ' ' {
+		s = s[:len(s)-1]
+	}
 	if len(s) < 5 || s[0] != '+' || s[1] != '=' || s[len(s)-1] != '+' || s[len(s)-2] != '=' {
 		return false
 	}
@@ -278,13 +290,12 @@ func findHeadBodySep(block [][]rune, isSep func([]rune) bool) (int, *tableError)
 	return sep, nil
 }
 
-func parseGridTable(in [][]rune) (*tableData, *tableError) {
-	block := make([][]rune, len(in))
-	for i := range in {
-		block[i] = append([]rune(nil), in[i]...)
-	}
+// parseGridTable parses the block isolateGridTable cut; it rewrites the
+// head/body separator in place.
+func parseGridTable(block [][]rune) (*tableData, *tableError) {
 	g := &gridParser{block: block, bottom: len(block) - 1, right: len(block[0]) - 1,
-		rowseps: map[int]bool{0: true}, colseps: map[int]bool{0: true}}
+		rowseps: make([]bool, len(block)), colseps: make([]bool, len(block[0]))}
+	g.rowseps[0], g.colseps[0] = true, true
 	g.done = make([]int, len(block[0]))
 	for i := range g.done {
 		g.done[i] = -1
@@ -404,19 +415,26 @@ func (g *gridParser) cellBlock(top, left, bottom, right int) []string {
 	indent := right
 	for i := top; i < bottom; i++ {
 		line := g.block[i]
-		// column indices skip combining marks (docutils' get_2D_block)
-		var ci []int
-		for j, c := range line {
-			if !isCombining(c) {
-				ci = append(ci, j)
-			}
-		}
 		l, r := left, len(line)
-		if left < len(ci) {
-			l = ci[left]
-		}
-		if right < len(ci) {
-			r = ci[right]
+		if len(g.stripped[i]) == len(line) {
+			// no combining marks: columns are indices
+			if right < len(line) {
+				r = right
+			}
+		} else {
+			// column indices skip combining marks (docutils' get_2D_block)
+			var ci []int
+			for j, c := range line {
+				if !isCombining(c) {
+					ci = append(ci, j)
+				}
+			}
+			if left < len(ci) {
+				l = ci[left]
+			}
+			if right < len(ci) {
+				r = ci[right]
+			}
 		}
 		if r > len(line) {
 			r = len(line)
@@ -445,16 +463,8 @@ func (g *gridParser) cellBlock(top, left, bottom, right int) []string {
 }
 
 func (g *gridParser) structure() *tableData {
-	rows := sortedKeys(g.rowseps)
-	cols := sortedKeys(g.colseps)
-	rowIndex := map[int]int{}
-	for i, r := range rows {
-		rowIndex[r] = i
-	}
-	colIndex := map[int]int{}
-	for i, c := range cols {
-		colIndex[c] = i
-	}
+	rows, rowIndex := seps(g.rowseps)
+	cols, colIndex := seps(g.colseps)
 	nrows, ncols := len(rows)-1, len(cols)-1
 	grid := make([][]*cell, nrows)
 	for i := range grid {
@@ -476,18 +486,33 @@ func (g *gridParser) structure() *tableData {
 	return td
 }
 
-func sortedKeys(m map[int]bool) []int {
-	out := make([]int, 0, len(m))
-	for k := range m {
-		out = append(out, k)
+// seps lists the separator positions in order, and maps each position to
+// its index in that list.
+func seps(is []bool) (list, index []int) {
+	index = make([]int, len(is))
+	for pos, sep := range is {
+		if sep {
+			index[pos] = len(list)
+			list = append(list, pos)
+		}
 	}
-	sort.Ints(out)
-	return out
+	return list, index
 }
 
 // ---- simple tables ----
 
-func isSimpleHeadSep(r []rune) bool { return isSimpleTableBorder(string(r)) }
+// isSimpleHeadSep is isSimpleTableBorder for a line of runes.
+func isSimpleHeadSep(r []rune) bool {
+	if len(r) == 0 || r[0] != '=' {
+		return false
+	}
+	for _, c := range r {
+		if c != '=' && c != ' ' {
+			return false
+		}
+	}
+	return true
+}
 
 func isSpanLine(s string) bool {
 	if s == "" || s[0] != '-' {
@@ -509,23 +534,19 @@ type simpleParser struct {
 	rows      [][]*cell
 }
 
-func replaceRunes(r []rune, from, to rune) []rune {
-	out := append([]rune(nil), r...)
-	for i := range out {
-		if out[i] == from {
-			out[i] = to
+func replaceRunes(r []rune, from, to rune) {
+	for i := range r {
+		if r[i] == from {
+			r[i] = to
 		}
 	}
-	return out
 }
 
-func parseSimpleTable(in [][]rune) (*tableData, *tableError) {
-	block := make([][]rune, len(in))
-	for i := range in {
-		block[i] = append([]rune(nil), in[i]...)
-	}
-	block[0] = replaceRunes(block[0], '=', '-')
-	block[len(block)-1] = replaceRunes(block[len(block)-1], '=', '-')
+// parseSimpleTable parses the block isolateSimpleTable cut; it rewrites the
+// borders and the head/body separator in place.
+func parseSimpleTable(block [][]rune) (*tableData, *tableError) {
+	replaceRunes(block[0], '=', '-')
+	replaceRunes(block[len(block)-1], '=', '-')
 	sp := &simpleParser{block: block}
 	sep, err := findHeadBodySep(block, isSimpleHeadSep)
 	if err != nil {
