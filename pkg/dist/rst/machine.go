@@ -101,13 +101,15 @@ type machine struct {
 	lastBlankFinish bool
 	substName       string
 	meta            bool
+
+	ctxBuf []string // run's context lines, kept across reuse
 }
 
 func (p *parser) newMachine(lines []string, inputOffset int, n *node, matchTitles bool) *machine {
 	if k := len(p.machines); k > 0 {
 		m := p.machines[k-1]
 		p.machines = p.machines[:k-1]
-		*m = machine{p: p, lines: lines, inputOffset: inputOffset, node: n, matchTitles: matchTitles, eofcheck: true}
+		*m = machine{p: p, lines: lines, inputOffset: inputOffset, node: n, matchTitles: matchTitles, eofcheck: true, ctxBuf: m.ctxBuf}
 		return m
 	}
 	return &machine{p: p, lines: lines, inputOffset: inputOffset, node: n, matchTitles: matchTitles, eofcheck: true}
@@ -197,7 +199,10 @@ func (m *machine) transitionsFor(s stateID) []transID {
 func (m *machine) run(initial stateID) {
 	m.lineOffset = -1
 	state := initial
-	var ctx []string
+	// the context reuses the machine's buffer; a re-entered run gets its own
+	ctx := m.ctxBuf[:0]
+	m.ctxBuf = nil
+	defer func() { m.ctxBuf = ctx[:0] }()
 	var only transID
 	m.p.depth++
 	if m.p.depth > maxDepth {

@@ -849,7 +849,7 @@ func (m *machine) text(s stateID, ctx *[]string) result {
 	case sLine:
 		return m.lineText(ctx)
 	case sDefinitionList:
-		*ctx = []string{m.line}
+		*ctx = append((*ctx)[:0], m.line)
 		return ok(sDefinition)
 	case sSubstitutionDef:
 		if !m.atEOF() {
@@ -866,7 +866,7 @@ func (m *machine) text(s stateID, ctx *[]string) result {
 	if isSpecializedBody(s) {
 		return m.invalidInput()
 	}
-	*ctx = []string{m.line}
+	*ctx = append((*ctx)[:0], m.line)
 	return ok(sText)
 }
 
@@ -964,7 +964,7 @@ func (m *machine) quoted(ctx *[]string) result {
 	if m.qQuote == 0 {
 		m.qQuote = m.line[0]
 		m.qInitialLine = m.absLineNumber()
-		*ctx = []string{m.line}
+		*ctx = append((*ctx)[:0], m.line)
 		return ok(sQuotedLiteral)
 	}
 	*ctx = append(*ctx, m.line)
@@ -1108,7 +1108,7 @@ func (m *machine) lineTrans(s stateID, ctx *[]string) result {
 		return m.invalidInput()
 	}
 	if m.matchTitles {
-		*ctx = []string{m.line}
+		*ctx = append((*ctx)[:0], m.line)
 		return ok(sLine)
 	}
 	if strip(m.line) == "::" {
