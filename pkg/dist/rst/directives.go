@@ -620,10 +620,10 @@ func (d *directiveRun) addName(n *node) {
 		n.x().names = append(n.x().names, fullyNormalizeName(name))
 		// docutils names the node before attaching it: a duplicate is
 		// reported at the parser's current line
-		parent, p, line := n.parent, n.p, n.line
-		n.parent, n.p, n.line = nil, nil, 0
+		parent, attached, line := n.parent, n.attached, n.line
+		n.parent, n.attached, n.line = nil, false, 0
 		d.m.p.noteExplicitTarget(n, n)
-		n.parent, n.p, n.line = parent, p, line
+		n.parent, n.attached, n.line = parent, attached, line
 	}
 }
 
@@ -662,12 +662,12 @@ func runTopicLike(d *directiveRun, k kind) {
 	if len(d.args) > 0 {
 		t := d.m.p.newNode(kTitle)
 		n.add(t)
-		t.line, t.p = 0, nil
+		t.line, t.attached = 0, false
 		d.m.p.inline(d.args[0], d.lineno, t)
 		if sub, ok := d.options["subtitle"]; ok {
 			st := d.m.p.newNode(kSubtitle)
 			n.add(st)
-			st.line, st.p = 0, nil
+			st.line, st.attached = 0, false
 			d.m.p.inline(sub, d.lineno, st)
 		}
 	}
@@ -811,7 +811,7 @@ func runFigure(d *directiveRun) {
 	fig.line = d.lineno + d.m.srcDelta
 	img := d.image(true)
 	fig.add(img)
-	img.line, img.p = 0, nil
+	img.line, img.attached = 0, false
 	if len(d.content) > 0 {
 		holder := d.m.p.newNode(kElement)
 		holder.parent = d.m.node
@@ -906,7 +906,7 @@ func runDecoration(d *directiveRun) {
 				break
 			}
 		}
-		p.decoration.p = p
+		p.decoration.attached = true
 		p.doc.insert(idx, p.decoration)
 	}
 	part := p.newNode(kDecoration)

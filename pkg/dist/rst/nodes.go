@@ -4,7 +4,7 @@ package rst
 // verdict depends on are kept: the transforms that can fail a description
 // look at element classes (invisible, targetable, inline, ...) and at a
 // handful of attributes, never at rendered output.
-type kind int
+type kind uint8
 
 const (
 	kText kind = iota
@@ -69,18 +69,19 @@ const (
 
 // node is an element of the document tree.
 type node struct {
-	kind     kind
 	parent   *node
 	children []*node
 	line     int    // source line (0: unknown)
 	text     string // kText value, or an element's raw text when useful
 
-	p        *parser // set once attached to the document (docutils' node.document)
+	ext   *nodeExt
+	alloc *parser // the parser whose slabs this node came from
+
+	kind     kind
+	attached bool // set once attached to the document (docutils' node.document)
 	inline   bool
 	promoted bool // a section turned into the document title or a subtitle
 	replaced bool
-	ext      *nodeExt
-	alloc    *parser // the parser whose slabs this node came from
 }
 
 // nodeExt holds the attributes few elements use.
@@ -89,38 +90,54 @@ type nodeExt struct {
 	dupnames []string
 	ids      []string
 
-	refname    string
-	hasRefname bool
-	refuri     string
-	hasRefuri  bool
-	refid      string
-	hasRefid   bool
-	anonymous  bool
-	auto       int // footnotes & references: 1 = numbered, 2 = symbol
-	resolved   bool
-	referenced bool
+	refname string
+	refuri  string
+	refid   string
 
 	rawsource string
 	origin    *node // substitution reference that produced this one
 
-	bullet           rune
-	enumtype         string
-	fieldBody        []string
-	cols             int
-	contents         bool
-	multiplyIndirect bool
+	enumtype  string
+	fieldBody []string
+	cols      int
 
 	// pending transforms
-	pendingClass     bool
 	pendingDirective string
+
+	bullet rune
+	auto   int8 // footnotes & references: 1 = numbered, 2 = symbol
+
+	hasRefname       bool
+	hasRefuri        bool
+	hasRefid         bool
+	anonymous        bool
+	resolved         bool
+	referenced       bool
+	contents         bool
+	multiplyIndirect bool
+	pendingClass     bool
 }
 
 // x returns n's rarely used attributes, allocating them on first use.
 func (n *node) x() *nodeExt {
 	if n.ext == nil {
-		n.ext = &nodeExt{}
+		if n.alloc != nil {
+			n.ext = n.alloc.newExt()
+		} else {
+			n.ext = &nodeExt{}
+		}
 	}
 	return n.ext
+}
+
+// newExt cuts a nodeExt from the parser's slab.
+func (p *parser) newExt() *nodeExt {
+	if len(p.extSlab) == 0 {
+		p.extSlab = make([]nodeExt, 64)
+	}
+	e := &p.extSlab[0]
+	p.extSlab = p.extSlab[1:]
+	return e
 }
 
 // newNode allocates an element from the parser's slab: one allocation per
@@ -162,10 +179,10 @@ func (n *node) add(children ...*node) {
 			continue
 		}
 		c.parent = n
-		if n.p != nil {
-			c.p = n.p
+		if n.attached {
+			c.attached = true
 			if c.line == 0 {
-				c.line = n.p.curLine
+				c.line = n.alloc.curLine
 			}
 		}
 		if n.children == nil && n.alloc != nil {

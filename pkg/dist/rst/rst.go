@@ -151,6 +151,7 @@ type parser struct {
 	inl        inliner
 	decoration *node
 	slab       []node
+	extSlab    []nodeExt
 	ptrSlab    []*node
 	machines   []*machine // finished machines, for reuse
 
@@ -176,7 +177,7 @@ func newParser(src string) *parser {
 }
 
 func (p *parser) parse() {
-	p.doc.p = p
+	p.doc.attached = true
 	for i, l := range p.lines {
 		if len(l) > lineLengthLimit && runeLen(l) > lineLengthLimit {
 			p.report(Error, fmt.Sprintf("Line %d exceeds the line-length-limit.", i+1), 0)

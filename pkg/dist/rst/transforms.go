@@ -62,7 +62,7 @@ func (p *parser) baseLine(n *node) int {
 		if x.line != 0 {
 			return x.line
 		}
-		if x.p != nil || x.kind == kDocument {
+		if x.attached || x.kind == kDocument {
 			return 0
 		}
 	}
@@ -794,13 +794,13 @@ func (p *parser) docInfo() {
 				for _, item := range body.children[0].children {
 					for _, c := range item.children {
 						c.line = 0
-						c.p = p
+						c.attached = true
 					}
 				}
 			} else {
 				for _, c := range body.children {
 					c.line = 0
-					c.p = p
+					c.attached = true
 				}
 			}
 		case "dedication", "abstract":
@@ -813,7 +813,7 @@ func (p *parser) docInfo() {
 			// the paragraph's content moves into a new docinfo element
 			// without a line
 			body.children[0].line = 0
-			body.children[0].p = p
+			body.children[0].attached = true
 		}
 		// extracted: the field name (and any reference in it) leaves the tree
 		f.children[0].children = nil
