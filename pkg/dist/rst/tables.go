@@ -7,13 +7,24 @@ import (
 
 const padChar = 0 // docutils pads wide characters with NUL in tables
 
-func padWide(s string) []rune {
-	out := make([]rune, 0, len(s))
-	for _, r := range s {
-		out = append(out, r)
-		if isWide(r) {
-			out = append(out, padChar)
+// padLines converts a table's lines to runes, each wide character followed
+// by a pad, all cut from one buffer.
+func padLines(lines []string) [][]rune {
+	n := 0
+	for _, l := range lines {
+		n += len(l) // bytes bound runes plus pads: a wide rune takes 3 bytes
+	}
+	buf := make([]rune, 0, n)
+	out := make([][]rune, len(lines))
+	for i, l := range lines {
+		start := len(buf)
+		for _, r := range l {
+			buf = append(buf, r)
+			if isWide(r) {
+				buf = append(buf, padChar)
+			}
 		}
+		out[i] = buf[start:len(buf):len(buf)]
 	}
 	return out
 }
@@ -90,10 +101,7 @@ func (m *machine) isolateGridTable() ([][]rune, bool) {
 	if indentedAt != 0 {
 		m.p.report(Error, "Unexpected indentation.", indentedAt)
 	}
-	block := make([][]rune, len(lines))
-	for i, l := range lines {
-		block[i] = padWide(l)
-	}
+	block := padLines(lines)
 	width := len(trimRunes(block[0]))
 	// i mirrors the loop variable docutils reuses for the error offset.
 	i := 0
@@ -202,10 +210,7 @@ func (m *machine) isolateSimpleTable() ([][]rune, bool) {
 		m.malformedTable(blk, "No bottom table border found"+extra+".", 0)
 	}
 	m.nextLine(end - start)
-	block := make([][]rune, 0, end-start+1)
-	for _, l := range lines[start : end+1] {
-		block = append(block, padWide(l))
-	}
+	block := padLines(lines[start : end+1])
 	return block, end == limit || strip(lines[end+1]) == ""
 }
 
@@ -215,6 +220,15 @@ func toRunes(lines []string) [][]rune {
 		out[i] = []rune(l)
 	}
 	return out
+}
+
+func allEmpty(lines []string) bool {
+	for _, l := range lines {
+		if l != "" {
+			return false
+		}
+	}
+	return true
 }
 
 func (m *machine) buildTable(data *tableData, tableline int) {
@@ -229,7 +243,7 @@ func (m *machine) buildTable(data *tableData, tableline int) {
 				}
 				e := m.p.newNode(kEntry)
 				t.add(e)
-				if strings.Join(c.lines, "") != "" {
+				if !allEmpty(c.lines) {
 					m.nestedParseDelta(c.lines, tableline+c.offset-1, e, false, m.srcDelta)
 				}
 			}
@@ -310,10 +324,11 @@ func parseGridTable(block [][]rune) (*tableData, *tableError) {
 	}
 	g.headBodySep = sep
 	// docutils 0.23 scans a copy without combining marks
-	for _, l := range block {
-		g.stripped = append(g.stripped, stripCombining(l))
+	g.stripped = make([][]rune, len(block))
+	for i, l := range block {
+		g.stripped[i] = stripCombining(l)
 	}
-	corners := [][2]int{{0, 0}}
+	corners := make([][2]int, 1, 8)
 	for len(corners) > 0 {
 		top, left := corners[0][0], corners[0][1]
 		corners = corners[1:]
@@ -411,7 +426,7 @@ func (g *gridParser) scanLeft(top, left, bottom, right int) bool {
 }
 
 func (g *gridParser) cellBlock(top, left, bottom, right int) []string {
-	var out []string
+	out := make([]string, 0, bottom-top)
 	indent := right
 	for i := top; i < bottom; i++ {
 		line := g.block[i]
@@ -467,13 +482,16 @@ func (g *gridParser) structure() *tableData {
 	cols, colIndex := seps(g.colseps)
 	nrows, ncols := len(rows)-1, len(cols)-1
 	grid := make([][]*cell, nrows)
+	slots := make([]*cell, nrows*ncols)
 	for i := range grid {
-		grid[i] = make([]*cell, ncols)
+		grid[i] = slots[i*ncols : (i+1)*ncols : (i+1)*ncols]
 	}
-	for _, c := range g.cells {
+	cells := make([]cell, len(g.cells))
+	for i, c := range g.cells {
 		r, ci := rowIndex[c.top], colIndex[c.left]
 		if r < nrows && ci < ncols {
-			grid[r][ci] = &cell{rowIndex[c.bottom] - r - 1, colIndex[c.right] - ci - 1, c.top + 1, c.lines}
+			cells[i] = cell{rowIndex[c.bottom] - r - 1, colIndex[c.right] - ci - 1, c.top + 1, c.lines}
+			grid[r][ci] = &cells[i]
 		}
 	}
 	td := &tableData{cols: ncols}
@@ -514,12 +532,12 @@ func isSimpleHeadSep(r []rune) bool {
 	return true
 }
 
-func isSpanLine(s string) bool {
-	if s == "" || s[0] != '-' {
+func isSpanLine(s []rune) bool {
+	if len(s) == 0 || s[0] != '-' {
 		return false
 	}
-	for i := 0; i < len(s); i++ {
-		if s[i] != '-' && s[i] != ' ' {
+	for _, c := range s {
+		if c != '-' && c != ' ' {
 			return false
 		}
 	}
@@ -564,9 +582,8 @@ func parseSimpleTable(block [][]rune) (*tableData, *tableError) {
 	textFound := false
 	for offset < len(block) {
 		line := block[offset]
-		ls := string(line)
-		if isSpanLine(ls) {
-			if e := sp.parseRow(block[start:offset], start, rstrip(ls), offset, true); e != nil {
+		if isSpanLine(line) {
+			if e := sp.parseRow(block[start:offset], start, rstrip(string(line)), offset, true); e != nil {
 				return nil, e
 			}
 			start = offset + 1
@@ -666,6 +683,7 @@ func (sp *simpleParser) parseRow(lines [][]rune, start int, spanline string, spa
 	}
 	// init_row: column spans must align with the main columns
 	row := make([]*cell, 0, len(columns))
+	cells := make([]cell, len(columns))
 	i := 0
 	for _, c := range columns {
 		morecols := 0
@@ -679,11 +697,12 @@ func (sp *simpleParser) parseRow(lines [][]rune, start int, spanline string, spa
 				return &tableError{fmt.Sprintf("Column span alignment problem in table line %d.", start+2), start + 1}
 			}
 		}
-		row = append(row, &cell{0, morecols, start, nil})
+		cells[len(row)] = cell{0, morecols, start, nil}
+		row = append(row, &cells[len(row)])
 		i++
 	}
 	for k, c := range columns {
-		var cl []string
+		cl := make([]string, 0, len(lines))
 		indent := c[1]
 		for _, l := range lines {
 			seg := rstrip(sliceRunes(l, c[0], c[1]))
@@ -715,13 +734,7 @@ func (sp *simpleParser) checkColumns(lines [][]rune, first int, columns [][2]int
 	last := len(cols) - 2
 	stripped := make([][]rune, len(lines))
 	for i, l := range lines {
-		var out []rune
-		for _, r := range l {
-			if !isCombining(r) {
-				out = append(out, r)
-			}
-		}
-		stripped[i] = out
+		stripped[i] = stripCombining(l)
 	}
 	for i := 0; i < len(cols)-1; i++ {
 		start, end := cols[i][0], cols[i][1]
