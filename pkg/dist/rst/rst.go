@@ -160,12 +160,15 @@ type parser struct {
 }
 
 func newParser(src string) *parser {
+	lines := splitLines(src)
+	// names and ids grow with the text: about one per ten lines in READMEs
+	hint := len(lines) / 10
 	p := &parser{
-		lines:        splitLines(src),
-		nameids:      map[string]*node{},
-		nametypes:    map[string]bool{},
-		ids:          map[string]*node{},
-		refnames:     map[string][]*node{},
+		lines:        lines,
+		nameids:      make(map[string]*node, hint),
+		nametypes:    make(map[string]bool, hint),
+		ids:          make(map[string]*node, hint),
+		refnames:     make(map[string][]*node, hint),
 		footnoteRefs: map[string][]*node{},
 		citationRefs: map[string][]*node{},
 		substDefs:    map[string]*node{},

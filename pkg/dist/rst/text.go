@@ -21,7 +21,7 @@ func isSpace(r rune) bool {
 // isWord is Python's \w for str patterns: alphanumerics and underscore.
 func isWord(r rune) bool {
 	if r < 0x80 {
-		return r == '_' || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z') || (r >= '0' && r <= '9')
+		return asciiWord[r]
 	}
 	return unicode.IsLetter(r) || unicode.IsNumber(r)
 }
@@ -245,6 +245,13 @@ func makeID(s string) string {
 func isNonAlnum7(c byte) bool {
 	return (c >= '!' && c <= '/') || (c >= ':' && c <= '@') || (c >= '[' && c <= '`') || (c >= '{' && c <= '~')
 }
+
+var asciiWord = func() (t [128]bool) {
+	for r := range t {
+		t[r] = r == '_' || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z') || (r >= '0' && r <= '9')
+	}
+	return t
+}()
 
 // ASCII classes of the inline markup rules, precomputed.
 const (

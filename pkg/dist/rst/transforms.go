@@ -41,8 +41,9 @@ func (p *parser) setID(n *node) string {
 			p.idCounters = map[string]int{}
 		}
 		for {
-			p.idCounters[prefix]++
-			id = prefix + strconv.Itoa(p.idCounters[prefix])
+			c := p.idCounters[prefix] + 1
+			p.idCounters[prefix] = c
+			id = prefix + strconv.Itoa(c)
 			if _, taken := p.ids[id]; !taken {
 				break
 			}
@@ -116,8 +117,9 @@ func (p *parser) noteExplicitTarget(n, msgnode *node) {
 }
 
 func (p *parser) setNameIDMap(n, msgnode *node, explicit bool) {
-	names := append([]string(nil), n.x().names...)
-	for _, name := range names {
+	// dupname replaces n's names rather than editing them: ranging over
+	// the current slice is safe
+	for _, name := range n.x().names {
 		if old, known := p.nameids[name]; known && old != n {
 			p.setDuplicateNameID(n, name, msgnode, explicit)
 		} else {
