@@ -188,7 +188,7 @@ func (m *machine) parseDirectiveBlock(indented []string, lineOffset int, spec *d
 		content = indented
 		contentOffset = lineOffset
 	}
-	options := map[string]string{}
+	var options map[string]string // read-only: nil until an option block is parsed
 	if len(spec.options) > 0 {
 		var optBlock []string
 		for k, line := range argBlock {

@@ -347,9 +347,13 @@ func (m *machine) parseTarget(block []string) (isName bool, data string) {
 			}
 		}
 	}
-	refParts := splitEscapedWhitespace(strings.Join(block, " "))
+	joined := strings.Join(block, " ")
+	if !strings.Contains(joined, "\x00") {
+		return false, removeSpace(unescape(joined))
+	}
+	refParts := splitEscapedWhitespace(joined)
 	for i, part := range refParts {
-		refParts[i] = strings.Join(fields(unescape(part)), "")
+		refParts[i] = removeSpace(unescape(part))
 	}
 	return false, strings.Join(refParts, " ")
 }

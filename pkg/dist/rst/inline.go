@@ -619,11 +619,15 @@ func (in *inliner) phraseRef(rawsource, escaped string, anonymousSuffix bool) {
 			target.x().refname = alias
 			target.x().hasRefname = true
 		} else {
-			parts := splitEscapedWhitespace(aliastext)
-			for i, part := range parts {
-				parts[i] = strings.Join(fields(part), "")
+			if !strings.Contains(aliastext, "\x00") {
+				alias = unescape(removeSpace(aliastext))
+			} else {
+				parts := splitEscapedWhitespace(aliastext)
+				for i, part := range parts {
+					parts[i] = removeSpace(part)
+				}
+				alias = unescape(strings.Join(parts, " "))
 			}
-			alias = unescape(strings.Join(parts, " "))
 			if strings.HasSuffix(alias, `\_`) {
 				alias = alias[:len(alias)-2] + "_"
 			}

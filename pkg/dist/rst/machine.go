@@ -599,8 +599,9 @@ type enumMatch struct {
 	end    int // match end including trailing spaces (bytes == chars: ASCII)
 }
 
-func enumTextEnds(s string, i int) []int {
-	var ends []int
+// enumTextEnds lists, longest first, where an enumerator's text starting at
+// i may end, appending to ends.
+func enumTextEnds(s string, i int, ends []int) []int {
 	if i >= len(s) {
 		return nil
 	}
@@ -626,7 +627,7 @@ func enumTextEnds(s string, i int) []int {
 		}
 		return b == 'i' || b == 'v' || b == 'x' || b == 'l' || b == 'c' || b == 'd' || b == 'm'
 	}
-	for _, upper := range []bool{false, true} {
+	for _, upper := range [2]bool{false, true} {
 		if isRoman(c, upper) {
 			j := i
 			for j < len(s) && isRoman(s[j], upper) {
@@ -667,11 +668,12 @@ func matchEnumerator(line string) (enumMatch, bool) {
 		}
 		return prefixSpacesEnd(line, e), true
 	}
+	var buf [16]int
 	if line == "" {
 		return enumMatch{}, false
 	}
 	if line[0] == '(' {
-		for _, e := range enumTextEnds(line, 1) {
+		for _, e := range enumTextEnds(line, 1, buf[:0]) {
 			if e < len(line) && line[e] == ')' {
 				if end, ok := tail(e + 1); ok {
 					return enumMatch{format: "parens", text: line[1:e], end: end}, true
@@ -679,14 +681,14 @@ func matchEnumerator(line string) (enumMatch, bool) {
 			}
 		}
 	}
-	for _, e := range enumTextEnds(line, 0) {
+	for _, e := range enumTextEnds(line, 0, buf[:0]) {
 		if e < len(line) && line[e] == ')' {
 			if end, ok := tail(e + 1); ok {
 				return enumMatch{format: "rparen", text: line[:e], end: end}, true
 			}
 		}
 	}
-	for _, e := range enumTextEnds(line, 0) {
+	for _, e := range enumTextEnds(line, 0, buf[:0]) {
 		if e < len(line) && line[e] == '.' {
 			if end, ok := tail(e + 1); ok {
 				return enumMatch{format: "period", text: line[:e], end: end}, true

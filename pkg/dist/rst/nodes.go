@@ -316,6 +316,9 @@ func (n *node) astext() string {
 	if n.kind == kText {
 		return unescape(n.text)
 	}
+	if len(n.children) == 1 {
+		return n.children[0].astext()
+	}
 	var b []byte
 	for _, c := range n.children {
 		b = append(b, c.astext()...)

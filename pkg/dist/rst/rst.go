@@ -131,6 +131,7 @@ type parser struct {
 	nametypes  map[string]bool
 	ids        map[string]*node
 	idCounters map[string]int
+	idBuf      []byte
 
 	refnames           map[string][]*node
 	indirectTargets    []*node

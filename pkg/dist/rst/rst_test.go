@@ -85,3 +85,27 @@ func TestLineLengthLimit(t *testing.T) {
 		t.Fatalf("got %v", m)
 	}
 }
+
+func TestMakeID(t *testing.T) {
+	for _, c := range []struct {
+		in           string
+		plain, named string
+	}{
+		{"Hello, World!", "hello-world", "hello-world"},
+		{"  --Foo--Bar--  ", "foo-bar", "-foo-bar"},
+		{"2023 Release", "release", "2023-release"},
+		{"-a", "a", "-a"},
+		{"Ünïcödé Straße", "unicode-strasze", "unicode-strasze"},
+		{"Søren Łukasz Æsir", "soren-lukasz-aesir", "soren-lukasz-aesir"},
+		{"KELVIN \u212a", "kelvin-k", "kelvin-k"},
+		{"---", "", ""},
+		{"", "", ""},
+	} {
+		if got := makeID(c.in); got != c.plain {
+			t.Errorf("makeID(%q) = %q, want %q", c.in, got, c.plain)
+		}
+		if got := makeIDFrom(c.in, true); got != c.named {
+			t.Errorf("makeIDFrom(%q, true) = %q, want %q", c.in, got, c.named)
+		}
+	}
+}

@@ -722,8 +722,8 @@ func (m *machine) fieldMarker(s stateID, end int) result {
 }
 
 func (m *machine) field(end int, extension bool) *node {
-	marker := []rune(m.line)[:end]
-	name := string(marker[1:])
+	marker := prefixRunes(m.line, end)
+	name := marker[1:]
 	if k := strings.LastIndexByte(name, ':'); k >= 0 {
 		name = name[:k]
 	}

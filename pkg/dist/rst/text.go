@@ -94,6 +94,22 @@ func rstrip(s string) string { return strings.TrimRightFunc(s, isSpace) }
 // fields is Python's str.split() with no separator.
 func fields(s string) []string { return strings.FieldsFunc(s, isSpace) }
 
+// removeSpace drops all whitespace from s, as "".join(s.split()) does.
+func removeSpace(s string) string {
+	i := strings.IndexFunc(s, isSpace)
+	if i < 0 {
+		return s
+	}
+	b := make([]byte, 0, len(s))
+	b = append(b, s[:i]...)
+	for _, r := range s[i:] {
+		if !isSpace(r) {
+			b = utf8.AppendRune(b, r)
+		}
+	}
+	return string(b)
+}
+
 // columnWidth is docutils' column_width: wide and full-width East Asian
 // characters count 2, combining characters 0.
 func columnWidth(s string) int {
@@ -215,29 +231,46 @@ func unescape(s string) string {
 func restoreBackslashes(s string) string { return strings.ReplaceAll(s, "\x00", "\\") }
 
 // makeID is docutils' make_id: an ASCII identifier derived from a name.
-func makeID(s string) string {
-	s = strings.ToLower(s)
+func makeID(s string) string { return makeIDFrom(s, false) }
+
+// idTranslate is docutils' table for letters NFKD does not reduce to ASCII.
+var idTranslate = strings.NewReplacer(
+	"ß", "sz", "æ", "ae", "œ", "oe", "ȸ", "db", "ȹ", "qp",
+	"ø", "o", "đ", "d", "ħ", "h", "ı", "i", "ł", "l", "ŧ", "t", "ƀ", "b", "ƃ", "b",
+	"ƈ", "c", "ƌ", "d", "ƒ", "f", "ƙ", "k", "ƚ", "l", "ƞ", "n", "ƥ", "p", "ƫ", "t",
+	"ƭ", "t", "ƴ", "y", "ƶ", "z", "ǥ", "g", "ȥ", "z", "ȴ", "l", "ȵ", "n", "ȶ", "t",
+	"ȷ", "j", "ȼ", "c", "ȿ", "s", "ɀ", "z", "ɇ", "e", "ɉ", "j", "ɋ", "q", "ɍ", "r", "ɏ", "y",
+)
+
+// makeIDFrom is makeID; with seeded it is makeID("x"+s) without the x,
+// which keeps leading digits and dashes.
+func makeIDFrom(s string, seeded bool) string {
 	for i := 0; i < len(s); i++ {
 		if s[i] >= 0x80 {
-			s = norm.NFKD.String(s)
+			s = norm.NFKD.String(idTranslate.Replace(strings.ToLower(s)))
 			break
 		}
 	}
-	var b strings.Builder
-	dash := false
+	b := make([]byte, 0, len(s))
+	started, dash := seeded, false
 	for _, r := range s {
+		if r >= 'A' && r <= 'Z' {
+			r += 'a' - 'A'
+		}
 		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') {
-			if dash && b.Len() > 0 {
-				b.WriteByte('-')
+			if dash && started {
+				b = append(b, '-')
 			}
-			dash = false
-			b.WriteRune(r)
+			dash, started = false, true
+			b = append(b, byte(r))
 		} else if r < 0x80 {
 			dash = true
 		}
 	}
-	id := b.String()
-	id = strings.TrimLeft(id, "-0123456789")
+	id := string(b)
+	if !seeded {
+		id = strings.TrimLeft(id, "-0123456789")
+	}
 	return strings.TrimRight(id, "-")
 }
 

@@ -14,13 +14,13 @@ const idPrefix = "user-content-"
 // setID is docutils 0.23's document.set_id and create_id, with
 // readme_renderer's id_prefix and docutils' auto_id_prefix "%".
 func (p *parser) setID(n *node) string {
-	if len(n.x().ids) > 0 {
-		return n.x().ids[0]
+	if n.ext != nil && len(n.ext.ids) > 0 {
+		return n.ext.ids[0]
 	}
 	base, id := "", ""
 	found := false
 	for _, name := range n.x().names {
-		base = makeID("x" + name)[1:] // the prefix allows leading digits
+		base = makeIDFrom(name, true) // leading digits stay
 		id = idPrefix + base
 		if _, taken := p.ids[id]; base != "" && !taken {
 			found = true
@@ -35,7 +35,7 @@ func (p *parser) setID(n *node) string {
 		case len(n.x().dupnames) > 0 && makeID(n.x().dupnames[0]) != "":
 			prefix = makeID(n.x().dupnames[0]) + "-"
 		default:
-			prefix = idPrefix + tagPrefix(n.kind) + "-"
+			prefix = autoIDPrefix(n.kind)
 		}
 		if p.idCounters == nil {
 			p.idCounters = map[string]int{}
@@ -43,7 +43,8 @@ func (p *parser) setID(n *node) string {
 		for {
 			c := p.idCounters[prefix] + 1
 			p.idCounters[prefix] = c
-			id = prefix + strconv.Itoa(c)
+			p.idBuf = strconv.AppendInt(append(p.idBuf[:0], prefix...), int64(c), 10)
+			id = string(p.idBuf)
 			if _, taken := p.ids[id]; !taken {
 				break
 			}
@@ -68,6 +69,21 @@ func (p *parser) baseLine(n *node) int {
 		}
 	}
 	return p.currentLine()
+}
+
+// autoIDPrefix is the prefix of the ids docutils numbers for a kind.
+func autoIDPrefix(k kind) string {
+	switch k {
+	case kFootnote:
+		return idPrefix + "footnote-"
+	case kFootnoteRef:
+		return idPrefix + "footnote-reference-"
+	case kTarget:
+		return idPrefix + "target-"
+	case kSection:
+		return idPrefix + "section-"
+	}
+	return idPrefix + tagPrefix(k) + "-"
 }
 
 func tagPrefix(k kind) string {
