@@ -131,23 +131,12 @@ func (n *node) x() *nodeExt {
 }
 
 // newExt cuts a nodeExt from the parser's slab.
-func (p *parser) newExt() *nodeExt {
-	if len(p.extSlab) == 0 {
-		p.extSlab = make([]nodeExt, 64)
-	}
-	e := &p.extSlab[0]
-	p.extSlab = p.extSlab[1:]
-	return e
-}
+func (p *parser) newExt() *nodeExt { return p.arena.exts.one(128) }
 
 // newNode allocates an element from the parser's slab: one allocation per
 // few hundred nodes instead of one each.
 func (p *parser) newNode(k kind) *node {
-	if len(p.slab) == 0 {
-		p.slab = make([]node, 256)
-	}
-	n := &p.slab[0]
-	p.slab = p.slab[1:]
+	n := p.arena.nodes.one(512)
 	n.kind = k
 	n.alloc = p
 	return n
@@ -156,12 +145,7 @@ func (p *parser) newNode(k kind) *node {
 // childSlice returns an empty slice with room for a few children, cut
 // from a shared slab.
 func (p *parser) childSlice() []*node {
-	if len(p.ptrSlab) < 4 {
-		p.ptrSlab = make([]*node, 1024)
-	}
-	s := p.ptrSlab[:0:4]
-	p.ptrSlab = p.ptrSlab[4:]
-	return s
+	return p.arena.ptrs.slice(4, 2048)
 }
 
 func (p *parser) textNode(s string) *node {

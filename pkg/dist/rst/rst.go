@@ -93,6 +93,7 @@ const maxDepth = 164
 // Message with Level 0, Line 0 and Text EmptyText.
 func Check(src string) (msg *Message) {
 	p := newParser(src)
+	defer p.arena.release()
 	defer func() {
 		if r := recover(); r != nil {
 			if h, ok := r.(halt); ok {
@@ -151,9 +152,7 @@ type parser struct {
 	runeBuf    []rune
 	inl        inliner
 	decoration *node
-	slab       []node
-	extSlab    []nodeExt
-	ptrSlab    []*node
+	arena      *arena
 	machines   []*machine // finished machines, for reuse
 
 	defaultRole string
@@ -161,11 +160,14 @@ type parser struct {
 }
 
 func newParser(src string) *parser {
-	lines := splitLines(src)
+	a := arenas.Get().(*arena)
+	a.lines = splitLines(a.lines[:0], src)
+	lines := a.lines
 	// names and ids grow with the text: about one per ten lines in READMEs
 	hint := len(lines) / 10
 	p := &parser{
 		lines:        lines,
+		arena:        a,
 		nameids:      make(map[string]*node, hint),
 		nametypes:    make(map[string]bool, hint),
 		ids:          make(map[string]*node, hint),

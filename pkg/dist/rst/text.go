@@ -29,8 +29,10 @@ func isWord(r rune) bool {
 // splitLines splits like Python's str.splitlines, converts vertical tabs
 // and form feeds to spaces, expands tabs to 8-column stops and strips
 // trailing whitespace, as docutils' string2lines does.
-func splitLines(s string) []string {
-	lines := make([]string, 0, strings.Count(s, "\n")+1)
+func splitLines(lines []string, s string) []string {
+	if n := strings.Count(s, "\n") + 1; cap(lines) < n {
+		lines = make([]string, 0, n)
+	}
 	start := 0
 	for i := 0; i < len(s); {
 		if c := s[i]; c >= 0x20 && c < 0x80 {
