@@ -16,6 +16,17 @@ type arena struct {
 	exts  chunks[nodeExt]
 	ptrs  chunks[*node]
 	lines []string
+
+	// the maps that grow with the text
+	nameids   map[string]*node
+	nametypes map[string]bool
+	ids       map[string]*node
+	refnames  map[string][]*node
+
+	// scratch for the table being parsed: nothing keeps it once the
+	// table's cells are cut out as strings
+	tableRunes []rune
+	tableRows  [][]rune
 }
 
 var arenas = sync.Pool{New: func() any { return new(arena) }}
@@ -29,9 +40,52 @@ func (a *arena) release() {
 	size := a.nodes.reset() + a.exts.reset() + a.ptrs.reset()
 	clear(a.lines)
 	a.lines = a.lines[:0]
+	clear(a.nameids)
+	clear(a.nametypes)
+	clear(a.ids)
+	clear(a.refnames)
 	if size+cap(a.lines)*int(unsafe.Sizeof("")) <= maxPooledArena {
 		arenas.Put(a)
 	}
+}
+
+// maps makes the arena's maps on first use, sized for n lines of text:
+// names and ids grow at about one per ten lines in READMEs.
+func (a *arena) maps(n int) {
+	if a.nameids == nil {
+		hint := n / 10
+		a.nameids = make(map[string]*node, hint)
+		a.nametypes = make(map[string]bool, hint)
+		a.ids = make(map[string]*node, hint)
+		a.refnames = make(map[string][]*node, hint)
+	}
+}
+
+// padLines converts a table's lines to runes, each wide character followed
+// by a pad, in the arena's table scratch.
+func (a *arena) padLines(lines []string) [][]rune {
+	n := 0
+	for _, l := range lines {
+		n += len(l) // bytes bound runes plus pads: a wide rune takes 3 bytes
+	}
+	if cap(a.tableRunes) < n {
+		a.tableRunes = make([]rune, 0, n)
+	}
+	if cap(a.tableRows) < len(lines) {
+		a.tableRows = make([][]rune, len(lines))
+	}
+	buf, out := a.tableRunes[:0], a.tableRows[:len(lines)]
+	for i, l := range lines {
+		start := len(buf)
+		for _, r := range l {
+			buf = append(buf, r)
+			if isWide(r) {
+				buf = append(buf, padChar)
+			}
+		}
+		out[i] = buf[start:len(buf):len(buf)]
+	}
+	return out
 }
 
 // chunks hands out elements of fixed-size chunks, reusing the chunks of

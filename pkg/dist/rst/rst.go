@@ -163,15 +163,14 @@ func newParser(src string) *parser {
 	a := arenas.Get().(*arena)
 	a.lines = splitLines(a.lines[:0], src)
 	lines := a.lines
-	// names and ids grow with the text: about one per ten lines in READMEs
-	hint := len(lines) / 10
+	a.maps(len(lines))
 	p := &parser{
 		lines:        lines,
 		arena:        a,
-		nameids:      make(map[string]*node, hint),
-		nametypes:    make(map[string]bool, hint),
-		ids:          make(map[string]*node, hint),
-		refnames:     make(map[string][]*node, hint),
+		nameids:      a.nameids,
+		nametypes:    a.nametypes,
+		ids:          a.ids,
+		refnames:     a.refnames,
 		footnoteRefs: map[string][]*node{},
 		citationRefs: map[string][]*node{},
 		substDefs:    map[string]*node{},

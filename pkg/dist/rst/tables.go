@@ -7,27 +7,6 @@ import (
 
 const padChar = 0 // docutils pads wide characters with NUL in tables
 
-// padLines converts a table's lines to runes, each wide character followed
-// by a pad, all cut from one buffer.
-func padLines(lines []string) [][]rune {
-	n := 0
-	for _, l := range lines {
-		n += len(l) // bytes bound runes plus pads: a wide rune takes 3 bytes
-	}
-	buf := make([]rune, 0, n)
-	out := make([][]rune, len(lines))
-	for i, l := range lines {
-		start := len(buf)
-		for _, r := range l {
-			buf = append(buf, r)
-			if isWide(r) {
-				buf = append(buf, padChar)
-			}
-		}
-		out[i] = buf[start:len(buf):len(buf)]
-	}
-	return out
-}
 
 func unpad(r []rune) string {
 	var b strings.Builder
@@ -101,7 +80,7 @@ func (m *machine) isolateGridTable() ([][]rune, bool) {
 	if indentedAt != 0 {
 		m.p.report(Error, "Unexpected indentation.", indentedAt)
 	}
-	block := padLines(lines)
+	block := m.p.arena.padLines(lines)
 	width := len(trimRunes(block[0]))
 	// i mirrors the loop variable docutils reuses for the error offset.
 	i := 0
@@ -210,7 +189,7 @@ func (m *machine) isolateSimpleTable() ([][]rune, bool) {
 		m.malformedTable(blk, "No bottom table border found"+extra+".", 0)
 	}
 	m.nextLine(end - start)
-	block := padLines(lines[start : end+1])
+	block := m.p.arena.padLines(lines[start : end+1])
 	return block, end == limit || strip(lines[end+1]) == ""
 }
 
