@@ -177,3 +177,50 @@ func TestCorpusDebian(t *testing.T) {
 	reportAgreement(t, debianLabels, "corpus", &corpus)
 	reportAgreement(t, debianLabels, "heldout", &heldout)
 }
+
+// TestCheckConcurrentReuse checks the corpus from several goroutines at
+// once, each in its own order, so pooled arenas pass from one description
+// to another and between goroutines: every verdict must be the one a
+// lone check gives.
+func TestCheckConcurrentReuse(t *testing.T) {
+	labels := readLabels(t, pypiLabels)
+	var srcs []string
+	for _, l := range labels {
+		data, err := os.ReadFile(filepath.Join("testdata", filepath.FromSlash(l.File)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		srcs = append(srcs, string(data))
+	}
+	srcs = append(srcs, bigReadme(1<<18))
+	want := make([]string, len(srcs))
+	for i, s := range srcs {
+		want[i] = verdict(Check(s))
+	}
+	const workers = 4
+	errs := make(chan string, workers)
+	for w := 0; w < workers; w++ {
+		go func() {
+			bad := ""
+			for k := range srcs {
+				i := (k*(2*w+1) + w*97) % len(srcs) // a different order per worker
+				if got := verdict(Check(srcs[i])); got != want[i] && bad == "" {
+					bad = labels[min(i, len(labels)-1)].File + ": alone " + want[i] + ", concurrently " + got
+				}
+			}
+			errs <- bad
+		}()
+	}
+	for w := 0; w < workers; w++ {
+		if bad := <-errs; bad != "" {
+			t.Error(bad)
+		}
+	}
+}
+
+func verdict(m *Message) string {
+	if m == nil {
+		return "renders"
+	}
+	return m.Error()
+}
