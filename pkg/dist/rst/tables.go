@@ -7,7 +7,6 @@ import (
 
 const padChar = 0 // docutils pads wide characters with NUL in tables
 
-
 func unpad(r []rune) string {
 	var b strings.Builder
 	for _, c := range r {
