@@ -1,8 +1,10 @@
 // Command benchcheck writes the inputs scripts/bench-check.sh times pyup
-// check on: many small wheels, or one large one.
+// check on: many small wheels, one large one, or one with a large README.
 //
-//	benchcheck small DIR N     N small valid wheels
-//	benchcheck large DIR MIB   one valid wheel with a MIB-sized stored member
+//	benchcheck small DIR N      N small valid wheels
+//	benchcheck large DIR MIB    one valid wheel with a MIB-sized stored member
+//	benchcheck readme DIR KIB   one valid wheel whose reStructuredText long
+//	                            description is about KIB KiB
 package main
 
 import (
@@ -12,11 +14,12 @@ import (
 	"strconv"
 
 	"github.com/pyup-dev/pyup/pkg/dist/disttest"
+	"github.com/pyup-dev/pyup/pkg/dist/rst/rsttest"
 )
 
 func main() {
 	if len(os.Args) != 4 {
-		fmt.Fprintln(os.Stderr, "usage: benchcheck small DIR N | large DIR MIB")
+		fmt.Fprintln(os.Stderr, "usage: benchcheck small DIR N | large DIR MIB | readme DIR KIB")
 		os.Exit(2)
 	}
 	dir := os.Args[2]
@@ -45,8 +48,14 @@ func main() {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(1)
 		}
+	case "readme":
+		if _, err := disttest.BuildWheel(dir, disttest.Name("readme"), disttest.Version("1.0"),
+			disttest.ContentType("text/x-rst"), disttest.Body(rsttest.Readme(n<<10))); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
 	default:
-		fmt.Fprintln(os.Stderr, "usage: benchcheck small DIR N | large DIR MIB")
+		fmt.Fprintln(os.Stderr, "usage: benchcheck small DIR N | large DIR MIB | readme DIR KIB")
 		os.Exit(2)
 	}
 }

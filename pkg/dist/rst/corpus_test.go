@@ -3,6 +3,7 @@ package rst
 import (
 	"bufio"
 	"encoding/json"
+	"github.com/pyup-dev/pyup/pkg/dist/rst/rsttest"
 	"os"
 	"path/filepath"
 	"sort"
@@ -192,7 +193,7 @@ func TestCheckConcurrentReuse(t *testing.T) {
 		}
 		srcs = append(srcs, string(data))
 	}
-	srcs = append(srcs, bigReadme(1<<18))
+	srcs = append(srcs, rsttest.Readme(1<<18))
 	want := make([]string, len(srcs))
 	for i, s := range srcs {
 		want[i] = verdict(Check(s))

@@ -689,17 +689,24 @@ func runSidebar(d *directiveRun) {
 
 func runLineBlock(d *directiveRun) {
 	d.assertContent()
+	// docutils 0.23 gives the block the directive's line before naming it,
+	// and each of its lines the block's line plus its index; it builds them
+	// before the block joins the document
 	n := d.m.p.newNode(kLineBlock)
-	d.m.node.add(n)
-	n.line = d.lineno + d.m.srcDelta // docutils 0.23: the directive's line
-	d.addName(n)
+	n.line = d.lineno + d.m.srcDelta
+	if name, ok := d.options["name"]; ok {
+		n.x().names = append(n.x().names, fullyNormalizeName(name))
+		d.m.p.noteExplicitTarget(n, n)
+	}
 	offset := d.contentOffset
-	for _, l := range d.content {
+	for i, l := range d.content {
 		ln := d.m.p.newNode(kLine)
+		ln.line = n.line + i
 		n.add(ln)
 		d.m.p.inline(strip(l), d.lineno+offset, ln)
 		offset++
 	}
+	d.m.node.add(n)
 }
 
 func runParsedLiteral(d *directiveRun) {

@@ -199,33 +199,50 @@ func (p *parser) tooDeep() {
 
 // mapLine converts an absolute line number the way docutils' reporter
 // does when a message names a line: through the top-level input, where a
-// line just past the end is reported as such and one further is unknown.
+// line just past the end is reported as such; for one further, off the
+// input, the reporter keeps the number it was given (pyup reports a
+// negative one as no line).
 func (p *parser) mapLine(line int) int {
+	if l, ok := p.inputLine(line); ok {
+		return l
+	}
+	if line < 0 {
+		return 0
+	}
+	return line
+}
+
+// inputLine is docutils' get_source_and_line: the line of the top-level
+// input that absolute line number line maps to, and false when it falls
+// off the input (Python indexes negative offsets from the end).
+func (p *parser) inputLine(line int) (int, bool) {
 	n := len(p.lines)
 	off := line - 1
 	if off < 0 {
 		off += n
 		if off < 0 {
-			return 0
+			return 0, false
 		}
-		return off + 1
+		return off + 1, true
 	}
 	if off < n {
-		return off + 1
+		return off + 1, true
 	}
 	if off == n && n > 0 {
-		return n + 1
+		return n + 1, true
 	}
-	return 0
+	return 0, false
 }
 
 // currentLine is the line docutils attributes to a message that names no
-// line and no node: the top-level machine's current line.
+// line and no node: the top-level machine's current line, none when that
+// is off the input.
 func (p *parser) currentLine() int {
 	if p.topMachine == nil {
 		return 0
 	}
-	return p.mapLine(p.topMachine.lineOffset + 1)
+	l, _ := p.inputLine(p.topMachine.lineOffset + 1)
+	return l
 }
 
 // report emits a system message at an already-resolved line. Messages at

@@ -1,6 +1,7 @@
 package rst
 
 import (
+	"github.com/pyup-dev/pyup/pkg/dist/rst/rsttest"
 	"strings"
 	"testing"
 )
@@ -106,6 +107,14 @@ func TestMakeID(t *testing.T) {
 		}
 		if got := makeIDFrom(c.in, true); got != c.named {
 			t.Errorf("makeIDFrom(%q, true) = %q, want %q", c.in, got, c.named)
+		}
+	}
+}
+
+func TestReadmeRenders(t *testing.T) {
+	for _, n := range []int{1 << 10, 64 << 10} {
+		if m := Check(rsttest.Readme(n)); m != nil {
+			t.Errorf("rsttest.Readme(%d): %v", n, m)
 		}
 	}
 }
