@@ -9,6 +9,7 @@ const padChar = 0 // docutils pads wide characters with NUL in tables
 
 func unpad(r []rune) string {
 	var b strings.Builder
+	b.Grow(len(r))
 	for _, c := range r {
 		if c != padChar {
 			b.WriteRune(c)
@@ -404,8 +405,7 @@ func (g *gridParser) scanLeft(top, left, bottom, right int) bool {
 }
 
 func (g *gridParser) cellBlock(top, left, bottom, right int) []string {
-	out := make([]string, 0, bottom-top)
-	indent := right
+	segs := make([][]rune, 0, bottom-top)
 	for i := top; i < bottom; i++ {
 		line := g.block[i]
 		l, r := left, len(line)
@@ -429,28 +429,38 @@ func (g *gridParser) cellBlock(top, left, bottom, right int) []string {
 				r = ci[right]
 			}
 		}
-		if r > len(line) {
-			r = len(line)
-		}
-		seg := ""
+		r = min(r, len(line))
 		if l < r {
-			seg = rstrip(string(line[l:r]))
+			segs = append(segs, line[l:r])
+		} else {
+			segs = append(segs, nil)
 		}
-		out = append(out, seg)
-		if seg != "" {
-			li := runeLen(seg) - runeLen(lstrip(seg))
-			if li < indent {
-				indent = li
+	}
+	return cellText(segs, right)
+}
+
+// cellText is the text of a table cell from the segments of its lines:
+// trailing whitespace cut, the common indentation removed when it is
+// less than limit, the pads after wide characters dropped.
+func cellText(segs [][]rune, limit int) []string {
+	indent := limit
+	for i, s := range segs {
+		s = s[:trimmedEnd(s, 0)]
+		segs[i] = s
+		if len(s) > 0 {
+			li := 0
+			for li < len(s) && isSpace(s[li]) {
+				li++
 			}
+			indent = min(indent, li)
 		}
 	}
-	if indent > 0 && indent < right {
-		for i := range out {
-			out[i] = dropRunes(out[i], indent)
+	out := make([]string, len(segs))
+	for i, s := range segs {
+		if indent > 0 && indent < limit {
+			s = s[min(indent, len(s)):]
 		}
-	}
-	for i := range out {
-		out[i] = strings.ReplaceAll(out[i], "\x00", "")
+		out[i] = unpad(s)
 	}
 	return out
 }
@@ -680,27 +690,13 @@ func (sp *simpleParser) parseRow(lines [][]rune, start int, spanline string, spa
 		i++
 	}
 	for k, c := range columns {
-		cl := make([]string, 0, len(lines))
-		indent := c[1]
-		for _, l := range lines {
-			seg := rstrip(sliceRunes(l, c[0], c[1]))
-			cl = append(cl, seg)
-			if seg != "" {
-				li := runeLen(seg) - runeLen(lstrip(seg))
-				if li < indent {
-					indent = li
-				}
+		segs := make([][]rune, len(lines))
+		for x, l := range lines {
+			if a, b := c[0], min(c[1], len(l)); a < b {
+				segs[x] = l[a:b]
 			}
 		}
-		if indent > 0 && indent < c[1] {
-			for x := range cl {
-				cl[x] = dropRunes(cl[x], indent)
-			}
-		}
-		for x := range cl {
-			cl[x] = strings.ReplaceAll(cl[x], "\x00", "")
-		}
-		row[k].lines = cl
+		row[k].lines = cellText(segs, c[1])
 	}
 	sp.rows = append(sp.rows, row)
 	return nil
@@ -718,9 +714,8 @@ func (sp *simpleParser) checkColumns(lines [][]rune, first int, columns [][2]int
 		start, end := cols[i][0], cols[i][1]
 		next := cols[i+1][0]
 		for off, line := range stripped {
-			if i == last && strip(sliceRunes(line, end, len(line))) != "" {
-				text := rstrip(sliceRunes(line, start, len(line)))
-				newEnd := start + runeLen(text)
+			if i == last && !runesBlank(line, end, len(line)) {
+				newEnd := trimmedEnd(line, start)
 				mainStart, mainEnd := sp.columns[len(sp.columns)-1][0], sp.columns[len(sp.columns)-1][1]
 				if newEnd > mainEnd {
 					cols[i][1] = newEnd
@@ -728,13 +723,34 @@ func (sp *simpleParser) checkColumns(lines [][]rune, first int, columns [][2]int
 				} else {
 					cols[i][1] = mainEnd
 				}
-			} else if strip(sliceRunes(line, end, next)) != "" {
+			} else if !runesBlank(line, end, next) {
 				return &tableError{fmt.Sprintf("Text in column margin in table line %d.", first+off+1), first + off}
 			}
 		}
 	}
 	copy(columns, cols[:len(columns)])
 	return nil
+}
+
+// runesBlank reports whether r[a:b] (cut to r) is all whitespace.
+func runesBlank(r []rune, a, b int) bool {
+	b = min(b, len(r))
+	for i := a; i < b; i++ {
+		if !isSpace(r[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// trimmedEnd is where r ends once trailing whitespace is cut, but not
+// before a.
+func trimmedEnd(r []rune, a int) int {
+	e := len(r)
+	for e > a && isSpace(r[e-1]) {
+		e--
+	}
+	return max(e, a)
 }
 
 // ---- csv-table and list-table directives ----

@@ -34,8 +34,15 @@ func splitLines(lines []string, s string) []string {
 		lines = make([]string, 0, n)
 	}
 	start := 0
+	tabs := false // the line has a tab, vertical tab or form feed
 	for i := 0; i < len(s); {
-		if c := s[i]; c >= 0x20 && c < 0x80 {
+		c := s[i]
+		if c >= 0x20 && c < 0x80 {
+			i++
+			continue
+		}
+		if c == '\t' || c == '\v' || c == '\f' {
+			tabs = true
 			i++
 			continue
 		}
@@ -51,17 +58,29 @@ func splitLines(lines []string, s string) []string {
 			}
 		}
 		if brk > 0 {
-			lines = append(lines, cleanLine(s[start:i]))
+			lines = append(lines, finishLine(s[start:i], tabs))
 			i += brk
-			start = i
+			start, tabs = i, false
 			continue
 		}
 		i += size
 	}
 	if start < len(s) {
-		lines = append(lines, cleanLine(s[start:]))
+		lines = append(lines, finishLine(s[start:], tabs))
 	}
 	return lines
+}
+
+// finishLine is cleanLine for a line whose tabs splitLines noted: most
+// lines end in a visible ASCII character and need nothing.
+func finishLine(s string, tabs bool) string {
+	if tabs {
+		return cleanLine(s)
+	}
+	if s == "" || (s[len(s)-1] > ' ' && s[len(s)-1] < 0x80) {
+		return s
+	}
+	return rstrip(s)
 }
 
 func cleanLine(s string) string {
