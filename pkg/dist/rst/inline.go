@@ -80,12 +80,24 @@ type imatch struct {
 	roleStart int
 }
 
+// asciiInitial marks the ASCII characters a match can start with.
+var asciiInitial = func() (t [128]bool) {
+	for r := range t {
+		t[r] = asciiWord[r] || strings.ContainsRune("*`_|[:", rune(r))
+	}
+	return t
+}()
+
 // search finds the leftmost initial-pattern match in s.
 func searchInitial(s []rune) (imatch, bool) {
 	chainStart, chainEnd := -1, -1
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		if c != '*' && c != '`' && c != '_' && c != '|' && c != '[' && c != ':' && !isWord(c) {
+		if c < 0x80 {
+			if !asciiInitial[c] {
+				continue
+			}
+		} else if !isWord(c) {
 			continue
 		}
 		if !startPrefixOK(s, i) {

@@ -714,8 +714,15 @@ func matchEmbeddedDirective(line string) (int, bool) {
 // docutils' simplename `(?:(?!_)\w)+(?:[-._+:](?:(?!_)\w)+)*` at i, or -1.
 // Shorter matches never matter: every construct that follows a simplename
 // needs a character there that can only occur at the longest match's end.
+// wordNoUnderscore is \w without the underscore.
+func wordNoUnderscore(c rune) bool {
+	if c < 0x80 {
+		return c != '_' && asciiWord[c]
+	}
+	return isWord(c)
+}
+
 func simplenameEnd(r []rune, i int) int {
-	wordNoUnderscore := func(c rune) bool { return c != '_' && isWord(c) }
 	if i >= len(r) || !wordNoUnderscore(r[i]) {
 		return -1
 	}
