@@ -27,6 +27,7 @@ type arena struct {
 	// table's cells are cut out as strings
 	tableRunes []rune
 	tableRows  [][]rune
+	grid       gridParser
 }
 
 var arenas = sync.Pool{New: func() any { return new(arena) }}
@@ -44,6 +45,7 @@ func (a *arena) release() {
 	clear(a.nametypes)
 	clear(a.ids)
 	clear(a.refnames)
+	clear(a.grid.cells)
 	if size+cap(a.lines)*int(unsafe.Sizeof("")) <= maxPooledArena {
 		arenas.Put(a)
 	}

@@ -131,12 +131,19 @@ func (n *node) x() *nodeExt {
 }
 
 // newExt cuts a nodeExt from the parser's slab.
-func (p *parser) newExt() *nodeExt { return p.arena.exts.one(128) }
+// Chunk sizes of the arena's slabs, in elements.
+const (
+	nodeChunk = 512
+	extChunk  = 128
+	ptrChunk  = 2048
+)
+
+func (p *parser) newExt() *nodeExt { return p.arena.exts.one(extChunk) }
 
 // newNode allocates an element from the parser's slab: one allocation per
 // few hundred nodes instead of one each.
 func (p *parser) newNode(k kind) *node {
-	n := p.arena.nodes.one(512)
+	n := p.arena.nodes.one(nodeChunk)
 	n.kind = k
 	n.alloc = p
 	return n
@@ -145,7 +152,7 @@ func (p *parser) newNode(k kind) *node {
 // childSlice returns an empty slice with room for a few children, cut
 // from a shared slab.
 func (p *parser) childSlice() []*node {
-	return p.arena.ptrs.slice(4, 2048)
+	return p.arena.ptrs.slice(4, ptrChunk)
 }
 
 func (p *parser) textNode(s string) *node {
@@ -341,19 +348,29 @@ func (n *node) nextNodeAscend(descend bool) *node {
 }
 
 func (n *node) deepcopy() *node {
-	c := *n
+	var c *node
+	if n.alloc != nil {
+		c = n.alloc.arena.nodes.one(nodeChunk)
+	} else {
+		c = new(node)
+	}
+	*c = *n
 	if n.ext != nil {
-		e := *n.ext
+		var e *nodeExt
+		if n.alloc != nil {
+			e = n.alloc.newExt()
+		} else {
+			e = new(nodeExt)
+		}
+		*e = *n.ext
 		e.names = append([]string(nil), n.ext.names...)
 		e.ids = append([]string(nil), n.ext.ids...)
 		e.dupnames = append([]string(nil), n.ext.dupnames...)
-		c.ext = &e
+		c.ext = e
 	}
 	c.children = nil
 	for _, ch := range n.children {
-		cc := ch.deepcopy()
-		cc.parent = &c
-		c.children = append(c.children, cc)
+		c.addDetached(ch.deepcopy())
 	}
-	return &c
+	return c
 }

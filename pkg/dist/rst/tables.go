@@ -38,7 +38,7 @@ func (m *machine) gridTableTop(s stateID) result {
 	if isSpecializedBody(s) {
 		return m.invalidInput()
 	}
-	m.tableTop(m.isolateGridTable, parseGridTable)
+	m.tableTop(m.isolateGridTable, m.p.arena.parseGridTable)
 	return ok(s)
 }
 
@@ -232,13 +232,29 @@ func (m *machine) buildTable(data *tableData, tableline int) {
 
 // ---- grid tables ----
 
+// A gridParser parses one grid table. The arena keeps one and reuses its
+// slices: nothing in them outlives the table's tableData.
 type gridParser struct {
 	block, stripped  [][]rune
 	bottom, right    int
 	headBodySep      int
 	done             []int
 	cells            []gridCell
+	corners          [][2]int
 	rowseps, colseps []bool // lines and columns that separate cells
+	rows, cols       []int  // the separators in order
+	rowIndex         []int  // separator line -> index in rows
+	colIndex         []int  // separator column -> index in cols
+}
+
+// reuse returns s resized to n and zeroed.
+func reuse[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	s = s[:n]
+	clear(s)
+	return s
 }
 
 type gridCell struct {
@@ -285,11 +301,15 @@ func findHeadBodySep(block [][]rune, isSep func([]rune) bool) (int, *tableError)
 
 // parseGridTable parses the block isolateGridTable cut; it rewrites the
 // head/body separator in place.
-func parseGridTable(block [][]rune) (*tableData, *tableError) {
-	g := &gridParser{block: block, bottom: len(block) - 1, right: len(block[0]) - 1,
-		rowseps: make([]bool, len(block)), colseps: make([]bool, len(block[0]))}
+func (a *arena) parseGridTable(block [][]rune) (*tableData, *tableError) {
+	g := &a.grid
+	clear(g.cells) // the last table's cell lines
+	*g = gridParser{block: block, bottom: len(block) - 1, right: len(block[0]) - 1,
+		rowseps: reuse(g.rowseps, len(block)), colseps: reuse(g.colseps, len(block[0])),
+		done: reuse(g.done, len(block[0])), stripped: reuse(g.stripped, len(block)),
+		cells: g.cells[:0], corners: g.corners[:0],
+		rows: g.rows[:0], cols: g.cols[:0], rowIndex: g.rowIndex, colIndex: g.colIndex}
 	g.rowseps[0], g.colseps[0] = true, true
-	g.done = make([]int, len(block[0]))
 	for i := range g.done {
 		g.done[i] = -1
 	}
@@ -303,14 +323,14 @@ func parseGridTable(block [][]rune) (*tableData, *tableError) {
 	}
 	g.headBodySep = sep
 	// docutils 0.23 scans a copy without combining marks
-	g.stripped = make([][]rune, len(block))
 	for i, l := range block {
 		g.stripped[i] = stripCombining(l)
 	}
-	corners := make([][2]int, 1, 8)
-	for len(corners) > 0 {
-		top, left := corners[0][0], corners[0][1]
-		corners = corners[1:]
+	// the corners still to scan, from k on, in order
+	corners := append(g.corners[:0], [2]int{})
+	defer func() { g.corners = corners }()
+	for k := 0; k < len(corners); k++ {
+		top, left := corners[k][0], corners[k][1]
 		if top == g.bottom || left == g.right || top <= g.done[left] {
 			continue
 		}
@@ -322,7 +342,7 @@ func parseGridTable(block [][]rune) (*tableData, *tableError) {
 			g.done[col] = bottom - 1
 		}
 		g.cells = append(g.cells, gridCell{top, left, bottom, right, g.cellBlock(top+1, left+1, bottom, right)})
-		corners = insertCorner(insertCorner(corners, [2]int{top, right}), [2]int{bottom, left})
+		corners = insertCorner(insertCorner(corners, k+1, [2]int{top, right}), k+1, [2]int{bottom, left})
 	}
 	for col := 0; col < g.right; col++ {
 		if g.done[col] != g.bottom-1 {
@@ -332,10 +352,11 @@ func parseGridTable(block [][]rune) (*tableData, *tableError) {
 	return g.structure(), nil
 }
 
-// insertCorner keeps corners sorted (top, then left) as docutils' sort does.
-func insertCorner(corners [][2]int, c [2]int) [][2]int {
+// insertCorner keeps corners[from:] sorted (top, then left) as docutils'
+// sort does.
+func insertCorner(corners [][2]int, from int, c [2]int) [][2]int {
 	i := len(corners)
-	for i > 0 && (corners[i-1][0] > c[0] || (corners[i-1][0] == c[0] && corners[i-1][1] > c[1])) {
+	for i > from && (corners[i-1][0] > c[0] || (corners[i-1][0] == c[0] && corners[i-1][1] > c[1])) {
 		i--
 	}
 	corners = append(corners, [2]int{})
@@ -466,9 +487,10 @@ func cellText(segs [][]rune, limit int) []string {
 }
 
 func (g *gridParser) structure() *tableData {
-	rows, rowIndex := seps(g.rowseps)
-	cols, colIndex := seps(g.colseps)
-	nrows, ncols := len(rows)-1, len(cols)-1
+	g.rows, g.rowIndex = seps(g.rows, g.rowIndex, g.rowseps)
+	g.cols, g.colIndex = seps(g.cols, g.colIndex, g.colseps)
+	rowIndex, colIndex := g.rowIndex, g.colIndex
+	nrows, ncols := len(g.rows)-1, len(g.cols)-1
 	grid := make([][]*cell, nrows)
 	slots := make([]*cell, nrows*ncols)
 	for i := range grid {
@@ -494,8 +516,8 @@ func (g *gridParser) structure() *tableData {
 
 // seps lists the separator positions in order, and maps each position to
 // its index in that list.
-func seps(is []bool) (list, index []int) {
-	index = make([]int, len(is))
+func seps(list, index []int, is []bool) ([]int, []int) {
+	list, index = list[:0], reuse(index, len(is))
 	for pos, sep := range is {
 		if sep {
 			index[pos] = len(list)
