@@ -560,6 +560,10 @@ type simpleParser struct {
 	columns   [][2]int
 	borderEnd int
 	rows      [][]*cell
+
+	// checkColumns' scratch
+	cols     [][2]int
+	stripped [][]rune
 }
 
 func replaceRunes(r []rune, from, to rune) {
@@ -726,9 +730,11 @@ func (sp *simpleParser) parseRow(lines [][]rune, start int, spanline string, spa
 
 func (sp *simpleParser) checkColumns(lines [][]rune, first int, columns [][2]int) *tableError {
 	const maxInt = int(^uint(0) >> 1)
-	cols := append(append([][2]int(nil), columns...), [2]int{maxInt, 0})
+	cols := append(append(sp.cols[:0], columns...), [2]int{maxInt, 0})
+	sp.cols = cols
 	last := len(cols) - 2
-	stripped := make([][]rune, len(lines))
+	stripped := reuse(sp.stripped, len(lines))
+	sp.stripped = stripped
 	for i, l := range lines {
 		stripped[i] = stripCombining(l)
 	}
