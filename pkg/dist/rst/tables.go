@@ -530,24 +530,18 @@ func seps(list, index []int, is []bool) ([]int, []int) {
 // ---- simple tables ----
 
 // isSimpleHeadSep is isSimpleTableBorder for a line of runes.
-func isSimpleHeadSep(r []rune) bool {
-	if len(r) == 0 || r[0] != '=' {
-		return false
-	}
-	for _, c := range r {
-		if c != '=' && c != ' ' {
-			return false
-		}
-	}
-	return true
-}
+func isSimpleHeadSep(r []rune) bool { return isRule(r, '=') }
 
-func isSpanLine(s []rune) bool {
-	if len(s) == 0 || s[0] != '-' {
+// isSpanLine matches a simple table's column span line.
+func isSpanLine(r []rune) bool { return isRule(r, '-') }
+
+// isRule reports whether r is c followed by c's and spaces.
+func isRule(r []rune, c rune) bool {
+	if len(r) == 0 || r[0] != c {
 		return false
 	}
-	for _, c := range s {
-		if c != '-' && c != ' ' {
+	for _, x := range r {
+		if x != c && x != ' ' {
 			return false
 		}
 	}
