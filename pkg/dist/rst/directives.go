@@ -575,7 +575,10 @@ func convertOption(kind optKind, v *string) (string, string) {
 		return val, ""
 	case optEncoding:
 		if v == nil {
-			return "", "argument required but none supplied"
+			return "", "lookup() argument must be str, not None"
+		}
+		if !knownEncoding(val) {
+			return "", fmt.Sprintf("unknown encoding: \"%s\"", val)
 		}
 		return val, ""
 	case optSingleChar, optSingleCharSpace:

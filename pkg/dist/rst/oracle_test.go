@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -17,9 +18,10 @@ import (
 // oracle talks to scripts/rst-oracle.py (docutils through readme_renderer,
 // with PyPI's settings) over its --stdin JSON-lines protocol.
 type oracle struct {
-	cmd *exec.Cmd
-	in  *json.Encoder
-	out *bufio.Scanner
+	cmd   *exec.Cmd
+	in    *json.Encoder
+	out   *bufio.Scanner
+	close func() // ends the process; safe to call again
 }
 
 func startOracle(t *testing.T) *oracle {
@@ -44,11 +46,24 @@ func startOracle(t *testing.T) *oracle {
 	sc := bufio.NewScanner(stdout)
 	sc.Buffer(make([]byte, 1<<20), 1<<26)
 	o := &oracle{cmd: cmd, in: json.NewEncoder(stdin), out: sc}
-	t.Cleanup(func() {
-		stdin.Close()
-		cmd.Wait()
-	})
+	var once sync.Once
+	o.close = func() {
+		once.Do(func() {
+			stdin.Close()
+			cmd.Wait()
+		})
+	}
+	t.Cleanup(o.close)
 	return o
+}
+
+// alone asks a fresh oracle process, for a source whose definitions would
+// otherwise outlive it in o's process.
+func (o *oracle) alone(t *testing.T, name, src string) label {
+	t.Helper()
+	one := startOracle(t)
+	defer one.close()
+	return one.check(t, name, src)
 }
 
 func (o *oracle) check(t *testing.T, name, src string) label {
@@ -221,7 +236,7 @@ func TestOracleDifferential(t *testing.T) {
 		var want label
 		if strings.Contains(src, "role::") {
 			// custom roles outlive a document in docutils' process
-			want = startOracle(t).check(t, f, src)
+			want = o.alone(t, f, src)
 		} else {
 			want = o.check(t, f, src)
 		}
@@ -278,7 +293,7 @@ func TestOracleDir(t *testing.T) {
 		var want label
 		if strings.Contains(src, "role::") {
 			// custom roles outlive a document in docutils' process
-			want = startOracle(t).check(t, f, src)
+			want = o.alone(t, f, src)
 		} else {
 			want = o.check(t, f, src)
 		}

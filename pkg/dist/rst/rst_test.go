@@ -118,3 +118,102 @@ func TestReadmeRenders(t *testing.T) {
 		}
 	}
 }
+
+// TestKnownEncoding holds knownEncoding to Python's codecs.lookup; the
+// verdicts were recorded with CPython 3.11.
+func TestKnownEncoding(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		ok   bool
+	}{
+		{"utf-8", true},
+		{"latin-1", true},
+		{"LATIN 1", true},
+		{"latin--1", true},
+		{"utf8", true},
+		{"UTF_8", true},
+		{"u.t.f.8", false},
+		{"latin1.", false},
+		{".latin1", false},
+		{"latin_1 ", true},
+		{" latin1", true},
+		{"utf-8-sig", true},
+		{"ascii", true},
+		{"foo", false},
+		{"aliases", false},
+		{"utf 8", true},
+		{"__latin1__", true},
+		{"latién1", false},
+		{"utf-8é", true},
+		{"cp65001", true},
+		{"mbcs", false},
+		{"oem", false},
+		{"utf_8.", false},
+		{"idna", true},
+		{"punycode", true},
+		{"rot13", true},
+		{"rot-13", true},
+		{"hex", true},
+		{"base64", true},
+		{"zlib", true},
+		{"undefined", true},
+		{"unicode_escape", true},
+		{"raw-unicode-escape", true},
+		{"x", false},
+		{"", false},
+		{".", false},
+		{"utf..8", false},
+		{"utf._8", false},
+		{"iso-8859-1", true},
+		{"ISO8859-15", true},
+		{"iso_8859_15:1998", false},
+		{"ms-kanji", true},
+		{"shift_jis", true},
+		{"euc-jp", true},
+		{"koi8_r", true},
+		{"mac-roman", true},
+		{"macroman", true},
+		{"cp1252", true},
+		{"windows-1252", true},
+		{"big5-hkscs", true},
+		{"gb18030", true},
+		{"hz", true},
+		{"utf_32_be", true},
+		{"UTF-16LE", true},
+		{"8859", true},
+		{"latin", true},
+		{"l1", true},
+		{"us-ascii", true},
+		{"646", true},
+		{"ansi_x3.4_1968", true},
+		{"ansi_x3_4_1968", true},
+		{"ansi.x3.4.1968", true},
+		{"tis620", true},
+		{"tis-620", true},
+		{"utf-7", true},
+		{"u7", true},
+		{"quopri", true},
+		{"qp", false},
+		{"bz2", true},
+		{"string_escape", false},
+		{"l|atin-1", false},
+		{"utf\t8", true},
+		{"Utf-8", true},
+		{"uTf8", true},
+		{"ütf-8", false},
+		{"1252", true},
+		{"cp-1252", false},
+		{"cp 1252", false},
+	} {
+		if got := knownEncoding(c.name); got != c.ok {
+			t.Errorf("knownEncoding(%q) = %v, want %v", c.name, got, c.ok)
+		}
+	}
+	// an alias Python can reach (normalized, naming a codec available on
+	// Linux) is known in any case
+	for alias, mod := range codecAliases {
+		if normalizeEncoding(alias) == alias && codecModules[mod] && (!knownEncoding(alias) || !knownEncoding(strings.ToUpper(alias))) {
+			t.Errorf("alias %q is not known", alias)
+		}
+	}
+}
