@@ -241,7 +241,7 @@ func (p *parser) currentLine() int {
 	if p.topMachine == nil {
 		return 0
 	}
-	l, _ := p.inputLine(p.topMachine.lineOffset + 1)
+	l, _ := p.inputLine(p.topMachine.absLineNumber())
 	return l
 }
 

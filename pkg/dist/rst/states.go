@@ -1093,12 +1093,31 @@ func (m *machine) newSubsection(title string, lineno int) result {
 	p.noteImplicitTarget(sec, sec)
 	offset := m.lineOffset + 1
 	absOffset := m.absLineOffset() + 1
-	newAbs := m.nestedParse(m.rest(offset), absOffset, sec, true)
+	// docutils 0.23 parses a section's body in the machine that read its
+	// title; pyup nests a machine, which stands for that one while it runs
+	// where messages that name no line read their line from
+	sub := p.newMachine(m.rest(offset), absOffset, sec, true)
+	sub.srcDelta = m.srcDelta
+	if p.topMachine == m {
+		p.topMachine = sub
+	}
+	sub.run(sBody)
+	if p.topMachine == sub {
+		p.topMachine = m
+	}
+	newAbs := sub.absLineOffset()
+	p.release(sub)
 	m.gotoLine(newAbs)
 	if p.sectionLevel <= mylevel {
 		return eofResult
 	}
 	p.sectionLevel = mylevel
+	if m.lineOffset >= len(m.lines) {
+		// the input ended in the section: docutils' one machine reads on
+		// from where the section's machine stopped, so this one must not
+		// read past the end once more
+		m.lineOffset--
+	}
 	return ok(sBody)
 }
 
