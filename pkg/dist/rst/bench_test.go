@@ -3,6 +3,8 @@ package rst
 import (
 	"fmt"
 	"github.com/pyup-dev/pyup/pkg/dist/rst/rsttest"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -111,6 +113,34 @@ func TestPathological(t *testing.T) {
 		}
 		if m != nil && strings.HasPrefix(m.Text, InternalErrorPrefix) {
 			t.Errorf("%s: %v", name, m)
+		}
+	}
+}
+
+// BenchmarkCorpus checks every real README and description of the corpus
+// and the held-out set in turn: throughput on what people publish.
+func BenchmarkCorpus(b *testing.B) {
+	var srcs []string
+	size := 0
+	for _, dir := range []string{"corpus/real", "heldout"} {
+		files, _ := filepath.Glob(filepath.Join("testdata", dir, "*.rst"))
+		for _, f := range files {
+			data, err := os.ReadFile(f)
+			if err != nil {
+				b.Fatal(err)
+			}
+			srcs = append(srcs, string(data))
+			size += len(data)
+		}
+	}
+	if len(srcs) == 0 {
+		b.Skip("no corpus files")
+	}
+	b.SetBytes(int64(size))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		for _, s := range srcs {
+			Check(s)
 		}
 	}
 }
