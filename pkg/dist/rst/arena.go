@@ -25,6 +25,7 @@ type arena struct {
 
 	// scratch for the table being parsed: nothing keeps it once the
 	// table's cells are cut out as strings
+	runes      []rune // the inline text being parsed
 	tableRunes []rune
 	tableRows  [][]rune
 	grid       gridParser

@@ -337,11 +337,11 @@ var inlineNodeNames = map[string]string{
 
 func (in *inliner) parse(text string) {
 	// decode into a buffer reused across calls: nothing keeps a slice of it
-	buf := in.p.runeBuf[:0]
+	buf := in.p.arena.runes[:0]
 	for _, r := range escape2null(text) {
 		buf = append(buf, r)
 	}
-	in.p.runeBuf = buf
+	in.p.arena.runes = buf
 	s := buf
 	for len(s) > 0 {
 		m, found := searchInitial(s)

@@ -149,7 +149,6 @@ type parser struct {
 	pendings           []*node
 
 	coll       collected
-	runeBuf    []rune
 	inl        inliner
 	decoration *node
 	arena      *arena

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // nameValueError checks one "name=value" token (docutils'
@@ -387,7 +388,7 @@ func checkAttribution(indented []string, start int) (int, int, bool) {
 // ---- lists ----
 
 func (m *machine) bullet(s stateID, end int) result {
-	bulletChar := []rune(m.line)[0]
+	bulletChar, _ := utf8.DecodeRuneInString(m.line)
 	if s == sBulletList {
 		if bulletChar != m.node.x().bullet {
 			return m.invalidInput()
@@ -681,8 +682,7 @@ func toRoman(n int) (string, bool) {
 
 func (m *machine) fieldMarker(s stateID, end int) result {
 	if s == sFieldList && m.meta {
-		marker := []rune(m.line)[:end]
-		name := string(marker[1:])
+		name := prefixRunes(m.line, end)[1:]
 		if k := strings.LastIndexByte(name, ':'); k >= 0 {
 			name = name[:k]
 		}
