@@ -25,7 +25,8 @@ type arena struct {
 
 	// scratch for the table being parsed: nothing keeps it once the
 	// table's cells are cut out as strings
-	runes      []rune // the inline text being parsed
+	machines   []*machine // finished machines, for reuse
+	runes      []rune     // the inline text being parsed
 	tableRunes []rune
 	tableRows  [][]rune
 	grid       gridParser
@@ -47,6 +48,10 @@ func (a *arena) release() {
 	clear(a.ids)
 	clear(a.refnames)
 	clear(a.grid.cells)
+	for _, m := range a.machines {
+		clear(m.ctxBuf[:cap(m.ctxBuf)])
+		*m = machine{ctxBuf: m.ctxBuf[:0]}
+	}
 	if size+cap(a.lines)*int(unsafe.Sizeof("")) <= maxPooledArena {
 		arenas.Put(a)
 	}

@@ -106,9 +106,9 @@ type machine struct {
 }
 
 func (p *parser) newMachine(lines []string, inputOffset int, n *node, matchTitles bool) *machine {
-	if k := len(p.machines); k > 0 {
-		m := p.machines[k-1]
-		p.machines = p.machines[:k-1]
+	if k := len(p.arena.machines); k > 0 {
+		m := p.arena.machines[k-1]
+		p.arena.machines = p.arena.machines[:k-1]
 		*m = machine{p: p, lines: lines, inputOffset: inputOffset, node: n, matchTitles: matchTitles, eofcheck: true, ctxBuf: m.ctxBuf}
 		return m
 	}
@@ -118,7 +118,7 @@ func (p *parser) newMachine(lines []string, inputOffset int, n *node, matchTitle
 // release returns a finished nested machine for reuse.
 func (p *parser) release(m *machine) {
 	if m != p.topMachine {
-		p.machines = append(p.machines, m)
+		p.arena.machines = append(p.arena.machines, m)
 	}
 }
 

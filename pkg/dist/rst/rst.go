@@ -152,7 +152,6 @@ type parser struct {
 	inl        inliner
 	decoration *node
 	arena      *arena
-	machines   []*machine // finished machines, for reuse
 
 	defaultRole string
 	customRoles map[string]*customRole
