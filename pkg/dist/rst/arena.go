@@ -5,12 +5,13 @@ import (
 	"unsafe"
 )
 
-// An arena holds the memory a parse cuts its tree from: elements, their
-// extensions and the first few child pointers of each. When Check is done
-// with a tree nothing outside refers to it, so the arena is cleared and
-// pooled: checking several descriptions in one process (a wheel and its
-// sdist, a directory of dists, a benchmark) reuses the memory instead of
-// having the collector reclaim it while the next tree grows.
+// An arena holds the memory a parse works in: the tree's elements, their
+// extensions and the first few child pointers of each, the lines, the
+// name and id maps, finished machines and scratch buffers. When Check is
+// done with a tree nothing outside refers to it, so the arena is cleared
+// and pooled: checking several descriptions in one process (a wheel and
+// its sdist, a directory of dists, a benchmark) reuses the memory instead
+// of having the collector reclaim it while the next tree grows.
 type arena struct {
 	nodes chunks[node]
 	exts  chunks[nodeExt]
@@ -23,10 +24,11 @@ type arena struct {
 	ids       map[string]*node
 	refnames  map[string][]*node
 
+	machines []*machine // finished machines, for reuse
+	runes    []rune     // the inline text being parsed
+
 	// scratch for the table being parsed: nothing keeps it once the
 	// table's cells are cut out as strings
-	machines   []*machine // finished machines, for reuse
-	runes      []rune     // the inline text being parsed
 	tableRunes []rune
 	tableRows  [][]rune
 	grid       gridParser
