@@ -130,7 +130,6 @@ func (n *node) x() *nodeExt {
 	return n.ext
 }
 
-// newExt cuts a nodeExt from the parser's slab.
 // Chunk sizes of the arena's slabs, in elements.
 const (
 	nodeChunk = 512
@@ -138,10 +137,11 @@ const (
 	ptrChunk  = 2048
 )
 
+// newExt cuts a nodeExt from the arena.
 func (p *parser) newExt() *nodeExt { return p.arena.exts.one(extChunk) }
 
-// newNode allocates an element from the parser's slab: one allocation per
-// few hundred nodes instead of one each.
+// newNode cuts an element from the arena: one allocation per few hundred
+// elements, and none once the arena has been used before.
 func (p *parser) newNode(k kind) *node {
 	n := p.arena.nodes.one(nodeChunk)
 	n.kind = k
@@ -150,7 +150,7 @@ func (p *parser) newNode(k kind) *node {
 }
 
 // childSlice returns an empty slice with room for a few children, cut
-// from a shared slab.
+// from the arena.
 func (p *parser) childSlice() []*node {
 	return p.arena.ptrs.slice(4, ptrChunk)
 }
