@@ -68,27 +68,7 @@ func bareAddress(p string) string {
 		}
 		return strings.TrimSpace(rest)
 	}
-	var b strings.Builder
-	depth, quoted := 0, false
-	for i := 0; i < len(p); i++ {
-		ch := p[i]
-		switch {
-		case quoted:
-			quoted = ch != '"'
-		case ch == '"' && depth == 0:
-			quoted = true
-		case ch == '(':
-			depth++
-			continue
-		case ch == ')' && depth > 0:
-			depth--
-			continue
-		}
-		if depth == 0 {
-			b.WriteByte(ch)
-		}
-	}
-	a := strings.TrimSpace(b.String())
+	a := strings.TrimSpace(stripComments(p))
 	if !strings.Contains(a, "@") {
 		// Python's parser reads a bare word as the address and drops the
 		// rest ("Jane Doe" -> "Jane"), and PyPI quotes that.
