@@ -104,7 +104,7 @@ func mutate(rng *rand.Rand, src string) (string, string) {
 		return "insert " + strconv.Quote(what) + " line " + strconv.Itoa(i+1)
 	}
 	var what string
-	switch rng.Intn(18) {
+	switch rng.Intn(24) {
 	case 0:
 		lines = append(lines[:i], lines[i+1:]...)
 		what = "delete line " + strconv.Itoa(i+1)
@@ -178,6 +178,58 @@ func mutate(rng *rand.Rand, src string) (string, string) {
 			lines = append(lines[:i], append([]string{"", ".. _t: http://example.com/", ""}, lines[i:]...)...)
 			what = "target def"
 		}
+	case 18:
+		// a section title, with or without overline, of a random style and length
+		styles := "=-~^*#+'\"`:."
+		ch := string(styles[rng.Intn(len(styles))])
+		title := []string{"Title", "Usage", "A *b*", "日本語", "Ünïcode", "x"}[rng.Intn(6)]
+		n := len([]rune(title)) + rng.Intn(5) - 2
+		if n < 1 {
+			n = 1
+		}
+		rule := strings.Repeat(ch, n)
+		block := []string{"", title, rule, ""}
+		if rng.Intn(3) == 0 {
+			block = []string{"", rule, title, rule, ""}
+		}
+		lines = append(lines[:i], append(block, lines[i:]...)...)
+		what = "title " + strconv.Quote(strings.Join(block, "\n"))
+	case 19:
+		// a body element people write
+		els := []string{
+			"| line one\n| line two\n|   indented",
+			"-a  option\n--long=VALUE  described",
+			"term\n  definition\nterm2 : classifier\n  definition",
+			":field: value\n:other field: more\n  continued",
+			">>> print(1)\n1",
+			"+----+-----+\n| 日本 | x   |\n+====+=====+\n| a  | b   |\n+----+-----+",
+			"==  ===\nab  cde\n==  ===\n1   2\n==  ===",
+			"1. one\n2. two\n\n   continued\n3) three",
+			"#. auto\n#. again",
+			"* a\n\n  * nested\n* b",
+			"::\n\n    literal\n\n  quoted",
+			".. [#note] Auto footnote\n.. [*] Symbol\n\nSee [#note]_ and [*]_.",
+			".. _a: b_\n.. _b: c_\n.. _c: http://x\n\na_",
+			".. |img| image:: x.png\n.. |d| date::\n.. |u| unicode:: U+2014\n\n|img| |d| |u|",
+			"Text :sub:`x` :sup:`y` :abbr:`A (b)` :math:`x^2` :code:`c` :title-reference:`t`.",
+			"Text *a **b** c* ``lit *x*`` \\*not\\*.",
+		}
+		el := els[rng.Intn(len(els))]
+		lines = append(lines[:i], append([]string{"", el, ""}, lines[i:]...)...)
+		what = "element " + strconv.Quote(el)
+	case 20:
+		what = insert([]string{"日", "é", "\u0301", "\u3000", "\u00a0", "\u200b"}[rng.Intn(6)])
+	case 21:
+		what = insert([]string{"`", "``", "`_", "_`", ":", "::", "|", "[", "]_", "<", ">`_"}[rng.Intn(11)])
+	case 22:
+		// swap two lines
+		if i+1 < len(lines) {
+			lines[i], lines[i+1] = lines[i+1], lines[i]
+		}
+		what = "swap line " + strconv.Itoa(i+1)
+	case 23:
+		lines[i] = strings.Repeat(" ", 1+rng.Intn(6)) + lines[i]
+		what = "indent line " + strconv.Itoa(i+1) + " more"
 	case 14:
 		// remove a blank line
 		for k := 0; k < len(lines); k++ {
