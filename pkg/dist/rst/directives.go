@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode"
 )
 
 type optKind int
@@ -353,8 +354,16 @@ func pyRepr(s string) string {
 			b.WriteString(`\` + q)
 		case r < 0x20 || r == 0x7f:
 			fmt.Fprintf(&b, `\x%02x`, r)
-		default:
+		case r < 0x80 || unicode.IsPrint(r):
+			// Python prints what is not a control, format, private-use,
+			// surrogate, unassigned or separator character: Go's IsPrint
 			b.WriteRune(r)
+		case r <= 0xff:
+			fmt.Fprintf(&b, `\x%02x`, r)
+		case r <= 0xffff:
+			fmt.Fprintf(&b, `\u%04x`, r)
+		default:
+			fmt.Fprintf(&b, `\U%08x`, r)
 		}
 	}
 	b.WriteString(q)
