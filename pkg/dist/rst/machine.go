@@ -63,6 +63,11 @@ const (
 	cEOF           // end this machine (docutils raises EOFError)
 	cTransCorr     // retry the line with another transition
 	cStateCorr     // retry the line in another state
+	// cBubble ends this machine at a section title of a higher level, which
+	// its parent reads again. docutils 0.23 has one machine for all
+	// sections and just moves up the tree, so no end-of-input handling
+	// runs; 0.19 raised EOFError there instead.
+	cBubble
 )
 
 type result struct {
@@ -74,6 +79,8 @@ type result struct {
 func ok(next stateID) result { return result{next: next} }
 
 var eofResult = result{c: cEOF}
+
+var bubbleResult = result{c: cBubble}
 
 // machine is one (possibly nested) state machine run.
 type machine struct {
@@ -91,8 +98,6 @@ type machine struct {
 	lastOrdinal int
 	enumFormat  string
 	enumAuto    bool
-	// Line
-	eofcheck bool
 	// QuotedLiteralBlock
 	qInitialLine int
 	qQuote       byte
@@ -109,10 +114,10 @@ func (p *parser) newMachine(lines []string, inputOffset int, n *node, matchTitle
 	if k := len(p.arena.machines); k > 0 {
 		m := p.arena.machines[k-1]
 		p.arena.machines = p.arena.machines[:k-1]
-		*m = machine{p: p, lines: lines, inputOffset: inputOffset, node: n, matchTitles: matchTitles, eofcheck: true, ctxBuf: m.ctxBuf}
+		*m = machine{p: p, lines: lines, inputOffset: inputOffset, node: n, matchTitles: matchTitles, ctxBuf: m.ctxBuf}
 		return m
 	}
-	return &machine{p: p, lines: lines, inputOffset: inputOffset, node: n, matchTitles: matchTitles, eofcheck: true}
+	return &machine{p: p, lines: lines, inputOffset: inputOffset, node: n, matchTitles: matchTitles}
 }
 
 // release returns a finished nested machine for reuse.
@@ -218,6 +223,9 @@ func (m *machine) run(initial stateID) {
 			}
 		} else {
 			r = m.checkLine(state, &ctx, only)
+			if r.c == cBubble {
+				return
+			}
 			if r.c == cEOF {
 				r = m.eof(state, &ctx)
 				if r.c != cStateCorr {

@@ -246,8 +246,9 @@ func mutate(rng *rand.Rand, src string) (string, string) {
 
 // TestOracleDifferential compares Check with docutils on mutated corpus
 // files. It needs Debian's python3-readme-renderer: set PYUP_RST_ORACLE=1
-// (and optionally PYUP_RST_ORACLE_N, the number of mutants, and
-// PYUP_RST_ORACLE_SEED). Check follows PyPI's docutils 0.23 and
+// (and optionally PYUP_RST_ORACLE_N, the number of mutants,
+// PYUP_RST_ORACLE_SEED, and PYUP_RST_ORACLE_KEEP, a directory to write the
+// mutants that disagree to). Check follows PyPI's docutils 0.23 and
 // readme_renderer 45.0: put them first with PYTHONPATH (a directory made as
 // for scripts/rst-label.sh --pypi-stack, with an nh3 stand-in), or the
 // comparison is with Debian's docutils 0.19.
@@ -297,6 +298,9 @@ func TestOracleDifferential(t *testing.T) {
 		}
 		got := Check(src)
 		desc := f + " [" + strings.Join(edits, "; ") + "]"
+		if (got == nil) != want.OK || (!want.OK && (got.Text != want.Message || got.Line != want.Line)) {
+			keepMutant(t, k, src)
+		}
 		if (got == nil) != want.OK {
 			verdictBad++
 			g := "ok"
@@ -315,6 +319,21 @@ func TestOracleDifferential(t *testing.T) {
 		}
 	}
 	t.Logf("%d mutants: %d verdict disagreements, %d/%d failure messages differ", n, verdictBad, msgBad, failures)
+}
+
+// keepMutant writes mutant k to the directory PYUP_RST_ORACLE_KEEP names,
+// when it is set, so a disagreement can become a corpus case.
+func keepMutant(t *testing.T, k int, src string) {
+	dir := os.Getenv("PYUP_RST_ORACLE_KEEP")
+	if dir == "" {
+		return
+	}
+	name := filepath.Join(dir, "mutant-"+strconv.Itoa(k)+".rst")
+	if err := os.WriteFile(name, []byte(src), 0o644); err != nil {
+		t.Errorf("keeping mutant: %v", err)
+		return
+	}
+	t.Logf("kept as %s", name)
 }
 
 func indentSrc(s string) string {

@@ -124,7 +124,6 @@ type parser struct {
 
 	titleStyles  []string
 	sectionLevel int
-	bubbleUp     bool
 	topMachine   *machine
 	curLine      int // docutils' document.current_line (0: None)
 

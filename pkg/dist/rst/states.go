@@ -560,7 +560,8 @@ func (m *machine) isEnumeratedListItem(ordinal int, seq, format string) bool {
 	}
 	next := m.line
 	m.previousLine(1)
-	if next == "" || next[0] == ' ' {
+	// next_line[:1].strip(): a first character that is any whitespace
+	if r, _ := utf8.DecodeRuneInString(next); next == "" || isSpace(r) {
 		return true
 	}
 	ne, ae, ok := makeEnumerator(ordinal+1, seq, format)
@@ -1039,7 +1040,7 @@ func (m *machine) underline(s stateID, ctx *[]string) result {
 
 func (m *machine) section(title, style string, lineno int) result {
 	ok1, r := m.checkSubsection(style, lineno)
-	if r.c == cEOF {
+	if r.c == cBubble {
 		return r
 	}
 	if !ok1 {
@@ -1066,12 +1067,11 @@ func (m *machine) checkSubsection(style string, lineno int) (bool, result) {
 		return false, result{}
 	}
 	if level <= p.sectionLevel {
+		// back up to the title (2 lines, 3 with an overline) for the
+		// parent section's machine to read
 		p.sectionLevel = level
-		if len(style) == 2 {
-			p.bubbleUp = true
-		}
 		m.previousLine(len(style) + 1)
-		return false, eofResult
+		return false, bubbleResult
 	}
 	if level == p.sectionLevel+1 {
 		return true, result{}
@@ -1109,7 +1109,7 @@ func (m *machine) newSubsection(title string, lineno int) result {
 	p.release(sub)
 	m.gotoLine(newAbs)
 	if p.sectionLevel <= mylevel {
-		return eofResult
+		return bubbleResult
 	}
 	p.sectionLevel = mylevel
 	if m.lineOffset >= len(m.lines) {
@@ -1199,19 +1199,10 @@ func (m *machine) lineText(ctx *[]string) result {
 		m.p.warnAt("Title overline too short.", lineno)
 	}
 	style := overline[:1] + underline[:1]
-	m.eofcheck = false
-	r := m.section(lstrip(title), style, lineno+1)
-	if r.c != cEOF {
-		m.eofcheck = true
+	if r := m.section(lstrip(title), style, lineno+1); r.c == cBubble {
+		return r
 	}
-	return ok(sBody).withEOF(r)
-}
-
-func (r result) withEOF(inner result) result {
-	if inner.c == cEOF {
-		return inner
-	}
-	return r
+	return ok(sBody)
 }
 
 func (m *machine) lineUnderline(ctx *[]string) result {
@@ -1236,19 +1227,14 @@ func (m *machine) eof(s stateID, ctx *[]string) result {
 		m.previousLine(2)
 	case sLine:
 		marker := strip((*ctx)[0])
-		if m.p.bubbleUp {
-			m.p.bubbleUp = false
-		} else if runeLen(marker) < 4 {
+		if runeLen(marker) < 4 {
 			// docutils' state_correction raises from the eof handler; the
 			// run loop retries the line as text in Body.
 			return m.stateCorrection(ctx, 1)
 		}
-		if m.eofcheck {
-			t := m.p.newNode(kTransition)
-			t.line = m.lineNumberForEOFTransition()
-			m.node.add(t)
-		}
-		m.eofcheck = true
+		t := m.p.newNode(kTransition)
+		t.line = m.lineNumberForEOFTransition()
+		m.node.add(t)
 	case sQuotedLiteral:
 		if len(*ctx) > 0 {
 			lb := m.p.newNode(kLiteralBlock)
