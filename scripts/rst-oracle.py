@@ -39,6 +39,7 @@ import sys
 try:
     import docutils
     import docutils.nodes
+    import docutils.parsers.rst.roles
     import docutils.utils
     import readme_renderer
     import readme_renderer.rst
@@ -74,6 +75,10 @@ docutils.utils.Reporter.system_message = _recording_system_message
 def check(src):
     """Return (ok, level, line, message) for an RST source string."""
     del _halting[:]
+    # docutils keeps roles a document defines (the role and default-role
+    # directives) for the rest of the process: forget them, so each input
+    # is rendered as it would be alone, as on PyPI.
+    docutils.parsers.rst.roles._roles.clear()
     stream = io.StringIO()
     try:
         rendered = readme_renderer.rst.render(src, stream=stream)
