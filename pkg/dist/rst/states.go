@@ -184,6 +184,13 @@ func (m *machine) nestedParse(block []string, inputOffset int, n *node, matchTit
 func (m *machine) nestedParseDelta(block []string, inputOffset int, n *node, matchTitles bool, delta int) int {
 	sub := m.p.newMachine(block, inputOffset, n, matchTitles)
 	sub.srcDelta = delta
+	// docutils 0.23 parses nested content (block quotes, list items,
+	// footnotes, table cells, directive bodies) into a node that joins the
+	// document afterwards: what is added meanwhile gets no line of its own,
+	// and messages about it take the nearest ancestor's
+	attached := n.attached
+	n.attached = false
+	defer func() { n.attached = attached }()
 	sub.run(sBody)
 	off := sub.absLineOffset()
 	m.p.release(sub)
@@ -272,11 +279,19 @@ func (m *machine) indent(s stateID, ctx *[]string) result {
 }
 
 func (m *machine) blockQuote(indented []string, lineOffset int) {
+	// docutils parses the quotes before they join the document: what they
+	// hold gets no line of its own, and messages about it take the quote's
+	var quotes []*node
+	defer func() {
+		for _, bq := range quotes {
+			m.node.add(bq)
+		}
+	}()
 	for len(indented) > 0 {
 		bq := m.p.newNode(kBlockQuote)
 		bq.line = lineOffset + 1 + m.srcDelta
 		bqLines, attrLines, attrOffset, rest, newOffset, hasAttr := splitAttribution(indented, lineOffset)
-		m.node.add(bq)
+		quotes = append(quotes, bq)
 		m.nestedParse(bqLines, lineOffset, bq, false)
 		if hasAttr {
 			text := rstrip(strings.Join(attrLines, "\n"))
@@ -393,9 +408,7 @@ func (m *machine) bullet(s stateID, end int) result {
 		if bulletChar != m.node.x().bullet {
 			return m.invalidInput()
 		}
-		item := m.p.newNode(kListItem)
-		m.node.add(item)
-		m.fillListItem(item, end)
+		m.listItem(m.node, end)
 		m.blankFinish[sBulletList] = m.lastBlankFinish
 		return ok(s)
 	}
@@ -406,9 +419,7 @@ func (m *machine) bullet(s stateID, end int) result {
 	list.line = m.absLineNumber() + m.srcDelta
 	list.x().bullet = bulletChar
 	m.node.add(list)
-	item := m.p.newNode(kListItem)
-	list.add(item)
-	m.fillListItem(item, end)
+	m.listItem(list, end)
 	bf := m.lastBlankFinish
 	offset := m.lineOffset + 1
 	newOffset, bf := m.nestedListParse(m.rest(offset), m.absLineOffset()+1, list, sBulletList, bf, sBulletList, false, nil)
@@ -427,7 +438,13 @@ func (m *machine) rest(offset int) []string {
 }
 
 // fillListItem parses a list item's body into item (already attached).
-func (m *machine) fillListItem(item *node, indent int) {
+// listItem parses a list item and adds it to list. As in docutils, the
+// item takes the line it starts on and joins the list only once parsed,
+// so what it holds gets no line of its own.
+func (m *machine) listItem(list *node, indent int) {
+	item := m.p.newNode(kListItem)
+	item.line = m.absLineNumber() + m.srcDelta
+	defer list.add(item)
 	var block []string
 	var lineOffset int
 	var bf bool
@@ -582,9 +599,7 @@ func (m *machine) enumerator(s stateID, em enumMatch) result {
 		if seq == "#" {
 			m.enumAuto = true
 		}
-		item := m.p.newNode(kListItem)
-		m.node.add(item)
-		m.fillListItem(item, em.end)
+		m.listItem(m.node, em.end)
 		m.blankFinish[sEnumeratedList] = m.lastBlankFinish
 		m.lastOrdinal = ordinal
 		return ok(s)
@@ -606,9 +621,7 @@ func (m *machine) enumerator(s stateID, em enumMatch) result {
 	if ordinal != 1 {
 		m.p.info(m.node, 0)
 	}
-	item := m.p.newNode(kListItem)
-	list.add(item)
-	m.fillListItem(item, em.end)
+	m.listItem(list, em.end)
 	bf := m.lastBlankFinish
 	offset := m.lineOffset + 1
 	newOffset, bf := m.nestedListParse(m.rest(offset), m.absLineOffset()+1, list, sEnumeratedList, bf, sEnumeratedList, false, func(sub *machine) {

@@ -210,10 +210,14 @@ func allEmpty(lines []string) bool {
 	return true
 }
 
+// buildTable builds the table's tree. As docutils 0.23 does, the table
+// takes its first line and joins the document once its cells are parsed,
+// so what they hold gets no line of its own.
 func (m *machine) buildTable(data *tableData, tableline int) {
 	t := m.p.newNode(kTable)
 	t.x().cols = data.cols
-	m.node.add(t)
+	t.line = tableline + m.srcDelta
+	defer m.node.add(t)
 	for _, rows := range [][][]*cell{data.headrows, data.bodyrows} {
 		for _, row := range rows {
 			for _, c := range row {
