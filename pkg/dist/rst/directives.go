@@ -435,7 +435,10 @@ func getMeasure(arg string, units []string) string {
 func pyInt(s string) (int, string) {
 	n, ok := pyIntValue(s)
 	if !ok {
-		return 0, "invalid literal for int() with base 10: " + pyRepr(s)
+		// CPython formats the value with %.200R: its repr, cut to 200
+		// characters
+		r := []rune(pyRepr(s))
+		return 0, "invalid literal for int() with base 10: " + string(r[:min(len(r), 200)])
 	}
 	return n, ""
 }
@@ -632,10 +635,10 @@ func (d *directiveRun) addName(n *node) {
 		n.x().names = append(n.x().names, fullyNormalizeName(name))
 		// docutils names the node before attaching it: a duplicate is
 		// reported at the parser's current line
-		parent, attached, line := n.parent, n.attached, n.line
-		n.parent, n.attached, n.line = nil, false, 0
+		parent, attached, sourced, line := n.parent, n.attached, n.sourced, n.line
+		n.parent, n.attached, n.sourced, n.line = nil, false, false, 0
 		d.m.p.noteExplicitTarget(n, n)
-		n.parent, n.attached, n.line = parent, attached, line
+		n.parent, n.attached, n.sourced, n.line = parent, attached, sourced, line
 	}
 }
 
@@ -674,12 +677,12 @@ func runTopicLike(d *directiveRun, k kind) {
 	if len(d.args) > 0 {
 		t := d.m.p.newNode(kTitle)
 		n.add(t)
-		t.line, t.attached = 0, false
+		t.line, t.attached, t.sourced = 0, false, false
 		d.m.p.inline(d.args[0], d.lineno, t)
 		if sub, ok := d.options["subtitle"]; ok {
 			st := d.m.p.newNode(kSubtitle)
 			n.add(st)
-			st.line, st.attached = 0, false
+			st.line, st.attached, st.sourced = 0, false, false
 			d.m.p.inline(sub, d.lineno, st)
 		}
 	}
@@ -830,7 +833,7 @@ func runFigure(d *directiveRun) {
 	fig.line = d.lineno + d.m.srcDelta
 	img := d.image(true)
 	fig.add(img)
-	img.line, img.attached = 0, false
+	img.line, img.attached, img.sourced = 0, false, false
 	if len(d.content) > 0 {
 		holder := d.m.p.newNode(kElement)
 		holder.parent = d.m.node
@@ -925,7 +928,7 @@ func runDecoration(d *directiveRun) {
 				break
 			}
 		}
-		p.decoration.attached = true
+		p.decoration.attached, p.decoration.sourced = true, true
 		p.doc.insert(idx, p.decoration)
 	}
 	part := p.newNode(kDecoration)

@@ -130,13 +130,16 @@ func (p *parser) release(m *machine) {
 func (m *machine) absLineOffset() int { return m.lineOffset + m.inputOffset }
 func (m *machine) absLineNumber() int { return m.lineOffset + m.inputOffset + 1 }
 
-// nextLine advances n lines; false at end of input.
+// notify is docutils' notify_observers: the document's current line, and
+// whether there is a current source (none once a machine reads beyond
+// the line just past its input's end).
 func (m *machine) notify() {
 	if m.lineOffset >= 0 && m.lineOffset < len(m.lines) {
 		m.p.curLine = m.absLineNumber() + m.srcDelta
 	} else {
 		m.p.curLine = 0
 	}
+	m.p.noSource = m.lineOffset > len(m.lines) || m.lineOffset < -len(m.lines)
 }
 
 func (m *machine) nextLine(n int) bool {

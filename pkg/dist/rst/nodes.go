@@ -79,6 +79,7 @@ type node struct {
 
 	kind     kind
 	attached bool // set once attached to the document (docutils' node.document)
+	sourced  bool // docutils' node.source is set: a message climbing to it stops
 	inline   bool
 	promoted bool // a section turned into the document title or a subtitle
 	replaced bool
@@ -172,6 +173,9 @@ func (n *node) add(children ...*node) {
 		c.parent = n
 		if n.attached {
 			c.attached = true
+			if !n.alloc.noSource {
+				c.sourced = true
+			}
 			if c.line == 0 {
 				c.line = n.alloc.curLine
 			}

@@ -125,7 +125,8 @@ type parser struct {
 	titleStyles  []string
 	sectionLevel int
 	topMachine   *machine
-	curLine      int // docutils' document.current_line (0: None)
+	curLine      int  // docutils' document.current_line (0: None)
+	noSource     bool // docutils' document.current_source is None
 
 	nameids    map[string]*node // nil value: name known but ambiguous
 	nametypes  map[string]bool
@@ -179,7 +180,7 @@ func newParser(src string) *parser {
 }
 
 func (p *parser) parse() {
-	p.doc.attached = true
+	p.doc.attached, p.doc.sourced = true, true
 	for i, l := range p.lines {
 		if len(l) > lineLengthLimit && runeLen(l) > lineLengthLimit {
 			p.report(Error, fmt.Sprintf("Line %d exceeds the line-length-limit.", i+1), 0)

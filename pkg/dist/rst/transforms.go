@@ -64,7 +64,7 @@ func (p *parser) baseLine(n *node) int {
 		if x.line != 0 {
 			return x.line
 		}
-		if x.attached || x.kind == kDocument {
+		if x.sourced || x.kind == kDocument {
 			return 0
 		}
 	}
@@ -812,13 +812,13 @@ func (p *parser) docInfo() {
 				for _, item := range body.children[0].children {
 					for _, c := range item.children {
 						c.line = 0
-						c.attached = true
+						c.attached, c.sourced = true, true
 					}
 				}
 			} else {
 				for _, c := range body.children {
 					c.line = 0
-					c.attached = true
+					c.attached, c.sourced = true, true
 				}
 			}
 		case "dedication", "abstract":
@@ -831,7 +831,7 @@ func (p *parser) docInfo() {
 			// the paragraph's content moves into a new docinfo element
 			// without a line
 			body.children[0].line = 0
-			body.children[0].attached = true
+			body.children[0].attached, body.children[0].sourced = true, true
 		}
 		// extracted: the field name (and any reference in it) leaves the tree
 		f.children[0].children = nil
