@@ -180,7 +180,7 @@ func newParser(src string) *parser {
 }
 
 func (p *parser) parse() {
-	p.doc.attached, p.doc.sourced = true, true
+	p.doc.attached = true // the document itself has no source: a search reaching it takes the current line
 	for i, l := range p.lines {
 		if len(l) > lineLengthLimit && runeLen(l) > lineLengthLimit {
 			p.report(Error, fmt.Sprintf("Line %d exceeds the line-length-limit.", i+1), 0)

@@ -64,7 +64,7 @@ func (p *parser) baseLine(n *node) int {
 		if x.line != 0 {
 			return x.line
 		}
-		if x.sourced || x.kind == kDocument {
+		if x.sourced {
 			return 0
 		}
 	}
@@ -779,6 +779,9 @@ func (p *parser) docInfo() {
 	if candidate == nil || candidate.kind != kFieldList {
 		return
 	}
+	// the field list becomes docutils' docinfo element, which has neither
+	// a line nor a source
+	candidate.line, candidate.sourced = 0, false
 	topics := map[string]bool{}
 	for _, f := range candidate.children {
 		if f.kind != kField || len(f.children) < 2 {
@@ -828,10 +831,11 @@ func (p *parser) docInfo() {
 			topics[normed] = true
 		default:
 			p.checkCompoundBiblioField(f, body, name)
-			// the paragraph's content moves into a new docinfo element
-			// without a line
-			body.children[0].line = 0
-			body.children[0].attached, body.children[0].sourced = true, true
+			// the paragraph's content moves into a new docinfo element,
+			// without a line or a source, that takes the field's place
+			for _, x := range []*node{f, body, body.children[0]} {
+				x.line, x.sourced = 0, false
+			}
 		}
 		// extracted: the field name (and any reference in it) leaves the tree
 		f.children[0].children = nil
