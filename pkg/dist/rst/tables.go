@@ -832,6 +832,7 @@ func runListTable(d *directiveRun) {
 	d.checkWidths(numCols)
 	d.checkDimensions(len(rows), func(i int) int { return len(rows[i]) })
 	t := d.m.p.newNode(kTable)
+	t.line = d.lineno + d.m.srcDelta // build_table_from_list: the directive's line
 	t.x().cols = numCols
 	for _, row := range rows {
 		for _, c := range row {
@@ -1042,6 +1043,7 @@ func runCSVTable(d *directiveRun) {
 	d.checkDimensions(len(rows), func(i int) int { return len(rows[i]) })
 	d.checkWidths(maxCols)
 	t := d.m.p.newNode(kTable)
+	t.line = d.lineno + d.m.srcDelta // build_table_from_list: the directive's line
 	t.x().cols = maxCols
 	d.m.node.add(t)
 	for _, r := range append(head, rows...) {

@@ -308,7 +308,13 @@ func (p *parser) classAttribute() {
 			pending.parent.remove(pending)
 			continue
 		}
-		p.report(Error, fmt.Sprintf("No suitable element following \"%s\" directive", pending.x().pendingDirective), pending.line)
+		// line=pending.line: when the pending node has none, the
+		// reporter takes the current line
+		line := pending.line
+		if line == 0 {
+			line = p.currentLine()
+		}
+		p.report(Error, fmt.Sprintf("No suitable element following \"%s\" directive", pending.x().pendingDirective), line)
 	}
 }
 
@@ -984,8 +990,12 @@ func authorsExtractable(body *node) bool {
 
 // contentsTransform drops table-of-contents topics that find no sections.
 func (p *parser) contentsTransform() {
-	if len(p.coll.sections) > 0 {
-		return
+	// it runs after the title transform: a section promoted to the
+	// document title or subtitle is no longer a section
+	for _, sec := range p.coll.sections {
+		if !sec.promoted {
+			return
+		}
 	}
 	for _, t := range p.coll.topics {
 		if t.x().contents && t.parent != nil {
