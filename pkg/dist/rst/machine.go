@@ -278,7 +278,8 @@ func (m *machine) checkLine(state stateID, ctx *[]string, only transID) result {
 			}
 		case tOptionMarker:
 			if end, ok := matchOptionMarker(line); ok {
-				return m.optionMarker(state, end), true
+				// the marker's end in characters, as docutils' match.end()
+				return m.optionMarker(state, runeLen(line[:end])), true
 			}
 		case tDoctest:
 			if matchPrefixSpaces(line, ">>>") {
