@@ -51,14 +51,19 @@ func (m *machine) simpleTableTop(s stateID) result {
 }
 
 func (m *machine) tableTop(isolate func() ([][]rune, bool), parse func([][]rune) (*tableData, *tableError)) {
+	top := m.absLineNumber()
 	block, bf := isolate()
 	if block != nil {
 		data, err := parse(block)
 		if err != nil {
 			m.malformedTable(block, err.msg, err.offset)
 		}
+		// docutils computes the table's line from where isolation left
+		// the machine, which a grid table missing its bottom border
+		// leaves too far back; the cells' lines keep their true source
+		// lines all the same
 		tableline := m.absLineNumber() - len(block) + 1
-		m.buildTable(data, tableline)
+		m.buildTable(data, tableline, m.srcDelta+top-tableline)
 	}
 	if !bf {
 		m.p.warnAt("Blank line required after table.", m.absLineNumber()+1)
@@ -213,7 +218,7 @@ func allEmpty(lines []string) bool {
 // buildTable builds the table's tree. As docutils 0.23 does, the table
 // takes its first line and joins the document once its cells are parsed,
 // so what they hold gets no line of its own.
-func (m *machine) buildTable(data *tableData, tableline int) {
+func (m *machine) buildTable(data *tableData, tableline, cellDelta int) {
 	t := m.p.newNode(kTable)
 	t.x().cols = data.cols
 	t.line = tableline + m.srcDelta
@@ -227,7 +232,7 @@ func (m *machine) buildTable(data *tableData, tableline int) {
 				e := m.p.newNode(kEntry)
 				t.add(e)
 				if !allEmpty(c.lines) {
-					m.nestedParseDelta(c.lines, tableline+c.offset-1, e, false, m.srcDelta)
+					m.nestedParseDelta(c.lines, tableline+c.offset-1, e, false, cellDelta)
 				}
 			}
 		}
