@@ -50,8 +50,17 @@ type directiveRun struct {
 	options       map[string]string
 	content       []string
 	contentOffset int
-	lineno        int
-	inSubst       bool
+	// contentDelta is added to the true source lines of the content: the
+	// option lines docutils drops from between a directive's first line
+	// and the rest of a content that starts on the directive line
+	contentDelta int
+	lineno       int
+	inSubst      bool
+}
+
+// parseContent parses the directive's content into n.
+func (d *directiveRun) parseContent(n *node) {
+	d.m.nestedParseDelta(d.content, d.contentOffset, n, false, d.m.srcDelta+d.contentDelta)
 }
 
 func (d *directiveRun) fail(level Level, text string) {
@@ -208,6 +217,9 @@ func (m *machine) parseDirectiveBlock(indented []string, lineOffset int, spec *d
 		}
 	}
 	if len(argBlock) > 0 && spec.required == 0 && spec.optional == 0 {
+		// docutils' content keeps each line's source: the lines after the
+		// options stand that many lines further down than their offsets say
+		d.contentDelta = i - len(argBlock)
 		content = append(append([]string{}, argBlock...), indented[i:]...)
 		contentOffset = lineOffset
 		argBlock = nil
@@ -654,7 +666,7 @@ func runAdmonition(d *directiveRun) {
 		n.add(t)
 		d.m.p.inline(d.args[0], d.lineno, t)
 	}
-	d.m.nestedParse(d.content, d.contentOffset, n, false)
+	d.parseContent(n)
 }
 
 func runTopicLike(d *directiveRun, k kind) {
@@ -687,7 +699,7 @@ func runTopicLike(d *directiveRun, k kind) {
 		}
 	}
 	d.addName(n)
-	d.m.nestedParse(d.content, d.contentOffset, n, false)
+	d.parseContent(n)
 }
 
 func runTopic(d *directiveRun) { runTopicLike(d, kTopic) }
@@ -766,7 +778,7 @@ func runCompound(d *directiveRun) {
 	d.m.node.add(n)
 	n.line = d.lineno + d.m.srcDelta // docutils 0.23: the directive's line
 	d.addName(n)
-	d.m.nestedParse(d.content, d.contentOffset, n, false)
+	d.parseContent(n)
 }
 
 func runContainer(d *directiveRun) {
@@ -782,7 +794,7 @@ func runContainer(d *directiveRun) {
 	d.m.node.add(n)
 	n.line = d.lineno + d.m.srcDelta // docutils 0.23: the directive's line
 	d.addName(n)
-	d.m.nestedParse(d.content, d.contentOffset, n, false)
+	d.parseContent(n)
 }
 
 func runImage(d *directiveRun) {
@@ -837,7 +849,7 @@ func runFigure(d *directiveRun) {
 	if len(d.content) > 0 {
 		holder := d.m.p.newNode(kElement)
 		holder.parent = d.m.node
-		d.m.nestedParse(d.content, d.contentOffset, holder, false)
+		d.parseContent(holder)
 		// docutils 0.23 skips targets and pending elements looking for
 		// the caption
 		for _, c := range holder.children {
@@ -933,7 +945,7 @@ func runDecoration(d *directiveRun) {
 	}
 	part := p.newNode(kDecoration)
 	p.decoration.add(part)
-	d.m.nestedParse(d.content, d.contentOffset, part, false)
+	d.parseContent(part)
 }
 
 func runMeta(d *directiveRun) {
@@ -955,7 +967,7 @@ func runReplace(d *directiveRun) {
 	d.assertContent()
 	holder := d.m.p.newNode(kElement)
 	holder.parent = d.m.node
-	d.m.nestedParse(d.content, d.contentOffset, holder, false)
+	d.parseContent(holder)
 	var para *node
 	for _, c := range holder.children {
 		if para == nil && c.kind == kParagraph {
@@ -1058,7 +1070,7 @@ func runClass(d *directiveRun) {
 	if len(d.content) > 0 {
 		holder := d.m.p.newNode(kElement)
 		holder.parent = d.m.node
-		d.m.nestedParse(d.content, d.contentOffset, holder, false)
+		d.parseContent(holder)
 		for _, c := range holder.children {
 			d.m.node.add(c)
 		}

@@ -805,7 +805,7 @@ func (d *directiveRun) tableTitle() *node {
 func (d *directiveRun) parseOnly(k kind, what string) *node {
 	holder := d.m.p.newNode(kElement)
 	holder.parent = d.m.node
-	d.m.nestedParse(d.content, d.contentOffset, holder, false)
+	d.parseContent(holder)
 	if len(holder.children) != 1 || holder.children[0].kind != k {
 		d.fail(Error, fmt.Sprintf("Error parsing content block for the \"%s\" directive: exactly one %s expected.", d.name, what))
 	}
