@@ -58,8 +58,11 @@ type directiveRun struct {
 	inSubst      bool
 }
 
-// parseContent parses the directive's content into n.
+// parseContent parses the directive's content into n. When the content
+// starts on the directive line and options come between, that first line
+// keeps its own source line and the rest stand contentDelta further down.
 func (d *directiveRun) parseContent(n *node) {
+	d.m.p.firstLineFix = -d.contentDelta
 	d.m.nestedParseDelta(d.content, d.contentOffset, n, false, d.m.srcDelta+d.contentDelta)
 }
 

@@ -102,10 +102,13 @@ type machine struct {
 	qInitialLine int
 	qQuote       byte
 
-	srcDelta        int // true source line minus docutils' absolute line number
-	lastBlankFinish bool
-	substName       string
-	meta            bool
+	srcDelta int // true source line minus docutils' absolute line number
+	// firstLine, when not 0, is the absolute line whose true source line
+	// differs from the others' by firstLineFix (see parseContent)
+	firstLine, firstLineFix int
+	lastBlankFinish         bool
+	substName               string
+	meta                    bool
 
 	ctxBuf []string // run's context lines, kept across reuse
 }
@@ -128,6 +131,14 @@ func (p *parser) release(m *machine) {
 }
 
 func (m *machine) absLineOffset() int { return m.lineOffset + m.inputOffset }
+
+// deltaAt is srcDelta for absolute line number line.
+func (m *machine) deltaAt(line int) int {
+	if m.firstLine != 0 && line == m.firstLine {
+		return m.srcDelta + m.firstLineFix
+	}
+	return m.srcDelta
+}
 func (m *machine) absLineNumber() int { return m.lineOffset + m.inputOffset + 1 }
 
 // notify is docutils' notify_observers: the document's current line, and

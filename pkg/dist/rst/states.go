@@ -184,6 +184,9 @@ func (m *machine) nestedParse(block []string, inputOffset int, n *node, matchTit
 func (m *machine) nestedParseDelta(block []string, inputOffset int, n *node, matchTitles bool, delta int) int {
 	sub := m.p.newMachine(block, inputOffset, n, matchTitles)
 	sub.srcDelta = delta
+	if fix := m.p.firstLineFix; fix != 0 {
+		sub.firstLine, sub.firstLineFix, m.p.firstLineFix = inputOffset+1, fix, 0
+	}
 	// docutils 0.23 parses nested content (block quotes, list items,
 	// footnotes, table cells, directive bodies) into a node that joins the
 	// document afterwards: what is added meanwhile gets no line of its own,
@@ -905,7 +908,7 @@ func (m *machine) paragraph(lines []string, lineno int) bool {
 		text = data
 	}
 	p := m.p.newNode(kParagraph)
-	p.line = lineno + m.srcDelta
+	p.line = lineno + m.deltaAt(lineno)
 	m.node.add(p)
 	m.p.inline(text, lineno, p)
 	return literalNext
