@@ -29,10 +29,6 @@ func ParseArgs(args []string) ([]Opt, error) {
 			}
 			return n, strings.TrimPrefix(v, " "), nil
 		}
-		pathData := func() (string, []byte) {
-			p, d, _ := strings.Cut(val, ":")
-			return p, []byte(d)
-		}
 		num := func() (int64, error) {
 			n, err := strconv.ParseInt(val, 10, 64)
 			if err != nil {
@@ -43,13 +39,16 @@ func ParseArgs(args []string) ([]Opt, error) {
 		if !hasVal && key != "zip" && key != "data-descriptor" {
 			return nil, fmt.Errorf("disttest: argument %q is not key=value", a)
 		}
+		if f, ok := valueOpts[key]; ok {
+			opts = append(opts, f(val))
+			continue
+		}
+		if f, ok := fileOpts[key]; ok {
+			p, d, _ := strings.Cut(val, ":")
+			opts = append(opts, f(p, []byte(d)))
+			continue
+		}
 		switch key {
-		case "name":
-			opts = append(opts, Name(val))
-		case "version":
-			opts = append(opts, Version(val))
-		case "metadata-version":
-			opts = append(opts, MetadataVersion(val))
 		case "header", "set-header":
 			n, v, err := nameValue()
 			if err != nil {
@@ -60,32 +59,12 @@ func ParseArgs(args []string) ([]Opt, error) {
 			} else {
 				opts = append(opts, SetHeader(n, v))
 			}
-		case "drop-header":
-			opts = append(opts, DropHeader(val))
-		case "body":
-			opts = append(opts, Body(val))
-		case "content-type":
-			opts = append(opts, ContentType(val))
-		case "description-header":
-			opts = append(opts, DescriptionHeader(val))
-		case "classifier":
-			opts = append(opts, Classifiers(val))
-		case "omit":
-			opts = append(opts, Omit(val))
-		case "dist-info":
-			opts = append(opts, DistInfoDir(val))
-		case "top":
-			opts = append(opts, TopDir(val))
 		case "tags":
 			parts := strings.Split(val, "-")
 			if len(parts) != 3 {
 				return nil, fmt.Errorf("disttest: tags wants PY-ABI-PLATFORM, got %q", val)
 			}
 			opts = append(opts, Tags(parts[0], parts[1], parts[2]))
-		case "build":
-			opts = append(opts, BuildTag(val))
-		case "filename":
-			opts = append(opts, Filename(val))
 		case "truncate", "huge-metadata", "many-members", "metadata-method":
 			n, err := num()
 			if err != nil {
@@ -101,18 +80,6 @@ func ParseArgs(args []string) ([]Opt, error) {
 			default:
 				opts = append(opts, MetadataMethod(uint16(n)))
 			}
-		case "license-file":
-			p, d := pathData()
-			opts = append(opts, LicenseFile(p, d))
-		case "file":
-			p, d := pathData()
-			opts = append(opts, File(p, d))
-		case "stored-file":
-			p, d := pathData()
-			opts = append(opts, FileMethod(p, d, Store))
-		case "root-file":
-			p, d := pathData()
-			opts = append(opts, RootFile(p, d))
 		case "zip":
 			opts = append(opts, ZipSdist())
 		case "data-descriptor":
@@ -122,6 +89,22 @@ func ParseArgs(args []string) ([]Opt, error) {
 		}
 	}
 	return opts, nil
+}
+
+// valueOpts are the keys whose value is the option's one argument.
+var valueOpts = map[string]func(string) Opt{
+	"name": Name, "version": Version, "metadata-version": MetadataVersion,
+	"drop-header": DropHeader, "body": Body, "content-type": ContentType,
+	"description-header": DescriptionHeader, "dist-info": DistInfoDir,
+	"top": TopDir, "build": BuildTag, "filename": Filename,
+	"classifier": func(v string) Opt { return Classifiers(v) },
+	"omit":       func(v string) Opt { return Omit(v) },
+}
+
+// fileOpts are the keys whose value is PATH[:CONTENT].
+var fileOpts = map[string]func(string, []byte) Opt{
+	"license-file": LicenseFile, "file": File, "root-file": RootFile,
+	"stored-file": func(p string, d []byte) Opt { return FileMethod(p, d, Store) },
 }
 
 func unescape(s string) string {
