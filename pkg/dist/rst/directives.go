@@ -62,8 +62,7 @@ type directiveRun struct {
 // starts on the directive line and options come between, that first line
 // keeps its own source line and the rest stand contentDelta further down.
 func (d *directiveRun) parseContent(n *node) {
-	d.m.p.firstLineFix = -d.contentDelta
-	d.m.nestedParseDelta(d.content, d.contentOffset, n, false, d.m.srcDelta+d.contentDelta)
+	d.m.nestedParseFirst(d.content, d.contentOffset, n, false, d.m.srcDelta+d.contentDelta, -d.contentDelta)
 }
 
 func (d *directiveRun) fail(level Level, text string) {

@@ -127,7 +127,6 @@ type parser struct {
 	topMachine   *machine
 	curLine      int  // docutils' document.current_line (0: None)
 	noSource     bool // docutils' document.current_source is None
-	firstLineFix int  // for the next nested machine: see parseContent
 
 	nameids    map[string]*node // nil value: name known but ambiguous
 	nametypes  map[string]bool

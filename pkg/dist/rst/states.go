@@ -182,10 +182,16 @@ func (m *machine) nestedParse(block []string, inputOffset int, n *node, matchTit
 }
 
 func (m *machine) nestedParseDelta(block []string, inputOffset int, n *node, matchTitles bool, delta int) int {
+	return m.nestedParseFirst(block, inputOffset, n, matchTitles, delta, 0)
+}
+
+// nestedParseFirst is nestedParseDelta where the block's first line has
+// its own delta, firstFix more than the others' (see parseContent).
+func (m *machine) nestedParseFirst(block []string, inputOffset int, n *node, matchTitles bool, delta, firstFix int) int {
 	sub := m.p.newMachine(block, inputOffset, n, matchTitles)
 	sub.srcDelta = delta
-	if fix := m.p.firstLineFix; fix != 0 {
-		sub.firstLine, sub.firstLineFix, m.p.firstLineFix = inputOffset+1, fix, 0
+	if firstFix != 0 {
+		sub.firstLine, sub.firstLineFix = inputOffset+1, firstFix
 	}
 	// docutils 0.23 parses nested content (block quotes, list items,
 	// footnotes, table cells, directive bodies) into a node that joins the
