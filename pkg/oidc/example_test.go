@@ -42,12 +42,9 @@ func ExampleNewMinter() {
 		fmt.Println(err)
 		return
 	}
-	// Policy: ID tokens go to PyPI/TestPyPI only, unless the user opted in.
-	optedIn := true
-	if !oidc.IsPyPI(uploadURL) && !optedIn {
-		return
-	}
-	m := oidc.NewMinter(p, index.Client(), uploadURL, oidc.WithOnMint(func(t *oidc.Token) {
+	// This index is not PyPI: it gets an ID token only for the audience the
+	// user named (pyup's --oidc-audience); PyPI's and TestPyPI's are known.
+	m := oidc.NewMinter(p, index.Client(), uploadURL, oidc.WithExchangeOptions(oidc.ExpectAudience("pypi")), oidc.WithOnMint(func(t *oidc.Token) {
 		// In GitHub Actions the CLI prints "::add-mask::"+t.Value to stdout here.
 	}))
 	tok, err := m.Token(ctx)

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -178,7 +179,7 @@ func Mint(ctx context.Context, client *http.Client, indexURL, idToken string) (*
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Accept", "application/json")
-	body, err := do(sameHostRedirects(clientOrDefault(client)), req, "trusted publishing mint-token", idToken)
+	body, err := do(clientOrDefault(client), req, "trusted publishing mint-token", idToken)
 	if err != nil {
 		var he *HTTPError
 		if !errors.As(err, &he) {
@@ -218,13 +219,130 @@ func Mint(ctx context.Context, client *http.Client, indexURL, idToken string) (*
 	return t, nil
 }
 
-// Exchange runs one trusted-publishing exchange with provider p: it asks
-// the index for the audience, gets a fresh ID token for it, and mints an
-// upload token. It returns the ID token's unverified claims (for display)
-// whenever it got a token, also alongside a *[MintError]. Each call fetches
-// a new ID token; it never retries a mint.
-func Exchange(ctx context.Context, p Provider, client *http.Client, indexURL string) (*Token, *Claims, error) {
-	aud, err := Audience(ctx, client, indexURL)
+// ExchangeOption configures [Exchange] (and, through [WithExchangeOptions],
+// a [Minter]).
+type ExchangeOption func(*exchangeSettings)
+
+type exchangeSettings struct {
+	audience  string
+	onIDToken func(string)
+}
+
+// ExpectAudience names the audience the user accepts for ID tokens sent to
+// an index other than PyPI and TestPyPI. Such an index names its audience in
+// an unauthenticated answer, and an ID token is a bearer credential that
+// others accept (PyPI for audience "pypi", a cloud's token service for its
+// own), so Exchange uses the index's audience only when it equals this one.
+// Default: "", so Exchange refuses every index but PyPI and TestPyPI.
+func ExpectAudience(aud string) ExchangeOption {
+	return func(s *exchangeSettings) { s.audience = strings.TrimSpace(aud) }
+}
+
+// OnIDToken sets a hook called with every ID token Exchange obtains, before
+// the token is sent anywhere (for example to scrub it from output). Default:
+// none.
+func OnIDToken(f func(idToken string)) ExchangeOption {
+	return func(s *exchangeSettings) { s.onIDToken = f }
+}
+
+// KnownAudience returns the audience of PyPI ("pypi") or TestPyPI
+// ("testpypi") for an index URL on their hosts (see [IsPyPI]), or "" for any
+// other index.
+func KnownAudience(indexURL string) string {
+	if !IsPyPI(indexURL) {
+		return ""
+	}
+	u, _ := url.Parse(indexURL)
+	if strings.EqualFold(u.Hostname(), "test.pypi.org") {
+		return "testpypi"
+	}
+	return "pypi"
+}
+
+// ErrInsecureIndex is matched by the error [Exchange] returns for an index
+// URL an ID token must not be sent to: plain http:// to a host that is not a
+// loopback address.
+var ErrInsecureIndex = errors.New("refusing to send an ID token over plain http")
+
+// CheckIndexURL judges whether an ID token may be sent to the index behind
+// indexURL: it must be https://, or http:// to a loopback address (a test
+// index on this machine). Errors wrap [ErrInsecureIndex].
+func CheckIndexURL(indexURL string) error {
+	u, err := url.Parse(indexURL)
+	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+		return fmt.Errorf("index URL %q is not an http(s) URL", safeURL(indexURL))
+	}
+	if u.Scheme == "http" && !isLoopback(u.Hostname()) {
+		return fmt.Errorf("%w to %s: use an https:// repository URL", ErrInsecureIndex, u.Host)
+	}
+	return nil
+}
+
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// AudienceError is Exchange's refusal to get an ID token for the audience an
+// index other than PyPI and TestPyPI asked for: the user named no audience
+// ([ExpectAudience]), or another one.
+type AudienceError struct {
+	// Host is the index's host.
+	Host string
+	// Asked is the audience the index named.
+	Asked string
+	// Expected is the audience the user accepts; "" when none was given.
+	Expected string
+}
+
+// Error names the index, the audience it asked for and the one expected.
+func (e *AudienceError) Error() string {
+	if e.Expected == "" {
+		return fmt.Sprintf("%s asks for ID tokens with audience %q; an ID token goes to an index other than PyPI or TestPyPI only for an audience the user names", e.Host, e.Asked)
+	}
+	return fmt.Sprintf("%s asks for ID tokens with audience %q, not the expected %q", e.Host, e.Asked, e.Expected)
+}
+
+// audience decides the audience of the ID token for indexURL: PyPI's and
+// TestPyPI's are known and never asked for; any other index is asked, and
+// its answer is used only when it equals the expected audience.
+func audience(ctx context.Context, client *http.Client, indexURL, expected string) (string, error) {
+	if known := KnownAudience(indexURL); known != "" {
+		if expected != "" && expected != known {
+			return "", fmt.Errorf("the audience of %s is %q, not %q", hostOf(indexURL), known, expected)
+		}
+		return known, nil
+	}
+	asked, err := Audience(ctx, client, indexURL)
+	if err != nil {
+		return "", err
+	}
+	if asked != expected {
+		return "", &AudienceError{Host: hostOf(indexURL), Asked: asked, Expected: expected}
+	}
+	return asked, nil
+}
+
+// Exchange runs one trusted-publishing exchange with provider p: it judges
+// the index URL ([CheckIndexURL]) before anything is sent, decides the
+// audience (PyPI's and TestPyPI's are known; any other index's must equal
+// the one given with [ExpectAudience], else an *[AudienceError]), gets a
+// fresh ID token for it, and mints an upload token. It returns the ID
+// token's unverified claims (for display) whenever it got a token, also
+// alongside a *[MintError]. Each call fetches a new ID token; it never
+// retries a mint.
+func Exchange(ctx context.Context, p Provider, client *http.Client, indexURL string, opts ...ExchangeOption) (*Token, *Claims, error) {
+	var s exchangeSettings
+	for _, o := range opts {
+		o(&s)
+	}
+	if err := CheckIndexURL(indexURL); err != nil {
+		return nil, nil, err
+	}
+	aud, err := audience(ctx, client, indexURL, s.audience)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -232,31 +350,13 @@ func Exchange(ctx context.Context, p Provider, client *http.Client, indexURL str
 	if err != nil {
 		return nil, nil, err
 	}
+	if s.onIDToken != nil {
+		s.onIDToken(idToken)
+	}
 	claims, _ := ParseClaims(idToken)
 	tok, err := Mint(ctx, client, indexURL, idToken)
 	if err != nil {
 		return nil, claims, err
 	}
 	return tok, claims, nil
-}
-
-// sameHostRedirects returns a copy of client that refuses to follow a
-// redirect to another host: the mint request body is an ID token, which
-// must reach only the index it was requested for.
-func sameHostRedirects(client *http.Client) *http.Client {
-	c := *client
-	next := client.CheckRedirect
-	c.CheckRedirect = func(req *http.Request, via []*http.Request) error {
-		if len(via) > 0 && !strings.EqualFold(req.URL.Host, via[0].URL.Host) {
-			return fmt.Errorf("refusing to send the ID token to %s after a redirect from %s", req.URL.Host, via[0].URL.Host)
-		}
-		if next != nil {
-			return next(req, via)
-		}
-		if len(via) >= 10 {
-			return errors.New("stopped after 10 redirects")
-		}
-		return nil
-	}
-	return &c
 }

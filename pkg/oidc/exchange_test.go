@@ -118,7 +118,7 @@ func TestExchange(t *testing.T) {
 	var minted []string
 	f.mint.OnMint = func(tok string, exp time.Time) { minted = append(minted, tok) }
 
-	tok, claims, err := oidc.Exchange(context.Background(), f.provider, f.index.Client(), f.uploadURL())
+	tok, claims, err := oidc.Exchange(context.Background(), f.provider, f.index.Client(), f.uploadURL(), oidc.ExpectAudience("pypi"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,7 +136,7 @@ func TestExchange(t *testing.T) {
 	}
 
 	// A second exchange fetches a fresh ID token (new jti) and succeeds.
-	if _, _, err := oidc.Exchange(context.Background(), f.provider, f.index.Client(), f.uploadURL()); err != nil {
+	if _, _, err := oidc.Exchange(context.Background(), f.provider, f.index.Client(), f.uploadURL(), oidc.ExpectAudience("pypi")); err != nil {
 		t.Fatalf("second exchange: %v", err)
 	}
 	if f.issuer.Issued() != 2 || f.mint.Mints() != 2 {
@@ -147,7 +147,7 @@ func TestExchange(t *testing.T) {
 func TestExchangeAudienceErrors(t *testing.T) {
 	f := newFixture(t)
 	f.mint.Disabled = true
-	_, _, err := oidc.Exchange(context.Background(), f.provider, f.index.Client(), f.uploadURL())
+	_, _, err := oidc.Exchange(context.Background(), f.provider, f.index.Client(), f.uploadURL(), oidc.ExpectAudience("pypi"))
 	if !errors.Is(err, oidc.ErrTrustedPublishingDisabled) {
 		t.Fatalf("err = %v", err)
 	}
@@ -345,7 +345,7 @@ func issue(t *testing.T, iss *oidctest.Issuer, change func(*oidctest.TokenClaims
 
 func TestMintErrorDetailsShowClaims(t *testing.T) {
 	f := newFixture(t, oidctest.Publisher{Repository: "octo-org/octo-repo", Workflow: "publish.yml"})
-	_, claims, err := oidc.Exchange(context.Background(), f.provider, f.index.Client(), f.uploadURL())
+	_, claims, err := oidc.Exchange(context.Background(), f.provider, f.index.Client(), f.uploadURL(), oidc.ExpectAudience("pypi"))
 	var me *oidc.MintError
 	if !errors.As(err, &me) {
 		t.Fatalf("err = %v", err)
@@ -402,7 +402,7 @@ func TestMintNon422Errors(t *testing.T) {
 func TestMinterRenews(t *testing.T) {
 	f := newFixture(t)
 	var hooked []*oidc.Token
-	m := oidc.NewMinter(f.provider, f.index.Client(), f.uploadURL(),
+	m := oidc.NewMinter(f.provider, f.index.Client(), f.uploadURL(), oidc.WithExchangeOptions(oidc.ExpectAudience("pypi")),
 		oidc.WithClock(f.clock.Now), oidc.WithOnMint(func(tok *oidc.Token) { hooked = append(hooked, tok) }))
 	if m.Claims() != nil {
 		t.Fatal("claims before the first mint")
@@ -434,7 +434,7 @@ func TestMinterRenews(t *testing.T) {
 
 func TestMinterConcurrent(t *testing.T) {
 	f := newFixture(t)
-	m := oidc.NewMinter(f.provider, f.index.Client(), f.uploadURL(), oidc.WithClock(f.clock.Now))
+	m := oidc.NewMinter(f.provider, f.index.Client(), f.uploadURL(), oidc.WithExchangeOptions(oidc.ExpectAudience("pypi")), oidc.WithClock(f.clock.Now))
 	var wg sync.WaitGroup
 	toks := make([]*oidc.Token, 16)
 	for i := range toks {
@@ -462,7 +462,7 @@ func TestMinterConcurrent(t *testing.T) {
 func TestMinterFailures(t *testing.T) {
 	f := newFixture(t)
 	var renewErrs []error
-	m := oidc.NewMinter(f.provider, f.index.Client(), f.uploadURL(), oidc.WithClock(f.clock.Now), oidc.WithRenewBefore(5*time.Minute),
+	m := oidc.NewMinter(f.provider, f.index.Client(), f.uploadURL(), oidc.WithExchangeOptions(oidc.ExpectAudience("pypi")), oidc.WithClock(f.clock.Now), oidc.WithRenewBefore(5*time.Minute),
 		oidc.WithOnRenewError(func(err error) { renewErrs = append(renewErrs, err) }))
 	ctx := context.Background()
 	t1, err := m.Token(ctx)
@@ -564,7 +564,7 @@ func TestMintRefusesCrossHostRedirect(t *testing.T) {
 	defer idx.Close()
 	const id = "eyJhbGciOiJSUzI1NiJ9.eyJpc3MiOiJ4In0.c2ln"
 	_, err := oidc.Mint(context.Background(), idx.Client(), idx.URL, id)
-	if err == nil || !strings.Contains(err.Error(), "refusing to send the ID token") {
+	if err == nil || !strings.Contains(err.Error(), "refusing to send a credential to") {
 		t.Fatalf("err = %v", err)
 	}
 	if got {

@@ -3,9 +3,11 @@ package oidc
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 	"time"
 )
 
@@ -15,8 +17,13 @@ const maxBody = 1 << 20
 // do sends req and returns the body of a 200 response. Any other status
 // becomes an *HTTPError with a redacted excerpt; secrets are also removed
 // verbatim from that excerpt.
+//
+// Every request refuses a redirect from https to http (an answer that came
+// in clear text cannot be trusted, and Go's client would forward the
+// request's headers to it); a request that carries a secret (one is given)
+// also refuses a redirect to another host.
 func do(client *http.Client, req *http.Request, op string, secrets ...string) ([]byte, error) {
-	resp, err := client.Do(req)
+	resp, err := guardRedirects(client, len(secrets) > 0).Do(req)
 	if err != nil {
 		// url.Error includes the URL with its query; rebuild it safely.
 		return nil, fmt.Errorf("%s: %s %s: %w", op, req.Method, safeURL(req.URL.String()), unwrapURLError(err))
@@ -76,4 +83,31 @@ func clientOrDefault(client *http.Client) *http.Client {
 		return &http.Client{Timeout: 30 * time.Second}
 	}
 	return client
+}
+
+// guardRedirects returns a copy of client whose redirects never lower the
+// scheme (https to http) and, with sameHost, never leave the first request's
+// host. Its own redirect policy, if any, still applies after these checks.
+func guardRedirects(client *http.Client, sameHost bool) *http.Client {
+	c := *client
+	next := client.CheckRedirect
+	c.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		if len(via) > 0 {
+			prev := via[len(via)-1]
+			if prev.URL.Scheme == "https" && req.URL.Scheme != "https" {
+				return fmt.Errorf("refusing a redirect from https to %s (%s)", req.URL.Scheme, req.URL.Host)
+			}
+			if sameHost && !strings.EqualFold(req.URL.Host, via[0].URL.Host) {
+				return fmt.Errorf("refusing to send a credential to %s after a redirect from %s", req.URL.Host, via[0].URL.Host)
+			}
+		}
+		if next != nil {
+			return next(req, via)
+		}
+		if len(via) >= 10 {
+			return errors.New("stopped after 10 redirects")
+		}
+		return nil
+	}
+	return &c
 }

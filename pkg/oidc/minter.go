@@ -19,6 +19,7 @@ type Minter struct {
 	margin time.Duration
 	onMint func(*Token)
 	onFail func(error)
+	xopts  []ExchangeOption
 
 	sem    chan struct{} // 1-slot lock that honours context cancellation
 	token  *Token
@@ -55,6 +56,12 @@ func WithOnRenewError(f func(error)) MinterOption {
 	return func(m *Minter) { m.onFail = f }
 }
 
+// WithExchangeOptions passes opts to every [Exchange] the Minter runs
+// ([ExpectAudience], [OnIDToken]). Default: none.
+func WithExchangeOptions(opts ...ExchangeOption) MinterOption {
+	return func(m *Minter) { m.xopts = append(m.xopts, opts...) }
+}
+
 // NewMinter returns a Minter that exchanges ID tokens from p at the index
 // behind indexURL, using client for the index requests.
 func NewMinter(p Provider, client *http.Client, indexURL string, opts ...MinterOption) *Minter {
@@ -89,7 +96,7 @@ func (m *Minter) Token(ctx context.Context) (*Token, error) {
 	if m.token != nil && m.token.Expires.Sub(now) >= m.margin {
 		return m.token, nil
 	}
-	tok, claims, err := Exchange(ctx, m.provider, m.client, m.indexURL)
+	tok, claims, err := Exchange(ctx, m.provider, m.client, m.indexURL, m.xopts...)
 	if claims != nil {
 		m.claims = claims
 	}
