@@ -1,0 +1,123 @@
+package redact
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+const token = "pypi-AgEIcHlwaS5vcmcCJDAwMDAwMDAwLTAwMDAtMDAwMC0wMDAwLTAwMDAwMDAwMDAwMAACKlszLCJ1c2VyIl0AAAYgSECRETSECRET"
+
+func TestStringScrubsEveryForm(t *testing.T) {
+	var s Set
+	s.Add(token)
+	pw := `p@ss wörd/<&>"%x` + "-long-enough"
+	s.AddBasic("alice", pw)
+	jsonPW, _ := json.Marshal(pw)
+	cases := map[string]string{
+		"raw":              "403 Invalid token " + token + " for project",
+		"basic token":      "Authorization: Basic " + base64.StdEncoding.EncodeToString([]byte("__token__:"+token)),
+		"basic other user": "got Basic " + base64.StdEncoding.EncodeToString([]byte("someone-else:"+token)) + " from you",
+		"basic user pw":    base64.StdEncoding.EncodeToString([]byte("alice:" + pw)),
+		"query":            "?password=" + url.QueryEscape(pw),
+		"userinfo":         "https://alice:" + url.UserPassword("alice", pw).String()[6:] + "@host/",
+		"json":             `{"message": ` + string(jsonPW) + `}`,
+		"prefix cut":       "Basic " + base64.StdEncoding.EncodeToString([]byte("__token__:"+token))[:40],
+		"tail":             "..." + token[len(token)-20:],
+		"middle":           "x" + token[30:60] + "y",
+		"raw url base64":   base64.RawURLEncoding.EncodeToString([]byte(token)),
+	}
+	for name, in := range cases {
+		got := s.String(in)
+		for _, piece := range []string{token[len(token)-Window:], token[40 : 40+Window], "SECRETSECRET", pw} {
+			if strings.Contains(got, piece) {
+				t.Errorf("%s: %q still holds a piece of a secret: %q", name, got, piece)
+			}
+		}
+		if !strings.Contains(got, Mask) {
+			t.Errorf("%s: nothing masked in %q", name, got)
+		}
+	}
+	if got := s.String("pyup: uploaded demo-1.0.tar.gz as __token__"); got != "pyup: uploaded demo-1.0.tar.gz as __token__" {
+		t.Errorf("text without secrets changed: %q", got)
+	}
+}
+
+func TestShortSecretsFoundWhole(t *testing.T) {
+	var s Set
+	s.Add("hunter2x")
+	s.Add("ab") // too short: would mask ordinary words
+	if got := s.String("password hunter2x, label ab"); got != "password ****, label ab" {
+		t.Errorf("got %q", got)
+	}
+}
+
+func TestWriterJoinsPiecesAcrossWrites(t *testing.T) {
+	var s Set
+	s.Add(token)
+	var out bytes.Buffer
+	w := NewWriter(&out, &s)
+	// The secret arrives in three writes; no piece may get through.
+	for _, p := range []string{"error: " + token[:10], token[10:50], token[50:] + " refused\nnext line"} {
+		if _, err := w.Write([]byte(p)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if strings.Contains(out.String(), "next line") {
+		t.Errorf("the unfinished line was written before Flush: %q", out.String())
+	}
+	if err := w.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := out.String(), "error: **** refused\nnext line"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	// Secrets added after the writer was made are scrubbed too.
+	s.Add("minted-later-0123456789")
+	w.Write([]byte("token minted-later-0123456789\n"))
+	if strings.Contains(out.String(), "minted-later") {
+		t.Errorf("a secret added later got through: %q", out.String())
+	}
+}
+
+func TestWriterPassesCarriageReturnFrames(t *testing.T) {
+	var s Set
+	s.Add(token)
+	var out bytes.Buffer
+	w := NewWriter(&out, &s)
+	w.Write([]byte("\r 10% |##  |"))
+	w.Write([]byte("\r 20% |### |"))
+	if got := out.String(); got != "\r 10% |##  |" {
+		t.Errorf("progress frames: got %q", got)
+	}
+}
+
+func TestUnwrapBypassesForMaskCommand(t *testing.T) {
+	var s Set
+	s.Add(token)
+	var out bytes.Buffer
+	w := NewWriter(&out, &s)
+	w.Write([]byte("before "))
+	Unwrap(w).Write([]byte("::add-mask::" + token + "\n"))
+	if got, want := out.String(), "before ::add-mask::"+token+"\n"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	var plain bytes.Buffer
+	if Unwrap(&plain) != &plain {
+		t.Error("Unwrap of a plain writer must return it")
+	}
+}
+
+func BenchmarkScrubReport(b *testing.B) {
+	var s Set
+	s.Add(token)
+	s.Add(strings.Repeat("eyJhbGciOiJSUzI1NiJ9", 50))
+	line := []byte(strings.Repeat(`{"file":"demo-1.0-py3-none-any.whl","status":"uploaded","sha256":"0123456789abcdef"}`+"\n", 100))
+	b.SetBytes(int64(len(line)))
+	for b.Loop() {
+		s.scrub(line)
+	}
+}
