@@ -71,9 +71,15 @@ func New(repositoryURL string, opts ...Option) (*Client, error) {
 		// Uploads never follow redirects: the body cannot be replayed and a
 		// redirect usually means a wrong URL the user should fix. Simple-API
 		// GETs do (PyPI redirects non-normalized names).
+		// No request follows a redirect from https to http: its answer
+		// (what the index holds) could be forged in transit, and Go's client
+		// would forward the request's headers to it.
 		CheckRedirect: func(req *http.Request, via []*http.Request) error {
 			if req.Method != http.MethodGet {
 				return http.ErrUseLastResponse
+			}
+			if prev := via[len(via)-1]; prev.URL.Scheme == "https" && req.URL.Scheme != "https" {
+				return fmt.Errorf("refusing a redirect from https to %s (%s)", req.URL.Scheme, req.URL.Host)
 			}
 			if len(via) >= 10 {
 				return errors.New("stopped after 10 redirects")

@@ -61,6 +61,7 @@ type Credential struct {
 	tokens      TokenSource
 	renewBefore time.Duration
 	now         func() time.Time
+	onSecret    func(username, password string)
 }
 
 // Credentials returns the username and password to send. For a trusted
@@ -74,6 +75,9 @@ func (c *Credential) Credentials(ctx context.Context) (username, password string
 		value, exp, err := c.tokens.Token(ctx)
 		if err != nil {
 			return "", "", &TrustedPublishingError{Op: "renew token", Err: err}
+		}
+		if c.onSecret != nil {
+			c.onSecret(c.Username, value)
 		}
 		c.Password, c.Expires = Secret(value), exp
 	}

@@ -4,10 +4,44 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
+	"net/url"
 	"runtime"
 	"strings"
 	"time"
 )
+
+// ErrInsecureURL is matched by the error Resolve returns for a repository URL
+// no credential may be sent to: plain http:// to a host that is not a
+// loopback address.
+var ErrInsecureURL = errors.New("refusing to send credentials over plain http")
+
+// CheckURL judges whether credentials may be sent to repositoryURL: it must
+// be an https:// URL, or http:// to a loopback address (an index on this
+// machine). An empty URL is accepted (nothing will be sent). Errors wrap
+// ErrInsecureURL, or say that the URL is not an http(s) URL; they never
+// repeat the URL's userinfo.
+func CheckURL(repositoryURL string) error {
+	if repositoryURL == "" {
+		return nil
+	}
+	u, err := url.Parse(repositoryURL)
+	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+		return errors.New("repository URL is not an http(s) URL")
+	}
+	if u.Scheme == "http" && !isLoopback(u.Hostname()) {
+		return fmt.Errorf("%w to %s: use an https:// repository URL", ErrInsecureURL, u.Host)
+	}
+	return nil
+}
+
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
 
 // ErrNotFound is matched (errors.Is) by *NotFoundError: no source produced
 // a credential.
@@ -199,6 +233,14 @@ func WithLookupEnv(f func(string) (string, bool)) Option {
 	return func(r *Resolver) { r.lookupEnv = f }
 }
 
+// WithOnSecret sets a hook called with the username and password of every
+// credential the Resolver produces (explicit, minted, from the keyring or
+// the prompt, and each renewed token) before anything uses it, so that the
+// caller can scrub them from its output. Default: none.
+func WithOnSecret(f func(username, password string)) Option {
+	return func(r *Resolver) { r.onSecret = f }
+}
+
 // WithClock sets the time source used to judge token expiry. The default is
 // time.Now.
 func WithClock(now func() time.Time) Option { return func(r *Resolver) { r.now = now } }
@@ -225,6 +267,7 @@ type Resolver struct {
 	now            func() time.Time
 	renewBefore    time.Duration
 	goos           string
+	onSecret       func(username, password string)
 }
 
 // NewResolver returns a Resolver configured by opts.
@@ -258,7 +301,16 @@ func (r *Resolver) Resolve(ctx context.Context, req Request) (*Credential, *Repo
 		username = TokenUsername
 	}
 	rep := &Report{RepositoryURL: req.RepositoryURL, Username: username}
+	// The URL is judged before any source is asked: no credential is looked
+	// up, minted or typed for a place it must not go.
+	if err := CheckURL(req.RepositoryURL); err != nil {
+		return nil, rep, err
+	}
 	done := func(c *Credential, src Source) (*Credential, *Report, error) {
+		if r.onSecret != nil {
+			r.onSecret(c.Username, c.Password.Reveal())
+		}
+		c.onSecret = r.onSecret
 		for _, s := range []Source{SourceExplicit, SourceTrustedPublishing, SourceKeyring, SourcePrompt} {
 			if !rep.has(s) {
 				rep.add(s, StatusNotReached, "not needed: %s gave a credential", stepLabel(src))

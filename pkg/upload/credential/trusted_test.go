@@ -1,6 +1,7 @@
 package credential
 
 import (
+	"context"
 	"errors"
 	"net/http/httptest"
 	"strings"
@@ -30,9 +31,12 @@ func TestOIDCPublisherEndToEnd(t *testing.T) {
 	}
 	lookup := func(k string) (string, bool) { v, ok := env[k]; return v, ok }
 	var masked []string
+	var secrets []string
 	pub := NewOIDCPublisher(oidc.DefaultProviders(oidc.WithEnv(lookup)), index.Client(),
+		oidc.WithExchangeOptions(oidc.ExpectAudience("pypi")),
 		oidc.WithOnMint(func(tok *oidc.Token) { masked = append(masked, tok.Value) }))
-	r := NewResolver(WithKeyring(newFakeKeyring()), WithTrustedPublisher(pub))
+	r := NewResolver(WithKeyring(newFakeKeyring()), WithTrustedPublisher(pub),
+		WithOnSecret(func(_, pw string) { secrets = append(secrets, pw) }))
 
 	// auto does not send an ID token to a non-PyPI index.
 	if _, _, err := r.Resolve(t.Context(), Request{RepositoryURL: uploadURL}); !errors.Is(err, ErrNotFound) {
@@ -56,6 +60,9 @@ func TestOIDCPublisherEndToEnd(t *testing.T) {
 	if len(masked) != 1 || masked[0] != p {
 		t.Error("WithOnMint hook not called with the minted token")
 	}
+	if len(secrets) != 1 || secrets[0] != p {
+		t.Error("WithOnSecret hook not called with the minted token")
+	}
 	for _, s := range []string{c.String(), rep.Steps[1].Reason} {
 		if strings.Contains(s, p[len(TokenPrefix):]) {
 			t.Fatalf("leaks the token: %s", s)
@@ -67,7 +74,8 @@ func TestOIDCPublisherEndToEnd(t *testing.T) {
 		oidctest.Publisher{Repository: "someone/else", RepositoryOwnerID: "1", Workflow: "release.yml"})
 	index2 := httptest.NewServer(mintServer2)
 	defer index2.Close()
-	r2 := NewResolver(WithKeyring(newFakeKeyring()), WithTrustedPublisher(NewOIDCPublisher(oidc.DefaultProviders(oidc.WithEnv(lookup)), index2.Client())))
+	r2 := NewResolver(WithKeyring(newFakeKeyring()), WithTrustedPublisher(NewOIDCPublisher(oidc.DefaultProviders(oidc.WithEnv(lookup)), index2.Client(),
+		oidc.WithExchangeOptions(oidc.ExpectAudience("pypi")))))
 	_, _, err = r2.Resolve(t.Context(), Request{RepositoryURL: index2.URL + "/legacy/", TrustedPublishing: ModeAlways})
 	var me *oidc.MintError
 	if !errors.Is(err, ErrTrustedPublishing) || !errors.As(err, &me) {
@@ -91,4 +99,42 @@ func TestOIDCPublisherNotInCI(t *testing.T) {
 	if _, err := pub.Token(t.Context(), pypiURL); !errors.Is(err, oidc.ErrNoAmbientCredential) {
 		t.Fatalf("Token outside CI: %v", err)
 	}
+}
+
+func TestResolveJudgesTheURLFirst(t *testing.T) {
+	kr := newFakeKeyring()
+	var asked []string
+	r := NewResolver(WithKeyring(kr), WithTrustedPublisher(&recordingPublisher{asked: &asked}),
+		WithPrompt(func(context.Context, string, bool) (string, error) {
+			asked = append(asked, "prompt")
+			return "typed-password", nil
+		}))
+	for _, u := range []string{"http://pypi.example.com/legacy/", "http://upload.pypi.org/legacy/"} {
+		_, _, err := r.Resolve(t.Context(), Request{RepositoryURL: u, TrustedPublishing: ModeAlways, Interactive: true,
+			Explicit: []Candidate{{Password: "explicit-password", Detail: "flag --password"}}})
+		if !errors.Is(err, ErrInsecureURL) {
+			t.Errorf("%s: err = %v, want ErrInsecureURL", u, err)
+		}
+	}
+	if len(asked) != 0 || kr.calls.Load() != 0 {
+		t.Fatalf("sources were asked before the URL was judged: %v, %d keyring calls", asked, kr.calls.Load())
+	}
+	// Loopback http is a local index: allowed.
+	if _, _, err := r.Resolve(t.Context(), Request{RepositoryURL: "http://127.0.0.1:8080/", TrustedPublishing: ModeNever,
+		Explicit: []Candidate{{Password: "explicit-password", Detail: "flag --password"}}}); err != nil {
+		t.Fatalf("loopback: %v", err)
+	}
+}
+
+// recordingPublisher records that trusted publishing was asked.
+type recordingPublisher struct{ asked *[]string }
+
+func (p *recordingPublisher) Detect(context.Context) (string, bool) {
+	*p.asked = append(*p.asked, "detect")
+	return "Test CI", true
+}
+
+func (p *recordingPublisher) Token(context.Context, string) (TokenSource, error) {
+	*p.asked = append(*p.asked, "token")
+	return nil, errors.New("no")
 }

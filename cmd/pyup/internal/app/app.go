@@ -17,7 +17,9 @@ import (
 
 	"github.com/pyup-dev/pyup/cmd/pyup/internal/cmd/root"
 	"github.com/pyup-dev/pyup/cmd/pyup/internal/cmdutil"
+	"github.com/pyup-dev/pyup/cmd/pyup/internal/config"
 	"github.com/pyup-dev/pyup/cmd/pyup/internal/iostreams"
+	"github.com/pyup-dev/pyup/pkg/upload/credential"
 )
 
 // Main runs pyup with the process's arguments and streams and returns the exit code.
@@ -30,7 +32,16 @@ func Main() int {
 
 // Run executes pyup with args and returns the exit code. Tests call it with
 // test streams.
+//
+// Everything pyup writes to f's streams passes through the run's redaction
+// (see iostreams.IOStreams.Redact): the secrets in the environment are known
+// from the start, and each command adds those it learns.
 func Run(ctx context.Context, f *cmdutil.Factory, args []string) int {
+	f.IOStreams.Redact()
+	defer f.IOStreams.Flush()
+	for _, v := range config.SecretValues(f.LookupEnv) {
+		f.IOStreams.Secrets().AddBasic(credential.TokenUsername, v)
+	}
 	rootCmd := root.NewCmdRoot(f)
 	rootCmd.SetArgs(args)
 	rootCmd.SetIn(f.IOStreams.In)

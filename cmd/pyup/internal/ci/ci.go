@@ -13,6 +13,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/pyup-dev/pyup/cmd/pyup/internal/redact"
 )
 
 // Env is what pyup knows about the CI system it runs in.
@@ -21,6 +23,10 @@ type Env struct {
 	GitHubActions bool
 	// StepSummary is $GITHUB_STEP_SUMMARY: a file Markdown is appended to.
 	StepSummary string
+	// Scrub, when set, removes the run's secrets from what AppendSummary
+	// writes (the step summary is a file, past the redaction of the
+	// command's streams).
+	Scrub func(string) string
 	// GitLab is true when GITLAB_CI is set.
 	GitLab bool
 
@@ -79,7 +85,8 @@ func (e *Env) Mask(w io.Writer, secret string) {
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	fmt.Fprintf(w, "::add-mask::%s\n", secret)
+	// The one line that must hold the secret: past the run's redaction.
+	fmt.Fprintf(redact.Unwrap(w), "::add-mask::%s\n", secret)
 }
 
 // AppendSummary appends Markdown to the job's step summary, if there is one.
@@ -90,6 +97,9 @@ func (e *Env) AppendSummary(markdown string) error {
 	f, err := os.OpenFile(e.StepSummary, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
 	if err != nil {
 		return fmt.Errorf("GITHUB_STEP_SUMMARY: %w", err)
+	}
+	if e.Scrub != nil {
+		markdown = e.Scrub(markdown)
 	}
 	_, werr := io.WriteString(f, markdown)
 	if cerr := f.Close(); werr == nil {

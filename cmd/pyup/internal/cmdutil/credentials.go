@@ -19,6 +19,7 @@ type CredFlags struct {
 	NonInteractive    bool
 	NoKeyring         bool
 	TrustedPublishing string
+	OIDCAudience      string
 }
 
 // AddCredentialFlags binds the credential flags to fs.
@@ -28,6 +29,17 @@ func (c *CredFlags) AddCredentialFlags(fs *pflag.FlagSet) {
 	fs.BoolVar(&c.NonInteractive, "non-interactive", false, "Never prompt; fail when no credential is found")
 	fs.BoolVar(&c.NoKeyring, "no-keyring", false, "Do not read credentials from the OS keyring")
 	fs.StringVar(&c.TrustedPublishing, "trusted-publishing", "auto", "Trusted publishing (OIDC from CI): auto, always or never")
+	fs.StringVar(&c.OIDCAudience, "oidc-audience", "", "Audience of the ID token trusted publishing may send to an index other than PyPI or TestPyPI (it must equal the one the index asks for)")
+}
+
+// Audience returns the ID-token audience the user accepts for t: the
+// --oidc-audience flag (or PYUP_OIDC_AUDIENCE), else the .pypirc section's
+// oidc_audience, else "".
+func (c *CredFlags) Audience(t *Target) string {
+	if c.OIDCAudience != "" {
+		return c.OIDCAudience
+	}
+	return t.Config.OIDCAudience
 }
 
 // CredentialRequest builds the resolver's request from the flags, the
@@ -58,6 +70,11 @@ func CredentialRequest(cmd *cobra.Command, f *Factory, t *Target, c *CredFlags) 
 	if pwSource == "" {
 		pwSource = "flag --password"
 	}
+	// Every password the user gave is a secret of the run, used or not.
+	secrets := f.IOStreams.Secrets()
+	secrets.AddBasic(req.Username, c.Password)
+	secrets.AddBasic(t.URLUsername, t.URLPassword)
+	secrets.AddBasic(req.Username, t.Config.Password)
 	req.Explicit = []credential.Candidate{
 		{Password: credential.Secret(c.Password), Detail: pwSource},
 		{Username: t.URLUsername, Password: credential.Secret(t.URLPassword), Detail: "repository URL"},
@@ -87,6 +104,7 @@ func CredentialRequest(cmd *cobra.Command, f *Factory, t *Target, c *CredFlags) 
 func NewResolver(f *Factory, tp credential.TrustedPublisher) *credential.Resolver {
 	opts := []credential.Option{
 		credential.WithLookupEnv(f.LookupEnv),
+		credential.WithOnSecret(f.IOStreams.Secrets().AddBasic),
 		credential.WithPrompt(func(ctx context.Context, label string, echo bool) (string, error) {
 			fmt.Fprint(f.IOStreams.ErrOut, strings.TrimRight(label, ": ")+": ")
 			if echo {

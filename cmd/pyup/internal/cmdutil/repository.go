@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/pyup-dev/pyup/cmd/pyup/internal/pypirc"
+	"github.com/pyup-dev/pyup/pkg/upload/credential"
 )
 
 // Built-in upload URLs.
@@ -139,4 +140,14 @@ func splitUserinfo(raw string) (clean, user, pass string, err error) {
 		u.User = nil
 	}
 	return u.String(), user, pass, nil
+}
+
+// Judge refuses a target no credential may be sent to (plain http:// to a
+// host other than a loopback address), before any credential is looked up,
+// minted or typed. Commands that send credentials call it first.
+func (t *Target) Judge() error {
+	if err := credential.CheckURL(t.URL); err != nil {
+		return WithExit(ExitUsage, err, "use the index's https:// URL (plain http is accepted only for an index on this machine)")
+	}
+	return nil
 }

@@ -166,3 +166,45 @@ func SourceOf(cmd *cobra.Command, flag string) string {
 	}
 	return ""
 }
+
+// SecretVars are the environment variables whose values are secrets that pyup
+// may handle in a run, besides the sensitive flags' variables (PYUP_PASSWORD,
+// TWINE_PASSWORD): CI request tokens and ready-made ID tokens. Their values
+// are scrubbed from all output from the start of the run.
+var SecretVars = []EnvVar{
+	{Name: "ACTIONS_ID_TOKEN_REQUEST_TOKEN", Sensitive: true, Doc: "GitHub Actions: the bearer token that fetches ID tokens"},
+	{Name: "ACTIONS_RUNTIME_TOKEN", Sensitive: true, Doc: "GitHub Actions: the runner's own token"},
+	{Name: "GITHUB_TOKEN", Sensitive: true, Doc: "GitHub: a repository token some workflows export"},
+	{Name: "PYPI_ID_TOKEN", Sensitive: true, Doc: "GitLab CI: the ID token for audience pypi"},
+	{Name: "TESTPYPI_ID_TOKEN", Sensitive: true, Doc: "GitLab CI: the ID token for audience testpypi"},
+	{Name: "CI_JOB_TOKEN", Sensitive: true, Doc: "GitLab CI: the job token"},
+	{Name: "CI_JOB_JWT", Sensitive: true, Doc: "GitLab CI: the job's legacy ID token"},
+	{Name: "CI_JOB_JWT_V2", Sensitive: true, Doc: "GitLab CI: the job's legacy ID token"},
+	{Name: "CIRCLE_OIDC_TOKEN", Sensitive: true, Doc: "CircleCI: the job's ID token"},
+	{Name: "CIRCLE_OIDC_TOKEN_V2", Sensitive: true, Doc: "CircleCI: the job's ID token"},
+	{Name: "BUILDKITE_AGENT_ACCESS_TOKEN", Sensitive: true, Doc: "Buildkite: the agent's token"},
+	{Name: "SYSTEM_ACCESSTOKEN", Sensitive: true, Doc: "Azure Pipelines: the job's access token"},
+}
+
+// SecretValues returns the values of every sensitive variable pyup knows
+// (the sensitive flags' PYUP_* and TWINE_* names and SecretVars) that lookup
+// finds set, for the run's redaction.
+func SecretValues(lookup func(string) (string, bool)) []string {
+	var names []string
+	for flag := range sensitiveFlags {
+		names = append(names, EnvName(flag))
+		if tw, ok := twineFallbacks[flag]; ok {
+			names = append(names, tw)
+		}
+	}
+	for _, v := range SecretVars {
+		names = append(names, v.Name)
+	}
+	var out []string
+	for _, n := range names {
+		if v, ok := lookup(n); ok && v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}

@@ -6,8 +6,11 @@ import (
 	"bytes"
 	"io"
 	"os"
+	"sync"
 
 	"golang.org/x/term"
+
+	"github.com/pyup-dev/pyup/cmd/pyup/internal/redact"
 )
 
 // IOStreams are a command's input and outputs. Data goes to Out; progress,
@@ -22,6 +25,39 @@ type IOStreams struct {
 	stderrTTY bool
 	noColor   bool
 	stdinFd   int
+
+	secretsOnce sync.Once
+	secrets     *redact.Set
+}
+
+// Secrets returns the run's secrets: what Redact scrubs from Out and ErrOut.
+// Every part of pyup that learns a secret (a password, a minted or ID token,
+// a CI's request token) adds it here before it can reach any output.
+func (s *IOStreams) Secrets() *redact.Set {
+	s.secretsOnce.Do(func() { s.secrets = &redact.Set{} })
+	return s.secrets
+}
+
+// Redact makes Out and ErrOut scrub Secrets from everything written to them,
+// whoever writes it. Calling it again changes nothing. Call Flush when done.
+func (s *IOStreams) Redact() {
+	set := s.Secrets()
+	if _, ok := s.Out.(*redact.Writer); !ok {
+		s.Out = redact.NewWriter(s.Out, set)
+	}
+	if _, ok := s.ErrOut.(*redact.Writer); !ok {
+		s.ErrOut = redact.NewWriter(s.ErrOut, set)
+	}
+}
+
+// Flush writes out the text Out and ErrOut hold back while a line is
+// unfinished (see Redact).
+func (s *IOStreams) Flush() {
+	for _, w := range []io.Writer{s.Out, s.ErrOut} {
+		if f, ok := w.(interface{ Flush() error }); ok {
+			_ = f.Flush()
+		}
+	}
 }
 
 // System returns the process's own streams. Colour is off when NO_COLOR is
@@ -64,18 +100,29 @@ func (s *IOStreams) ColorEnabled() bool { return s.stdoutTTY && !s.noColor }
 // stderr are both terminals.
 func (s *IOStreams) CanPrompt() bool { return s.stdinTTY && s.stderrTTY }
 
-// ReadSecret reads one line from In without echo when In is a terminal.
+// ReadSecret reads one line from In without echo when In is a terminal. The
+// answer is added to Secrets before it is returned.
 func (s *IOStreams) ReadSecret() (string, error) {
+	s.Flush() // the prompt
+	var v string
+	var err error
 	if s.stdinTTY && s.stdinFd >= 0 {
-		b, err := term.ReadPassword(s.stdinFd)
+		var b []byte
+		b, err = term.ReadPassword(s.stdinFd)
 		io.WriteString(s.ErrOut, "\n")
-		return string(b), err
+		v = string(b)
+	} else {
+		v, err = readLine(s.In)
 	}
-	return readLine(s.In)
+	s.Secrets().Add(v)
+	return v, err
 }
 
 // ReadLine reads one line from In, echoed.
-func (s *IOStreams) ReadLine() (string, error) { return readLine(s.In) }
+func (s *IOStreams) ReadLine() (string, error) {
+	s.Flush() // the prompt
+	return readLine(s.In)
+}
 
 func readLine(r io.Reader) (string, error) {
 	var buf []byte

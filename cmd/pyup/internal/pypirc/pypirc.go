@@ -106,6 +106,9 @@ type Repository struct {
 	CACert string
 	// ClientCert is a path to a PEM client certificate (with its key).
 	ClientCert string
+	// OIDCAudience is the audience of the ID tokens trusted publishing may
+	// send to this index when it is not PyPI or TestPyPI (key oidc_audience).
+	OIDCAudience string
 }
 
 // String describes the repository without its password.
@@ -246,11 +249,12 @@ func Parse(data []byte) (*File, error) {
 			r = newRepo(name)
 		}
 		for key, dst := range map[string]*string{
-			"repository":  &r.URL,
-			"username":    &r.Username,
-			"password":    &r.Password,
-			"ca_cert":     &r.CACert,
-			"client_cert": &r.ClientCert,
+			"repository":    &r.URL,
+			"username":      &r.Username,
+			"password":      &r.Password,
+			"ca_cert":       &r.CACert,
+			"client_cert":   &r.ClientCert,
+			"oidc_audience": &r.OIDCAudience,
 		} {
 			if v, ok := get(name, key); ok {
 				*dst = v

@@ -25,7 +25,7 @@ func TestStringScrubsEveryForm(t *testing.T) {
 		"query":            "?password=" + url.QueryEscape(pw),
 		"userinfo":         "https://alice:" + url.UserPassword("alice", pw).String()[6:] + "@host/",
 		"json":             `{"message": ` + string(jsonPW) + `}`,
-		"prefix cut":       "Basic " + base64.StdEncoding.EncodeToString([]byte("__token__:"+token))[:40],
+		"prefix cut":       "Basic " + base64.StdEncoding.EncodeToString([]byte("__token__:" + token))[:40],
 		"tail":             "..." + token[len(token)-20:],
 		"middle":           "x" + token[30:60] + "y",
 		"raw url base64":   base64.RawURLEncoding.EncodeToString([]byte(token)),

@@ -154,10 +154,13 @@ type Report struct {
 
 func uploadRun(ctx context.Context, opts *UploadOptions) error {
 	ios := opts.IO
-	env := ci.Detect(opts.Factory.LookupEnv)
+	env := cmdutil.DetectCI(opts.Factory)
 
 	target, err := opts.RepoFlags.Resolve(opts.configFileGiven)
 	if err != nil {
+		return err
+	}
+	if err := target.Judge(); err != nil {
 		return err
 	}
 
@@ -178,7 +181,7 @@ func uploadRun(ctx context.Context, opts *UploadOptions) error {
 	if err != nil {
 		return err
 	}
-	tp := cmdutil.NewTrustedPublisher(opts.Factory, client, func(token string) { env.Mask(ios.ErrOut, token) })
+	tp := cmdutil.NewTrustedPublisher(opts.Factory, client, opts.CredFlags.Audience(target), func(token string) { env.Mask(ios.ErrOut, token) })
 	req, err := cmdutil.CredentialRequest(opts.Cmd, opts.Factory, target, &opts.CredFlags)
 	if err != nil {
 		return err

@@ -11,7 +11,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/pyup-dev/pyup/cmd/pyup/internal/ci"
 	"github.com/pyup-dev/pyup/cmd/pyup/internal/cmdutil"
 	"github.com/pyup-dev/pyup/cmd/pyup/internal/iostreams"
 	"github.com/pyup-dev/pyup/pkg/oidc"
@@ -124,13 +123,16 @@ func whoamiRun(ctx context.Context, opts *WhoamiOptions) error {
 	if err != nil {
 		return err
 	}
-	env := ci.Detect(opts.Factory.LookupEnv)
+	if err := target.Judge(); err != nil {
+		return err
+	}
+	env := cmdutil.DetectCI(opts.Factory)
 	httpOpts := cmdutil.HTTPOptions(target, opts.Verbose, ios.ErrOut)
 	client, err := cmdutil.HTTPClient(httpOpts)
 	if err != nil {
 		return err
 	}
-	tp := cmdutil.NewTrustedPublisher(opts.Factory, client, func(token string) { env.Mask(ios.ErrOut, token) })
+	tp := cmdutil.NewTrustedPublisher(opts.Factory, client, opts.CredFlags.Audience(target), func(token string) { env.Mask(ios.ErrOut, token) })
 	var publisher credential.TrustedPublisher = tp
 	if opts.Offline {
 		publisher = offlinePublisher{tp}
@@ -200,7 +202,7 @@ func whoamiRun(ctx context.Context, opts *WhoamiOptions) error {
 			return cmdutil.WithExit(cmdutil.ExitAuth, errors.New("no credential found"), "set PYUP_PASSWORD, run `pyup login`, or configure trusted publishing")
 		}
 		if errors.Is(rerr, credential.ErrTrustedPublishing) {
-			return cmdutil.WithExit(cmdutil.ExitAuth, errors.New("trusted publishing exchange failed"), "see docs/trusted-publishing.md#troubleshooting")
+			return cmdutil.WithExit(cmdutil.ExitAuth, errors.New("trusted publishing exchange failed"), cmdutil.TrustedPublishingHint(rerr))
 		}
 		return cmdutil.WithExit(cmdutil.ExitAuth, rerr, "")
 	}
