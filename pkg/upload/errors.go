@@ -138,8 +138,8 @@ func (e *HashMismatchError) Is(target error) bool { return target == ErrHashMism
 // read already.
 func httpErrorFrom(method, redactedURL string, resp *http.Response, body []byte) *HTTPError {
 	e := &HTTPError{Method: method, URL: redactedURL, StatusCode: resp.StatusCode}
-	e.Reason = reasonFrom(resp, body)
-	e.Body = excerpt(body, e.Reason)
+	e.Reason = scrubCredentials(reasonFrom(resp, body), resp.Request)
+	e.Body = scrubCredentials(excerpt(body, e.Reason), resp.Request)
 	if isRedirect(resp.StatusCode) {
 		e.Location = redirectTarget(resp)
 	}
@@ -178,6 +178,33 @@ func excerpt(body []byte, reason string) string {
 	}
 	if s == reason || strings.HasPrefix(s, "{") && strings.Contains(s, reason) {
 		return ""
+	}
+	return s
+}
+
+// scrubCredentials removes from s the credentials req carried (the
+// Authorization header's value, its Basic password and "user:password"),
+// which an index may echo in its reason or body. The CLI scrubs every secret
+// of the run from its output as well; this keeps them out of the error
+// itself for every user of the package.
+func scrubCredentials(s string, req *http.Request) string {
+	if req == nil || s == "" {
+		return s
+	}
+	var secrets []string
+	if h := req.Header.Get("Authorization"); h != "" {
+		if _, cred, ok := strings.Cut(h, " "); ok {
+			secrets = append(secrets, cred)
+		}
+		secrets = append(secrets, h)
+	}
+	if user, pass, ok := req.BasicAuth(); ok && len(pass) >= 4 {
+		secrets = append(secrets, user+":"+pass, pass)
+	}
+	for _, v := range secrets {
+		if len(v) >= 4 {
+			s = strings.ReplaceAll(s, v, "****")
+		}
 	}
 	return s
 }

@@ -67,3 +67,16 @@ func TestBackoffGrowsAndIsCapped(t *testing.T) {
 		}
 	}
 }
+
+func TestHTTPErrorScrubsTheRequestsCredentials(t *testing.T) {
+	const token = "pypi-AgEIcHlwaS5vcmcCJDAwMDAwMDAwLTAwMDAtMDAwMC0wMDAwLTAwMDAwMDAwMDAwMAACKlszLCJ1c2VyIl0AAAYgSCRUBSCRUB"
+	req, _ := http.NewRequest("POST", "https://x/legacy/", nil)
+	req.SetBasicAuth("__token__", token)
+	auth := req.Header.Get("Authorization")
+	resp := &http.Response{StatusCode: 403, Status: "403 Invalid token " + token, Request: req,
+		Header: http.Header{}}
+	e := httpErrorFrom("POST", "https://x/legacy/", resp, []byte("you sent "+auth+" i.e. __token__:"+token))
+	if msg := e.Error(); strings.Contains(msg, token) || strings.Contains(msg, auth[len("Basic "):]) {
+		t.Fatalf("the error repeats the request's credentials: %s", msg)
+	}
+}
