@@ -102,6 +102,10 @@ func loginRun(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
+	// A token stored for a URL pyup will never send it to is a trap.
+	if err := target.Judge(); err != nil {
+		return err
+	}
 	var token string
 	if opts.IO.IsStdinTTY() {
 		fmt.Fprintf(opts.IO.ErrOut, "API token for %s (input is hidden): ", target.URL)
@@ -113,6 +117,7 @@ func loginRun(ctx context.Context, opts *Options) error {
 		return fmt.Errorf("reading the token: %w", err)
 	}
 	token = strings.TrimSpace(token)
+	opts.IO.Secrets().AddBasic(opts.Username, token)
 	if token == "" {
 		return cmdutil.FlagErrorf("no token given")
 	}
