@@ -311,10 +311,14 @@ func readAttestation(distPath string) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: no attestation file %s", baseName(distPath), baseName(p))
 	}
+	if !fi.Mode().IsRegular() {
+		// A named pipe or device would block the read forever.
+		return nil, fmt.Errorf("%s: not a regular file", baseName(p))
+	}
 	if fi.Size() > 1<<20 {
 		return nil, fmt.Errorf("%s: attestation is %d bytes, over the 1 MiB limit", baseName(p), fi.Size())
 	}
-	b, err := os.ReadFile(p)
+	b, err := readSmallFile(p, 1<<20)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", baseName(p), err)
 	}
@@ -329,6 +333,28 @@ func readAttestation(distPath string) ([]byte, error) {
 	}
 	arr, _ := json.Marshal([]json.RawMessage{json.RawMessage(b)})
 	return arr, nil
+}
+
+// readSmallFile reads the regular file p, at most limit bytes, refusing a
+// file that was swapped for another kind or grew past limit after it was
+// judged.
+func readSmallFile(p string, limit int64) ([]byte, error) {
+	f, err := os.OpenFile(p, os.O_RDONLY|syscallNonblock, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
+		return nil, errors.New("not a regular file")
+	}
+	b, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(b)) > limit {
+		return nil, fmt.Errorf("over the %d-byte limit", limit)
+	}
+	return b, nil
 }
 
 func credentialError(w io.Writer, err error) error {
