@@ -48,11 +48,18 @@ type Set struct {
 // (URL userinfo and query strings), JSON- and HTML-escaped (an index that
 // echoes it in a JSON or HTML answer), and base64-encoded at each of the
 // three alignments (an HTTP Basic Authorization header, whatever username
-// comes before it). Values shorter than MinLen are ignored.
+// comes before it). Values shorter than MinLen are ignored. Output is
+// scrubbed a line at a time, so a secret with line breaks in it is also
+// added line by line.
 func (s *Set) Add(secret string) {
 	secret = strings.TrimSpace(secret)
 	if len(secret) < MinLen {
 		return
+	}
+	if strings.ContainsAny(secret, "\r\n") {
+		for _, line := range strings.FieldsFunc(secret, func(r rune) bool { return r == '\r' || r == '\n' }) {
+			s.Add(line)
+		}
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()

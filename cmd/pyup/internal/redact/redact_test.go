@@ -121,3 +121,62 @@ func BenchmarkScrubReport(b *testing.B) {
 		s.scrub(line)
 	}
 }
+
+// FuzzWriter checks the Writer's promise on any text, any secret and any
+// split into writes: no Window-byte piece of the secret gets through, and
+// text that holds no piece of it passes unchanged.
+func FuzzWriter(f *testing.F) {
+	f.Add("prefix ", token, " suffix\nmore", 7)
+	f.Add("\r 10%", "hunter2-0123456789", "\r 20%\n", 1)
+	f.Add("", "abcd", "abcdabcd", 3)
+	f.Fuzz(func(t *testing.T, before, secret, after string, split int) {
+		var s Set
+		s.Add(secret)
+		text := before + secret + after
+		var out bytes.Buffer
+		w := NewWriter(&out, &s)
+		if split <= 0 || split > len(text) {
+			split = len(text) + 1
+		}
+		for i := 0; i < len(text); i += split {
+			w.Write([]byte(text[i:min(i+split, len(text))]))
+		}
+		w.Flush()
+		got := out.String()
+		trimmed := strings.TrimSpace(secret)
+		if strings.ContainsAny(trimmed, "\r\n") {
+			// Matched line by line: check the longest line.
+			for _, l := range strings.FieldsFunc(trimmed, func(r rune) bool { return r == '\r' || r == '\n' }) {
+				if l = strings.TrimSpace(l); len(l) >= MinLen && len(l) < Window && strings.Contains(got, l) {
+					t.Fatalf("line %q of the secret got through: %q", l, got)
+				}
+			}
+			return
+		}
+		if len(trimmed) < MinLen {
+			if got != text {
+				t.Fatalf("a secret too short to scrub changed the text: %q -> %q", text, got)
+			}
+			return
+		}
+		if len(trimmed) < Window {
+			if strings.Contains(got, trimmed) {
+				t.Fatalf("secret %q got through: %q", trimmed, got)
+			}
+			return
+		}
+		for i := 0; i+Window <= len(trimmed); i++ {
+			if strings.Contains(got, trimmed[i:i+Window]) {
+				t.Fatalf("piece %q of the secret got through: %q", trimmed[i:i+Window], got)
+			}
+		}
+		// Without the secret, the same writes pass unchanged.
+		var plain bytes.Buffer
+		pw := NewWriter(&plain, &Set{})
+		pw.Write([]byte(before + after))
+		pw.Flush()
+		if plain.String() != before+after {
+			t.Fatalf("an empty set changed the text: %q", plain.String())
+		}
+	})
+}
