@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"strings"
 	"time"
@@ -250,7 +251,7 @@ func uploadRun(ctx context.Context, opts *UploadOptions) error {
 	if err := env.AppendSummary(summaryMarkdown(rep)); err != nil {
 		fmt.Fprintf(ios.ErrOut, "pyup: warning: %v\n", err)
 	}
-	return resultError(ctx, results, opts.JSON)
+	return resultError(ctx, results, opts.JSON, target, cred)
 }
 
 // openAndCheck opens every DIST, runs the checks (unless --no-check), and
@@ -372,7 +373,7 @@ func credentialError(w io.Writer, err error) error {
 
 // resultError picks the exit code: credentials refused (4) over any other
 // upload failure (5).
-func resultError(ctx context.Context, results []pkgupload.Result, jsonOut bool) error {
+func resultError(ctx context.Context, results []pkgupload.Result, jsonOut bool, target *cmdutil.Target, cred *credential.Credential) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -397,7 +398,11 @@ func resultError(ctx context.Context, results []pkgupload.Result, jsonOut bool) 
 	code, hint := cmdutil.ExitUploadFailed, ""
 	switch {
 	case auth:
-		code, hint = cmdutil.ExitAuth, "check the token's scope and expiry with `pyup whoami`; a project-scoped token cannot create a new project"
+		code, hint = cmdutil.ExitAuth, authHint(target, cred)
+	case httpStatus(firstErr) == http.StatusNotFound || httpStatus(firstErr) == http.StatusMethodNotAllowed:
+		hint = wrongEndpointHint
+	case httpStatus(firstErr) == http.StatusRequestEntityTooLarge:
+		hint = "the index (or a proxy in front of it) limits the size of a request, for example nginx's client_max_body_size: raise the limit there"
 	case errors.Is(firstErr, pkgupload.ErrFileExists):
 		hint = "pass --skip-existing to skip files the index already has"
 	case errors.Is(firstErr, pkgupload.ErrHashMismatch):
@@ -409,6 +414,40 @@ func resultError(ctx context.Context, results []pkgupload.Result, jsonOut bool) 
 		return &cmdutil.ExitError{Code: code, Err: fmt.Errorf("%s failed: %w", cmdutil.Plural(n, "file"), firstErr), Hint: hint}
 	}
 	return cmdutil.WithExit(code, fmt.Errorf("%s failed; first: %w", cmdutil.Plural(n, "file"), firstErr), hint)
+}
+
+// authHint says what to check when the index refused the credential: for
+// PyPI and TestPyPI the API token's scope and expiry; for another index the
+// username that was sent and where the password came from, since pyup cannot
+// know that index's rules.
+func authHint(t *cmdutil.Target, cred *credential.Credential) string {
+	if t.IsPyPI() {
+		return "check the token's scope and expiry with `pyup whoami`; a project-scoped token cannot create a new project"
+	}
+	if cred == nil {
+		return "check the credentials the index expects"
+	}
+	return fmt.Sprintf("the index refused username %q with the password from %s: check both with the index's administrator (set the username with --username or PYUP_USERNAME; it is %s unless set)",
+		cred.Username, cred.Detail, credential.TokenUsername)
+}
+
+// wrongEndpointHint follows a 404 or 405 from the upload URL.
+const wrongEndpointHint = "the repository URL is probably not the index's upload endpoint; known forms: " +
+	"PyPI https://upload.pypi.org/legacy/, TestPyPI https://test.pypi.org/legacy/, " +
+	"pypiserver its root URL (https://host:8080/), devpi https://host/<user>/<index>/, " +
+	"GitLab https://gitlab.example.com/api/v4/projects/<id>/packages/pypi, " +
+	"Artifactory https://host/artifactory/api/pypi/<repo>, Nexus https://host/repository/<repo>/, " +
+	"Google Artifact Registry https://<region>-python.pkg.dev/<project>/<repo>/, " +
+	"CodeArtifact https://<domain>-<owner>.d.codeartifact.<region>.amazonaws.com/pypi/<repo>/, " +
+	"Azure Artifacts https://pkgs.dev.azure.com/<org>/_packaging/<feed>/pypi/upload/"
+
+// httpStatus returns the status code of the index's answer in err, or 0.
+func httpStatus(err error) int {
+	var he *pkgupload.HTTPError
+	if errors.As(err, &he) {
+		return he.StatusCode
+	}
+	return 0
 }
 
 func report(t *cmdutil.Target, cred *credential.Credential, files []pkgupload.File, results []pkgupload.Result, dry bool) *Report {

@@ -2,8 +2,10 @@ package upload
 
 import (
 	"context"
+	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -12,6 +14,8 @@ import (
 	"github.com/pyup-dev/pyup/cmd/pyup/internal/cmdutil"
 	"github.com/pyup-dev/pyup/cmd/pyup/internal/config"
 	"github.com/pyup-dev/pyup/cmd/pyup/internal/iostreams"
+	pkgupload "github.com/pyup-dev/pyup/pkg/upload"
+	"github.com/pyup-dev/pyup/pkg/upload/credential"
 )
 
 func TestNewCmdUploadFlags(t *testing.T) {
@@ -78,5 +82,37 @@ func TestNewCmdUploadFlags(t *testing.T) {
 			}
 			tt.check(t, got)
 		})
+	}
+}
+
+func TestResultHintsFitTheIndex(t *testing.T) {
+	fail := func(status int) []pkgupload.Result {
+		return []pkgupload.Result{{File: "demo-1.0.tar.gz", Status: pkgupload.StatusFailed,
+			Err: &pkgupload.HTTPError{Method: "POST", URL: "https://x/", StatusCode: status, Reason: http.StatusText(status)}}}
+	}
+	pypi := &cmdutil.Target{URL: "https://upload.pypi.org/legacy/"}
+	private := &cmdutil.Target{URL: "https://pypi.example.com/"}
+	cred := &credential.Credential{Username: "alice", Detail: "env TWINE_PASSWORD"}
+	for _, tc := range []struct {
+		name   string
+		target *cmdutil.Target
+		status int
+		code   int
+		hint   string
+	}{
+		{"pypi 403", pypi, 403, cmdutil.ExitAuth, "token's scope"},
+		{"private 403", private, 403, cmdutil.ExitAuth, `username "alice" with the password from env TWINE_PASSWORD`},
+		{"404", private, 404, cmdutil.ExitUploadFailed, "not the index's upload endpoint"},
+		{"405", private, 405, cmdutil.ExitUploadFailed, "pypiserver its root URL"},
+		{"413", private, 413, cmdutil.ExitUploadFailed, "client_max_body_size"},
+	} {
+		err := resultError(context.Background(), fail(tc.status), false, tc.target, cred)
+		code, hint := cmdutil.ExitCode(err)
+		if code != tc.code || !strings.Contains(hint, tc.hint) {
+			t.Errorf("%s: exit %d, hint %q; want %d and %q", tc.name, code, hint, tc.code, tc.hint)
+		}
+		if tc.target == private && strings.Contains(hint, "token's scope") {
+			t.Errorf("%s: a PyPI hint for another index: %q", tc.name, hint)
+		}
 	}
 }
