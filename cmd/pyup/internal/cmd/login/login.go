@@ -29,7 +29,7 @@ type Options struct {
 }
 
 func newOptions(f *cmdutil.Factory) *Options {
-	return &Options{IO: f.IOStreams, Factory: f}
+	return &Options{IO: f.IOStreams, Factory: f, RepoFlags: cmdutil.RepoFlags{Warn: f.IOStreams.ErrOut}}
 }
 
 func (o *Options) bind(cmd *cobra.Command) {

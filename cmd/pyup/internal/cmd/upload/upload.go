@@ -51,7 +51,7 @@ type UploadOptions struct {
 // NewCmdUpload returns `pyup upload`. A test passes runF to capture the
 // options instead of running.
 func NewCmdUpload(f *cmdutil.Factory, runF func(context.Context, *UploadOptions) error) *cobra.Command {
-	opts := &UploadOptions{IO: f.IOStreams, Factory: f}
+	opts := &UploadOptions{IO: f.IOStreams, Factory: f, RepoFlags: cmdutil.RepoFlags{Warn: f.IOStreams.ErrOut}}
 	cmd := &cobra.Command{
 		Use:   "upload [flags] DIST...",
 		Short: "Upload distributions to PyPI or another index",

@@ -37,7 +37,7 @@ type WhoamiOptions struct {
 
 // NewCmdWhoami returns `pyup whoami`.
 func NewCmdWhoami(f *cmdutil.Factory, runF func(context.Context, *WhoamiOptions) error) *cobra.Command {
-	opts := &WhoamiOptions{IO: f.IOStreams, Factory: f, Now: time.Now}
+	opts := &WhoamiOptions{IO: f.IOStreams, Factory: f, Now: time.Now, RepoFlags: cmdutil.RepoFlags{Warn: f.IOStreams.ErrOut}}
 	cmd := &cobra.Command{
 		Use:   "whoami [-r NAME | --repository-url URL] [flags]",
 		Short: "Show which credential pyup would use, from where, and what it allows",
