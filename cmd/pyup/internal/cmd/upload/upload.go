@@ -144,12 +144,15 @@ type FileReport struct {
 
 // Report is `pyup upload --json`'s output.
 type Report struct {
-	Repository string       `json:"repository"`
-	Credential string       `json:"credential_source,omitempty"`
-	DryRun     bool         `json:"dry_run"`
-	Files      []FileReport `json:"files"`
-	ProjectURL string       `json:"project_url,omitempty"`
-	Success    bool         `json:"success"`
+	Repository string `json:"repository"`
+	// RepositoryName is the -r name (a .pypirc section, pypi, testpypi);
+	// empty with --repository-url.
+	RepositoryName string       `json:"repository_name,omitempty"`
+	Credential     string       `json:"credential_source,omitempty"`
+	DryRun         bool         `json:"dry_run"`
+	Files          []FileReport `json:"files"`
+	ProjectURL     string       `json:"project_url,omitempty"`
+	Success        bool         `json:"success"`
 }
 
 func uploadRun(ctx context.Context, opts *UploadOptions) error {
@@ -221,14 +224,16 @@ func uploadRun(ctx context.Context, opts *UploadOptions) error {
 		return cmdutil.FlagErrorf("--skip-existing needs to ask the index what it has: pass --check-url with the index's simple API URL (for example https://host/simple/)")
 	}
 
-	if opts.DryRun {
-		writeDryRun(ios.ErrOut, files, target)
-	}
 	endSection := env.Section(ios.ErrOut, "pyup-upload", fmt.Sprintf("Uploading %s to %s", cmdutil.Plural(len(files), "file"), target.URL))
 	results := uc.UploadAll(ctx, files, opts.Jobs)
 	endSection()
 	if bar != nil {
 		bar.finish()
+	}
+	if opts.DryRun {
+		// After the run, so that files --skip-existing found on the index
+		// are listed as skipped, not as would-POST.
+		writeDryRun(ios.ErrOut, files, results, target)
 	}
 
 	rep := report(target, cred, files, results, opts.DryRun)
@@ -383,7 +388,7 @@ func resultError(ctx context.Context, results []pkgupload.Result, jsonOut bool) 
 }
 
 func report(t *cmdutil.Target, cred *credential.Credential, files []pkgupload.File, results []pkgupload.Result, dry bool) *Report {
-	rep := &Report{Repository: t.URL, DryRun: dry, Success: true, Files: []FileReport{}}
+	rep := &Report{Repository: t.URL, RepositoryName: t.Name, DryRun: dry, Success: true, Files: []FileReport{}}
 	if cred != nil {
 		rep.Credential = cred.Detail
 	}
@@ -430,14 +435,69 @@ func writeText(w io.Writer, rep *Report) {
 		}
 		fmt.Fprintln(w, line)
 	}
+	if line := doneLine(rep); line != "" {
+		fmt.Fprintln(w, line)
+	}
 	if rep.ProjectURL != "" {
 		fmt.Fprintf(w, "View at: %s\n", rep.ProjectURL)
 	}
 }
 
-func writeDryRun(w io.Writer, files []pkgupload.File, t *cmdutil.Target) {
-	fmt.Fprintf(w, "pyup: dry run: would POST to %s:\n", t.URL)
-	for _, f := range files {
+// doneLine sums up a successful run and names the repository it went to:
+// "Uploaded 2 files to https://host/legacy/ (private)". It is "" when the
+// run failed: the error says what happened.
+func doneLine(rep *Report) string {
+	if !rep.Success {
+		return ""
+	}
+	repo := rep.Repository
+	if rep.RepositoryName != "" {
+		repo += " (" + rep.RepositoryName + ")"
+	}
+	sent, skipped := 0, 0
+	for _, f := range rep.Files {
+		switch pkgupload.Status(f.Status) {
+		case pkgupload.StatusUploaded, pkgupload.StatusWouldUpload:
+			sent++
+		case pkgupload.StatusSkipped:
+			skipped++
+		}
+	}
+	already := ""
+	if skipped > 0 {
+		already = fmt.Sprintf(" (%s already there)", cmdutil.Plural(skipped, "file"))
+	}
+	switch {
+	case rep.DryRun && sent > 0:
+		return fmt.Sprintf("Dry run: would upload %s to %s%s", cmdutil.Plural(sent, "file"), repo, already)
+	case rep.DryRun:
+		return fmt.Sprintf("Dry run: nothing to upload to %s%s", repo, already)
+	case sent > 0:
+		return fmt.Sprintf("Uploaded %s to %s%s", cmdutil.Plural(sent, "file"), repo, already)
+	}
+	return fmt.Sprintf("Nothing uploaded to %s%s", repo, already)
+}
+
+// writeDryRun shows, after a dry run, what would be sent: the form of every
+// file that would be POSTed, and the files the index already has.
+func writeDryRun(w io.Writer, files []pkgupload.File, results []pkgupload.Result, t *cmdutil.Target) {
+	var send, skip []pkgupload.Result
+	for _, r := range results {
+		switch r.Status {
+		case pkgupload.StatusWouldUpload:
+			send = append(send, r)
+		case pkgupload.StatusSkipped:
+			skip = append(skip, r)
+		}
+	}
+	if len(send) > 0 {
+		fmt.Fprintf(w, "pyup: dry run: would POST to %s:\n", t.URL)
+	}
+	for _, r := range send {
+		f, ok := fileOf(files, r.File)
+		if !ok {
+			continue
+		}
 		fmt.Fprintf(w, "  %s (%s)\n", f.Dist.Filename, humanBytes(f.Dist.Size))
 		for _, kv := range pkgupload.FormFields(f.Dist) {
 			v := kv[1]
@@ -451,6 +511,16 @@ func writeDryRun(w io.Writer, files []pkgupload.File, t *cmdutil.Target) {
 		if f.Attestations != nil {
 			fmt.Fprintf(w, "    attestations = %d bytes\n", len(f.Attestations))
 		}
+	}
+	if len(skip) > 0 {
+		fmt.Fprintf(w, "pyup: dry run: would skip, %s has them:\n", t.URL)
+	}
+	for _, r := range skip {
+		why := "already on the index with the same sha256"
+		if r.Message != "" && r.Message != "already on the index" {
+			why = r.Message
+		}
+		fmt.Fprintf(w, "  %s (%s): %s\n", r.File, humanBytes(r.Size), why)
 	}
 }
 
@@ -475,6 +545,15 @@ func summaryMarkdown(rep *Report) string {
 	}
 	b.WriteString("\n")
 	return b.String()
+}
+
+func fileOf(files []pkgupload.File, name string) (pkgupload.File, bool) {
+	for _, f := range files {
+		if f.Dist != nil && f.Dist.Filename == name {
+			return f, true
+		}
+	}
+	return pkgupload.File{}, false
 }
 
 func pathOf(files []pkgupload.File, name string) string {
