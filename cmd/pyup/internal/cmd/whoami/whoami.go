@@ -55,6 +55,15 @@ token exchange are shown, so a publisher configuration is proven before a
 release depends on it. --offline skips the exchange (and everything else
 that needs the network).
 
+Only that exchange proves the index accepts a credential: no index offers a
+way to check a password or token without uploading, so any other credential
+is reported "not verified", with the reason (JSON: verified, verified_reason).
+
+When no credential is found, whoami lists every place it looked: --password,
+PYUP_PASSWORD and TWINE_PASSWORD, the repository URL, the config file and
+section, trusted publishing, the keyring entry, the prompt, and the username
+variables (JSON: looked_at).
+
 whoami exits non-zero when no credential is found or the exchange fails.`,
 		Example: `  pyup whoami
   pyup whoami -r testpypi --json
@@ -97,7 +106,9 @@ type Report struct {
 	Steps             []credential.Step     `json:"steps"`
 	Token             *credential.TokenInfo `json:"token,omitempty"`
 	TrustedPublishing *TPReport             `json:"trusted_publishing,omitempty"`
-	Error             string                `json:"error,omitempty"`
+	// LookedAt lists every place searched, when no credential was found.
+	LookedAt []LookedAt `json:"looked_at,omitempty"`
+	Error    string     `json:"error,omitempty"`
 }
 
 // CredentialReport describes the winning credential, masked.
@@ -107,6 +118,10 @@ type CredentialReport struct {
 	Username string            `json:"username"`
 	Password credential.Secret `json:"password"`
 	Expires  *time.Time        `json:"expires,omitempty"`
+	// Verified is true only when the index proved it accepts the
+	// credential (a trusted-publishing exchange); VerifiedReason says why.
+	Verified       bool   `json:"verified"`
+	VerifiedReason string `json:"verified_reason"`
 }
 
 // TPReport describes trusted publishing.
@@ -152,6 +167,7 @@ func whoamiRun(ctx context.Context, opts *WhoamiOptions) error {
 			e := cred.Expires.UTC()
 			cr.Expires = &e
 		}
+		cr.Verified, cr.VerifiedReason = verification(target, cred)
 		rep.Credential = cr
 		if info, err := credential.ParseToken(cred.Password.Reveal()); err == nil {
 			rep.Token = info
@@ -180,6 +196,9 @@ func whoamiRun(ctx context.Context, opts *WhoamiOptions) error {
 		rep.TrustedPublishing = tpr
 	}
 	offlineTP := errors.Is(rerr, errOffline)
+	if cred == nil && !offlineTP && steps != nil {
+		rep.LookedAt = lookedAt(opts, target, steps)
+	}
 	if rerr != nil && !offlineTP {
 		rep.Error = rerr.Error()
 	}
@@ -225,10 +244,21 @@ func writeText(w io.Writer, rep *Report, now time.Time, offlineTP bool) {
 		if c.Expires != nil {
 			fmt.Fprintf(w, "Expires:     %s (%s)\n", c.Expires.Format(time.RFC3339), relative(*c.Expires, now))
 		}
+		if c.Verified {
+			fmt.Fprintf(w, "Verified:    yes: %s\n", c.VerifiedReason)
+		} else {
+			fmt.Fprintf(w, "Verified:    not verified: %s\n", c.VerifiedReason)
+		}
 	case offlineTP:
 		fmt.Fprintf(w, "Credential:  trusted publishing via %s (exchange skipped: --offline)\n", rep.TrustedPublishing.Provider)
 	default:
 		fmt.Fprintln(w, "Credential:  none found")
+		if len(rep.LookedAt) > 0 {
+			fmt.Fprintln(w, "Looked at:")
+			for _, l := range rep.LookedAt {
+				fmt.Fprintf(w, "  %s %s: %s\n", strings.ReplaceAll(l.Source, "-", " "), l.Name, l.Result)
+			}
+		}
 	}
 	fmt.Fprintln(w, "Sources, in order:")
 	for _, s := range rep.Steps {
