@@ -17,6 +17,7 @@ import (
 
 	"github.com/pyup-dev/pyup/cmd/pyup/internal/cmd/root"
 	"github.com/pyup-dev/pyup/cmd/pyup/internal/cmdutil"
+	"github.com/pyup-dev/pyup/cmd/pyup/internal/escape"
 	"github.com/pyup-dev/pyup/cmd/pyup/internal/iostreams"
 )
 
@@ -100,7 +101,10 @@ func Run(ctx context.Context, f *cmdutil.Factory, args []string) int {
 
 // printError prints err once: JSON under --json, else "pyup: <err>" and the hint.
 func printError(w io.Writer, cmd *cobra.Command, err error, code int, hint string) {
-	msg := strings.TrimSpace(err.Error())
+	// The message may quote a server's answer or a file's metadata: each
+	// line is escaped, so only pyup's own line breaks remain.
+	msg := escapeLines(strings.TrimSpace(err.Error()))
+	hint = escapeLines(hint)
 	if cmd != nil {
 		if fl := cmd.Flags().Lookup("json"); fl != nil && fl.Value.String() == "true" {
 			enc := json.NewEncoder(w)
@@ -116,6 +120,14 @@ func printError(w io.Writer, cmd *cobra.Command, err error, code int, hint strin
 	if hint != "" {
 		fmt.Fprintf(w, "hint: %s\n", hint)
 	}
+}
+
+func escapeLines(s string) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = escape.Text(l)
+	}
+	return strings.Join(lines, "\n")
 }
 
 // isUsageError recognises cobra's own argument and flag errors, which it

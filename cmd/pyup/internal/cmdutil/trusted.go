@@ -6,6 +6,8 @@ import (
 	"io"
 	"net/http"
 
+	"github.com/pyup-dev/pyup/cmd/pyup/internal/escape"
+
 	"github.com/pyup-dev/pyup/pkg/oidc"
 	"github.com/pyup-dev/pyup/pkg/upload/credential"
 )
@@ -31,7 +33,7 @@ func ExplainTrustedPublishing(w io.Writer, err error) (hint string) {
 	var me *oidc.MintError
 	if errors.As(err, &me) {
 		for _, l := range me.Details() {
-			fmt.Fprintf(w, "  %s\n", l)
+			fmt.Fprintf(w, "  %s\n", escape.Text(l))
 		}
 	}
 	var pe *oidc.ProviderError

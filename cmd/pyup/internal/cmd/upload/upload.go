@@ -16,6 +16,7 @@ import (
 	"github.com/pyup-dev/pyup/cmd/pyup/internal/ci"
 	"github.com/pyup-dev/pyup/cmd/pyup/internal/cmd/check"
 	"github.com/pyup-dev/pyup/cmd/pyup/internal/cmdutil"
+	"github.com/pyup-dev/pyup/cmd/pyup/internal/escape"
 	"github.com/pyup-dev/pyup/cmd/pyup/internal/iostreams"
 	"github.com/pyup-dev/pyup/pkg/dist"
 	pkgupload "github.com/pyup-dev/pyup/pkg/upload"
@@ -172,7 +173,7 @@ func uploadRun(ctx context.Context, opts *UploadOptions) error {
 
 	if opts.PrintHash {
 		for _, f := range files {
-			fmt.Fprintf(ios.ErrOut, "%s\n  sha256:     %s\n  blake2_256: %s\n", f.Dist.Filename, f.Dist.SHA256, f.Dist.Blake2b256)
+			fmt.Fprintf(ios.ErrOut, "%s\n  sha256:     %s\n  blake2_256: %s\n", escape.Text(f.Dist.Filename), f.Dist.SHA256, f.Dist.Blake2b256)
 		}
 	}
 
@@ -191,7 +192,7 @@ func uploadRun(ctx context.Context, opts *UploadOptions) error {
 		return credentialError(ios.ErrOut, err)
 	}
 	if opts.Verbose {
-		fmt.Fprintf(ios.ErrOut, "pyup: uploading to %s as %s\n", target.URL, cred)
+		fmt.Fprintf(ios.ErrOut, "pyup: uploading to %s as %s\n", escape.Text(target.URL), escape.Text(cred.String()))
 	}
 
 	copts := append(httpOpts,
@@ -421,15 +422,15 @@ func report(t *cmdutil.Target, cred *credential.Credential, files []pkgupload.Fi
 func writeText(w io.Writer, rep *Report) {
 	width := 0
 	for _, f := range rep.Files {
-		width = max(width, len(f.File))
+		width = max(width, len(escape.Text(f.File)))
 	}
 	for _, f := range rep.Files {
-		line := fmt.Sprintf("%-13s %-*s %9s  sha256:%s", f.Status, width, f.File, humanBytes(f.Size), f.SHA256)
+		line := fmt.Sprintf("%-13s %-*s %9s  sha256:%s", f.Status, width, escape.Text(f.File), humanBytes(f.Size), f.SHA256)
 		switch {
 		case f.Error != "":
-			line += "\n    " + f.Error
+			line += "\n    " + escape.Text(f.Error)
 		case f.Message != "":
-			line += "  (" + f.Message + ")"
+			line += "  (" + escape.Text(f.Message) + ")"
 		case f.Status == string(pkgupload.StatusUploaded) && f.Attempts > 1:
 			line += fmt.Sprintf("  (%d attempts)", f.Attempts)
 		}
@@ -498,7 +499,7 @@ func writeDryRun(w io.Writer, files []pkgupload.File, results []pkgupload.Result
 		if !ok {
 			continue
 		}
-		fmt.Fprintf(w, "  %s (%s)\n", f.Dist.Filename, humanBytes(f.Dist.Size))
+		fmt.Fprintf(w, "  %s (%s)\n", escape.Text(f.Dist.Filename), humanBytes(f.Dist.Size))
 		for _, kv := range pkgupload.FormFields(f.Dist) {
 			v := kv[1]
 			if kv[0] == "description" && len(v) > 60 {
@@ -506,7 +507,7 @@ func writeDryRun(w io.Writer, files []pkgupload.File, results []pkgupload.Result
 			} else if len(v) > 100 {
 				v = v[:97] + "..."
 			}
-			fmt.Fprintf(w, "    %s = %s\n", kv[0], strings.ReplaceAll(v, "\n", `\n`))
+			fmt.Fprintf(w, "    %s = %s\n", escape.Text(kv[0]), escape.Text(v))
 		}
 		if f.Attestations != nil {
 			fmt.Fprintf(w, "    attestations = %d bytes\n", len(f.Attestations))
@@ -520,7 +521,7 @@ func writeDryRun(w io.Writer, files []pkgupload.File, results []pkgupload.Result
 		if r.Message != "" && r.Message != "already on the index" {
 			why = r.Message
 		}
-		fmt.Fprintf(w, "  %s (%s): %s\n", r.File, humanBytes(r.Size), why)
+		fmt.Fprintf(w, "  %s (%s): %s\n", escape.Text(r.File), humanBytes(r.Size), escape.Text(why))
 	}
 }
 
@@ -534,11 +535,11 @@ func summaryMarkdown(rep *Report) string {
 	for _, f := range rep.Files {
 		status := f.Status
 		if f.Error != "" {
-			status += ": " + strings.ReplaceAll(f.Error, "|", `\|`)
+			status += ": " + strings.ReplaceAll(escape.Text(f.Error), "|", `\|`)
 		} else if f.Message != "" {
-			status += " (" + f.Message + ")"
+			status += " (" + escape.Text(f.Message) + ")"
 		}
-		fmt.Fprintf(&b, "| `%s` | %s | `%s` | %s |\n", f.File, humanBytes(f.Size), f.SHA256, status)
+		fmt.Fprintf(&b, "| `%s` | %s | `%s` | %s |\n", escape.Text(f.File), humanBytes(f.Size), f.SHA256, status)
 	}
 	if rep.ProjectURL != "" {
 		fmt.Fprintf(&b, "\n%s\n", rep.ProjectURL)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/pyup-dev/pyup/cmd/pyup/internal/ci"
 	"github.com/pyup-dev/pyup/cmd/pyup/internal/cmdutil"
+	"github.com/pyup-dev/pyup/cmd/pyup/internal/escape"
 	"github.com/pyup-dev/pyup/cmd/pyup/internal/iostreams"
 	"github.com/pyup-dev/pyup/pkg/oidc"
 	"github.com/pyup-dev/pyup/pkg/upload/credential"
@@ -231,32 +232,35 @@ func writeText(w io.Writer, rep *Report, now time.Time, offlineTP bool) {
 	if rep.RepositoryName != "" {
 		repo += " (" + rep.RepositoryName + ")"
 	}
-	fmt.Fprintf(w, "Repository:  %s\n", repo)
+	// Every value may come from outside pyup (the index, the CI's ID token,
+	// the environment, the token itself): each goes through escape.Text.
+	e := escape.Text
+	fmt.Fprintf(w, "Repository:  %s\n", e(repo))
 	if rep.Config != "" {
-		fmt.Fprintf(w, "Config file: %s\n", rep.Config)
+		fmt.Fprintf(w, "Config file: %s\n", e(rep.Config))
 	}
 	switch {
 	case rep.Credential != nil:
 		c := rep.Credential
-		fmt.Fprintf(w, "Credential:  %s\n", c.Detail)
-		fmt.Fprintf(w, "Username:    %s\n", c.Username)
-		fmt.Fprintf(w, "Password:    %s\n", c.Password.Masked())
+		fmt.Fprintf(w, "Credential:  %s\n", e(c.Detail))
+		fmt.Fprintf(w, "Username:    %s\n", e(c.Username))
+		fmt.Fprintf(w, "Password:    %s\n", e(c.Password.Masked()))
 		if c.Expires != nil {
 			fmt.Fprintf(w, "Expires:     %s (%s)\n", c.Expires.Format(time.RFC3339), relative(*c.Expires, now))
 		}
 		if c.Verified {
-			fmt.Fprintf(w, "Verified:    yes: %s\n", c.VerifiedReason)
+			fmt.Fprintf(w, "Verified:    yes: %s\n", e(c.VerifiedReason))
 		} else {
-			fmt.Fprintf(w, "Verified:    not verified: %s\n", c.VerifiedReason)
+			fmt.Fprintf(w, "Verified:    not verified: %s\n", e(c.VerifiedReason))
 		}
 	case offlineTP:
-		fmt.Fprintf(w, "Credential:  trusted publishing via %s (exchange skipped: --offline)\n", rep.TrustedPublishing.Provider)
+		fmt.Fprintf(w, "Credential:  trusted publishing via %s (exchange skipped: --offline)\n", e(rep.TrustedPublishing.Provider))
 	default:
 		fmt.Fprintln(w, "Credential:  none found")
 		if len(rep.LookedAt) > 0 {
 			fmt.Fprintln(w, "Looked at:")
 			for _, l := range rep.LookedAt {
-				fmt.Fprintf(w, "  %s %s: %s\n", strings.ReplaceAll(l.Source, "-", " "), l.Name, l.Result)
+				fmt.Fprintf(w, "  %s %s: %s\n", strings.ReplaceAll(l.Source, "-", " "), e(l.Name), e(l.Result))
 			}
 		}
 	}
@@ -266,28 +270,28 @@ func writeText(w io.Writer, rep *Report, now time.Time, offlineTP bool) {
 		if offlineTP && s.Source == credential.SourceTrustedPublishing {
 			reason = "would be used; " + errOffline.Error()
 		}
-		fmt.Fprintf(w, "  %-19s %-12s %s\n", s.Source, s.Status, reason)
+		fmt.Fprintf(w, "  %-19s %-12s %s\n", s.Source, s.Status, e(reason))
 	}
 	if tp := rep.TrustedPublishing; tp != nil {
-		fmt.Fprintf(w, "Trusted publishing (%s): exchange %s\n", tp.Provider, tp.Exchange)
+		fmt.Fprintf(w, "Trusted publishing (%s): exchange %s\n", e(tp.Provider), tp.Exchange)
 		if tp.Claims != nil {
 			fmt.Fprintln(w, "  ID token claims:")
-			fmt.Fprintf(w, "    iss: %s\n", orMissing(tp.Claims.Issuer))
+			fmt.Fprintf(w, "    iss: %s\n", e(orMissing(tp.Claims.Issuer)))
 			for _, l := range tp.Claims.Lines() {
-				fmt.Fprintf(w, "    %s\n", l)
+				fmt.Fprintf(w, "    %s\n", e(l))
 			}
 		}
-		for _, e := range tp.Errors {
-			fmt.Fprintf(w, "  %s\n", e)
+		for _, msg := range tp.Errors {
+			fmt.Fprintf(w, "  %s\n", e(msg))
 		}
 		for _, warn := range tp.Warnings {
-			fmt.Fprintf(w, "  warning: %s\n", warn)
+			fmt.Fprintf(w, "  warning: %s\n", e(warn))
 		}
 	}
 	if rep.Token != nil {
 		fmt.Fprintln(w, "Token restrictions:")
 		for _, l := range rep.Token.Summary() {
-			fmt.Fprintf(w, "  %s\n", l)
+			fmt.Fprintf(w, "  %s\n", e(l))
 		}
 	} else if rep.Credential != nil && strings.HasPrefix(rep.Credential.Password.Reveal(), credential.TokenPrefix) {
 		fmt.Fprintln(w, "Token restrictions: cannot decode the token (it is not a well-formed PyPI token)")
