@@ -70,6 +70,9 @@ func TestUntrustedTextIsEscaped(t *testing.T) {
 		want string
 	}{
 		{"check", nil, []string{"check", wheel}, `\u009b2J\u202eevil`},
+		{"upload check failure", map[string]string{"PYUP_PASSWORD": "pypi-x", "GITHUB_ACTIONS": "true"},
+			[]string{"upload", "--repository-url", refuse.URL + "/legacy/", "--non-interactive", "--no-keyring", wheel},
+			`\u009b2J\u202eevil`},
 		{"upload dry run", map[string]string{"PYUP_PASSWORD": "pypi-x"},
 			[]string{"upload", "--dry-run", "--no-check", "--repository-url", refuse.URL + "/legacy/", "--non-interactive", "--no-keyring", wheel},
 			`author = x\x1b]0;title\x07\x1b[2JFAKE\u009b2J\u202eevil`},

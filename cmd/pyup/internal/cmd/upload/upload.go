@@ -266,7 +266,7 @@ func openAndCheck(ctx context.Context, opts *UploadOptions, env *ci.Env) ([]pkgu
 	for i, p := range opts.Dists {
 		if err := errs[i]; err != nil {
 			env.Error(w, p, err.Error())
-			fmt.Fprintf(w, "Checking %s: FAILED\n  error [unreadable] %v\n", p, err)
+			fmt.Fprintf(w, "Checking %s: FAILED\n  error [unreadable] %s\n", escape.Text(p), escape.Text(err.Error()))
 			failed++
 			continue
 		}
@@ -274,9 +274,9 @@ func openAndCheck(ctx context.Context, opts *UploadOptions, env *ci.Env) ([]pkgu
 		if !opts.NoCheck {
 			problems := dist.Check(d)
 			if check.Verdict(problems, opts.Strict) == check.Failed {
-				fmt.Fprintf(w, "Checking %s: FAILED\n", p)
+				fmt.Fprintf(w, "Checking %s: FAILED\n", escape.Text(p))
 				for _, pr := range problems {
-					fmt.Fprintf(w, "  %s [%s] %s\n", pr.Severity, pr.Code, pr.Message)
+					fmt.Fprintf(w, "  %s [%s] %s\n", pr.Severity, pr.Code, escape.Text(pr.Message))
 					if pr.Severity == dist.Error || opts.Strict {
 						env.Error(w, p, pr.Message)
 					}
@@ -285,7 +285,7 @@ func openAndCheck(ctx context.Context, opts *UploadOptions, env *ci.Env) ([]pkgu
 				continue
 			}
 			for _, pr := range problems {
-				fmt.Fprintf(w, "pyup: %s: warning [%s] %s\n", d.Filename, pr.Code, pr.Message)
+				fmt.Fprintf(w, "pyup: %s: warning [%s] %s\n", escape.Text(d.Filename), pr.Code, escape.Text(pr.Message))
 			}
 		}
 		f := pkgupload.File{Dist: d}
