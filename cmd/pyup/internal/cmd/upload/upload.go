@@ -10,6 +10,7 @@ import (
 	"os"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/spf13/cobra"
 
@@ -505,7 +506,7 @@ func writeDryRun(w io.Writer, files []pkgupload.File, results []pkgupload.Result
 			if kv[0] == "description" && len(v) > 60 {
 				v = fmt.Sprintf("%d characters", len(v))
 			} else if len(v) > 100 {
-				v = v[:97] + "..."
+				v = truncate(v, 97) + "..."
 			}
 			fmt.Fprintf(w, "    %s = %s\n", escape.Text(kv[0]), escape.Text(v))
 		}
@@ -546,6 +547,17 @@ func summaryMarkdown(rep *Report) string {
 	}
 	b.WriteString("\n")
 	return b.String()
+}
+
+// truncate cuts s to at most n bytes without splitting a character.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }
 
 func fileOf(files []pkgupload.File, name string) (pkgupload.File, bool) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -99,5 +100,15 @@ func TestDoneLineNamesRepository(t *testing.T) {
 		if got := doneLine(&tt.rep); got != tt.want {
 			t.Errorf("doneLine = %q, want %q", got, tt.want)
 		}
+	}
+}
+
+func TestTruncateKeepsCharacters(t *testing.T) {
+	s := strings.Repeat("a", 96) + "日本"
+	if got := truncate(s, 97); got != strings.Repeat("a", 96) {
+		t.Errorf("truncate split a character: %q", got[90:])
+	}
+	if got := truncate("short", 97); got != "short" {
+		t.Errorf("truncate(short) = %q", got)
 	}
 }
