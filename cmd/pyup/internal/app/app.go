@@ -18,16 +18,59 @@ import (
 	"github.com/pyup-dev/pyup/cmd/pyup/internal/cmd/root"
 	"github.com/pyup-dev/pyup/cmd/pyup/internal/cmdutil"
 	"github.com/pyup-dev/pyup/cmd/pyup/internal/config"
+	"github.com/pyup-dev/pyup/cmd/pyup/internal/escape"
 	"github.com/pyup-dev/pyup/cmd/pyup/internal/iostreams"
 	"github.com/pyup-dev/pyup/pkg/upload/credential"
 )
 
 // Main runs pyup with the process's arguments and streams and returns the exit code.
+//
+// The first SIGINT or SIGTERM cancels the context: pyup says it is stopping,
+// winds down and exits 130. A second one ends the process at once (130 for
+// SIGINT, 143 for SIGTERM), even when something is blocked and deaf to the
+// context, such as a read from a terminal or a special file.
 func Main() int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sigs)
 	f := &cmdutil.Factory{IOStreams: iostreams.System(), LookupEnv: os.LookupEnv}
+	go watchSignals(sigs, cancel, f.IOStreams.ErrOut)
 	return Run(ctx, f, os.Args[1:])
+}
+
+// watchSignals cancels the run on the first signal and exits the process on
+// the second.
+func watchSignals(sigs <-chan os.Signal, cancel context.CancelFunc, w io.Writer) {
+	first := <-sigs
+	fmt.Fprintf(w, "pyup: %s: stopping; %s again to quit at once\n", signalName(first), signalAction(first))
+	cancel()
+	second := <-sigs
+	fmt.Fprintf(w, "pyup: %s again: quitting at once\n", signalName(second))
+	os.Exit(signalExitCode(second))
+}
+
+func signalName(s os.Signal) string {
+	if s == syscall.SIGTERM {
+		return "terminated"
+	}
+	return "interrupted"
+}
+
+func signalAction(s os.Signal) string {
+	if s == syscall.SIGTERM {
+		return "send SIGTERM"
+	}
+	return "press Ctrl-C"
+}
+
+// signalExitCode is the shell's convention, 128 + the signal number.
+func signalExitCode(s os.Signal) int {
+	if s == syscall.SIGTERM {
+		return cmdutil.ExitTerminated
+	}
+	return cmdutil.ExitInterrupted
 }
 
 // Run executes pyup with args and returns the exit code. Tests call it with
@@ -56,7 +99,7 @@ func Run(ctx context.Context, f *cmdutil.Factory, args []string) int {
 	}
 	if ctx.Err() != nil && errors.Is(err, context.Canceled) {
 		fmt.Fprintln(f.IOStreams.ErrOut, "pyup: interrupted")
-		return 130
+		return cmdutil.ExitInterrupted
 	}
 	code, hint := cmdutil.ExitCode(err)
 	var ee *cmdutil.ExitError
@@ -69,7 +112,10 @@ func Run(ctx context.Context, f *cmdutil.Factory, args []string) int {
 
 // printError prints err once: JSON under --json, else "pyup: <err>" and the hint.
 func printError(w io.Writer, cmd *cobra.Command, err error, code int, hint string) {
-	msg := strings.TrimSpace(err.Error())
+	// The message may quote a server's answer or a file's metadata: each
+	// line is escaped, so only pyup's own line breaks remain.
+	msg := escapeLines(strings.TrimSpace(err.Error()))
+	hint = escapeLines(hint)
 	if cmd != nil {
 		if fl := cmd.Flags().Lookup("json"); fl != nil && fl.Value.String() == "true" {
 			enc := json.NewEncoder(w)
@@ -85,6 +131,14 @@ func printError(w io.Writer, cmd *cobra.Command, err error, code int, hint strin
 	if hint != "" {
 		fmt.Fprintf(w, "hint: %s\n", hint)
 	}
+}
+
+func escapeLines(s string) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = escape.Text(l)
+	}
+	return strings.Join(lines, "\n")
 }
 
 // isUsageError recognises cobra's own argument and flag errors, which it

@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/pyup-dev/pyup/cmd/pyup/internal/escape"
 	"github.com/pyup-dev/pyup/cmd/pyup/internal/redact"
 )
 
@@ -52,6 +53,18 @@ func escapeData(s string) string {
 	return r.Replace(s)
 }
 
+// annotationData makes a message, which may quote untrusted text, safe for
+// an annotation: terminal sequences written out line by line (the log is
+// also read on terminals; an annotation may have several lines), then the
+// workflow command's own escaping.
+func annotationData(s string) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = escape.Text(l)
+	}
+	return escapeData(strings.Join(lines, "\n"))
+}
+
 // escapeProperty escapes a workflow command's property value.
 func escapeProperty(s string) string {
 	r := strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C")
@@ -71,10 +84,10 @@ func (e *Env) annotate(w io.Writer, kind, file, message string) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if file != "" {
-		fmt.Fprintf(w, "::%s file=%s::%s\n", kind, escapeProperty(file), escapeData(message))
+		fmt.Fprintf(w, "::%s file=%s::%s\n", kind, escapeProperty(escape.Text(file)), annotationData(message))
 		return
 	}
-	fmt.Fprintf(w, "::%s::%s\n", kind, escapeData(message))
+	fmt.Fprintf(w, "::%s::%s\n", kind, annotationData(message))
 }
 
 // Mask tells GitHub Actions to hide secret in every later log line. It must

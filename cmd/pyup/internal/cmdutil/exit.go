@@ -12,7 +12,8 @@ import (
 const (
 	// ExitOK: everything asked for was done.
 	ExitOK = 0
-	// ExitUnexpected: an unexpected error (I/O, network, a server answering nonsense).
+	// ExitUnexpected: an unexpected error outside an upload (a local I/O
+	// error, a bug). A network failure during an upload is ExitUploadFailed.
 	ExitUnexpected = 1
 	// ExitUsage: the command line was wrong (unknown flag, no such file).
 	ExitUsage = 2
@@ -21,19 +22,29 @@ const (
 	// ExitAuth: no credential could be found, the index refused it, or the
 	// trusted-publishing exchange failed.
 	ExitAuth = 4
-	// ExitUploadFailed: the index refused a file or an upload did not complete.
+	// ExitUploadFailed: the index refused a file or an upload did not
+	// complete, including a network failure (connection refused, reset,
+	// timeout) after all retries and an answer that is not PyPI's protocol.
 	ExitUploadFailed = 5
+	// ExitInterrupted: the first Ctrl-C or SIGTERM stopped pyup, or a second
+	// Ctrl-C ended it at once (128 + SIGINT).
+	ExitInterrupted = 130
+	// ExitTerminated: a second SIGTERM ended pyup at once (128 + SIGTERM).
+	ExitTerminated = 143
 )
 
 // ExitStatusHelp is the EXIT STATUS section appended to every command's long help.
 const ExitStatusHelp = `
 EXIT STATUS
-  0  success
-  1  unexpected error (I/O, network, malformed server answer)
-  2  usage error (unknown flag, missing argument, no such file)
-  3  a distribution failed its checks or could not be read
-  4  credentials: none found, refused by the index, or the trusted-publishing exchange failed
-  5  upload failed: the index refused a file or the upload did not complete`
+  0    success
+  1    unexpected error (local I/O error, a bug)
+  2    usage error (unknown flag, missing argument, no such file)
+  3    a distribution failed its checks or could not be read
+  4    credentials: none found, refused by the index, or the trusted-publishing exchange failed
+  5    upload failed: the index refused a file, or the upload did not complete (network failure
+       after all retries, an answer that is not PyPI's protocol)
+  130  interrupted: Ctrl-C or SIGTERM (a second Ctrl-C ends pyup at once)
+  143  terminated: a second SIGTERM ended pyup at once`
 
 // ExitError is an error that decides pyup's exit code and may carry one hint.
 type ExitError struct {

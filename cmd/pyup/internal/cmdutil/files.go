@@ -1,6 +1,7 @@
 package cmdutil
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -8,6 +9,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/pyup-dev/pyup/cmd/pyup/internal/escape"
 )
 
 // distExtensions are the file endings pyup picks from a directory.
@@ -101,9 +104,16 @@ func Plural(n int, word string) string {
 	return fmt.Sprintf("%d %ss", n, word)
 }
 
-// WriteJSON writes v as the indented JSON report every --json shares.
+// WriteJSON writes v as the indented JSON report every --json shares. The
+// report quotes text from outside pyup, so characters a terminal would act
+// on are written as \u escapes (escape.JSON); the data is unchanged.
 func WriteJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
 	enc.SetIndent("", "  ")
-	return enc.Encode(v)
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	_, err := w.Write(escape.JSON(b.Bytes()))
+	return err
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/pyup-dev/pyup/cmd/pyup/internal/build"
+	"github.com/pyup-dev/pyup/cmd/pyup/internal/escape"
 	pkgupload "github.com/pyup-dev/pyup/pkg/upload"
 )
 
@@ -22,7 +23,8 @@ func HTTPOptions(t *Target, verbose bool, w io.Writer) []pkgupload.Option {
 	}
 	if verbose {
 		opts = append(opts, pkgupload.WithLogger(func(format string, args ...any) {
-			fmt.Fprintf(w, "pyup: "+format+"\n", args...)
+			// Log lines quote the server (status lines, errors).
+			fmt.Fprintf(w, "pyup: %s\n", escape.Text(fmt.Sprintf(format, args...)))
 		}))
 	}
 	return opts

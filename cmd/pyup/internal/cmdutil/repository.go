@@ -3,7 +3,9 @@ package cmdutil
 import (
 	"errors"
 	"fmt"
+	"io"
 	"net/url"
+	"runtime"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -25,6 +27,10 @@ type RepoFlags struct {
 	ConfigFile    string
 	Cert          string
 	ClientCert    string
+
+	// Warn receives Resolve's warnings about the config file (one that
+	// holds a password and is readable by others); nil drops them.
+	Warn io.Writer
 }
 
 // AddRepoFlags binds the repository flags to fs.
@@ -96,6 +102,10 @@ func (r *RepoFlags) Resolve(configFileGiven bool) (*Target, error) {
 		}
 		if f.Exists {
 			t.ConfigPath = f.Path
+		}
+		if r.Warn != nil && runtime.GOOS != "windows" && f.ExposesPassword() {
+			fmt.Fprintf(r.Warn, "pyup: warning: %s holds a password and is readable by others (mode %04o); run chmod 600 %s\n",
+				r.ConfigFile, f.Mode, r.ConfigFile)
 		}
 		repo, err := f.Repository(r.Repository)
 		if err != nil {

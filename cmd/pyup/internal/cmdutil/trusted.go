@@ -7,6 +7,7 @@ import (
 	"net/http"
 
 	"github.com/pyup-dev/pyup/cmd/pyup/internal/ci"
+	"github.com/pyup-dev/pyup/cmd/pyup/internal/escape"
 	"github.com/pyup-dev/pyup/pkg/oidc"
 	"github.com/pyup-dev/pyup/pkg/upload/credential"
 )
@@ -45,7 +46,7 @@ func ExplainTrustedPublishing(w io.Writer, err error) (hint string) {
 	var me *oidc.MintError
 	if errors.As(err, &me) {
 		for _, l := range me.Details() {
-			fmt.Fprintf(w, "  %s\n", l)
+			fmt.Fprintf(w, "  %s\n", escape.Text(l))
 		}
 	}
 	return TrustedPublishingHint(err)

@@ -132,6 +132,12 @@ type File struct {
 	Exists bool
 	// IndexServers are the names from [distutils] index-servers, in order.
 	IndexServers []string
+	// Mode is the file's permission bits, when it exists.
+	Mode fs.FileMode
+	// HasPassword reports whether any section of the file (listed in
+	// index-servers or not, [server-login] and [DEFAULT] included) sets a
+	// non-empty password.
+	HasPassword bool
 
 	repos map[string]Repository
 }
@@ -179,6 +185,9 @@ func Load(path string, opts ...LoadOption) (*File, error) {
 			return nil, &MalformedError{Path: expanded}
 		}
 		f.Path, f.Exists = expanded, true
+		if st, err := os.Stat(expanded); err == nil {
+			f.Mode = st.Mode().Perm()
+		}
 		return f, nil
 	case errors.Is(err, fs.ErrNotExist) && !cfg.mustExist:
 		f, _ := Parse(nil)
@@ -222,6 +231,11 @@ func Parse(data []byte) (*File, error) {
 	}
 
 	f := &File{repos: map[string]Repository{}}
+	for _, sec := range cf.Sections() {
+		if k, err := sec.GetKey("password"); err == nil && joinLines(k.Value()) != "" {
+			f.HasPassword = true
+		}
+	}
 	servers := DefaultIndexServers
 	if v, ok := get("distutils", "index-servers"); ok {
 		servers = v
@@ -351,6 +365,13 @@ func NormalizeURL(raw string) string {
 	}
 	u.Scheme = "https"
 	return u.String()
+}
+
+// ExposesPassword reports whether the file holds a password and is
+// readable by its group or by everyone, as ssh judges a private key. It
+// says nothing about systems without Unix permissions; callers skip it there.
+func (f *File) ExposesPassword() bool {
+	return f.Exists && f.HasPassword && f.Mode&0o044 != 0
 }
 
 // Names returns the names of the repositories the file defines, sorted.

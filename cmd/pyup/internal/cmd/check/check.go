@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/pyup-dev/pyup/cmd/pyup/internal/cmdutil"
+	"github.com/pyup-dev/pyup/cmd/pyup/internal/escape"
 	"github.com/pyup-dev/pyup/cmd/pyup/internal/iostreams"
 	"github.com/pyup-dev/pyup/pkg/dist"
 )
@@ -184,7 +185,7 @@ func writeText(w io.Writer, r *Report, color bool) {
 		default:
 			verdict = paint("31", "FAILED")
 		}
-		fmt.Fprintf(w, "Checking %s: %s\n", f.Path, verdict)
+		fmt.Fprintf(w, "Checking %s: %s\n", escape.Text(f.Path), verdict)
 		for _, p := range f.Problems {
 			sev := string(p.Severity)
 			if p.Severity == dist.Error {
@@ -192,7 +193,7 @@ func writeText(w io.Writer, r *Report, color bool) {
 			} else {
 				sev = paint("33", sev)
 			}
-			fmt.Fprintf(w, "  %s [%s] %s\n", sev, p.Code, p.Message)
+			fmt.Fprintf(w, "  %s [%s] %s\n", sev, p.Code, escape.Text(p.Message))
 		}
 	}
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/pyup-dev/pyup/cmd/pyup/internal/cmdutil"
 	"github.com/pyup-dev/pyup/cmd/pyup/internal/config"
+	"github.com/pyup-dev/pyup/cmd/pyup/internal/escape"
 	"github.com/pyup-dev/pyup/cmd/pyup/internal/iostreams"
 	"github.com/pyup-dev/pyup/pkg/upload/credential"
 )
@@ -29,7 +30,7 @@ type Options struct {
 }
 
 func newOptions(f *cmdutil.Factory) *Options {
-	return &Options{IO: f.IOStreams, Factory: f}
+	return &Options{IO: f.IOStreams, Factory: f, RepoFlags: cmdutil.RepoFlags{Warn: f.IOStreams.ErrOut}}
 }
 
 func (o *Options) bind(cmd *cobra.Command) {
@@ -138,7 +139,7 @@ func loginRun(ctx context.Context, opts *Options) error {
 	if info != nil {
 		fmt.Fprintln(opts.IO.Out, "Token restrictions:")
 		for _, l := range info.Summary() {
-			fmt.Fprintf(opts.IO.Out, "  %s\n", l)
+			fmt.Fprintf(opts.IO.Out, "  %s\n", escape.Text(l)) // caveats are the token's own text
 		}
 	}
 	return nil

@@ -11,12 +11,14 @@ import (
 	"os"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/spf13/cobra"
 
 	"github.com/pyup-dev/pyup/cmd/pyup/internal/ci"
 	"github.com/pyup-dev/pyup/cmd/pyup/internal/cmd/check"
 	"github.com/pyup-dev/pyup/cmd/pyup/internal/cmdutil"
+	"github.com/pyup-dev/pyup/cmd/pyup/internal/escape"
 	"github.com/pyup-dev/pyup/cmd/pyup/internal/iostreams"
 	"github.com/pyup-dev/pyup/pkg/dist"
 	pkgupload "github.com/pyup-dev/pyup/pkg/upload"
@@ -52,7 +54,7 @@ type UploadOptions struct {
 // NewCmdUpload returns `pyup upload`. A test passes runF to capture the
 // options instead of running.
 func NewCmdUpload(f *cmdutil.Factory, runF func(context.Context, *UploadOptions) error) *cobra.Command {
-	opts := &UploadOptions{IO: f.IOStreams, Factory: f}
+	opts := &UploadOptions{IO: f.IOStreams, Factory: f, RepoFlags: cmdutil.RepoFlags{Warn: f.IOStreams.ErrOut}}
 	cmd := &cobra.Command{
 		Use:   "upload [flags] DIST...",
 		Short: "Upload distributions to PyPI or another index",
@@ -145,12 +147,15 @@ type FileReport struct {
 
 // Report is `pyup upload --json`'s output.
 type Report struct {
-	Repository string       `json:"repository"`
-	Credential string       `json:"credential_source,omitempty"`
-	DryRun     bool         `json:"dry_run"`
-	Files      []FileReport `json:"files"`
-	ProjectURL string       `json:"project_url,omitempty"`
-	Success    bool         `json:"success"`
+	Repository string `json:"repository"`
+	// RepositoryName is the -r name (a .pypirc section, pypi, testpypi);
+	// empty with --repository-url.
+	RepositoryName string       `json:"repository_name,omitempty"`
+	Credential     string       `json:"credential_source,omitempty"`
+	DryRun         bool         `json:"dry_run"`
+	Files          []FileReport `json:"files"`
+	ProjectURL     string       `json:"project_url,omitempty"`
+	Success        bool         `json:"success"`
 }
 
 func uploadRun(ctx context.Context, opts *UploadOptions) error {
@@ -173,7 +178,7 @@ func uploadRun(ctx context.Context, opts *UploadOptions) error {
 
 	if opts.PrintHash {
 		for _, f := range files {
-			fmt.Fprintf(ios.ErrOut, "%s\n  sha256:     %s\n  blake2_256: %s\n", f.Dist.Filename, f.Dist.SHA256, f.Dist.Blake2b256)
+			fmt.Fprintf(ios.ErrOut, "%s\n  sha256:     %s\n  blake2_256: %s\n", escape.Text(f.Dist.Filename), f.Dist.SHA256, f.Dist.Blake2b256)
 		}
 	}
 
@@ -192,7 +197,7 @@ func uploadRun(ctx context.Context, opts *UploadOptions) error {
 		return credentialError(ios.ErrOut, err)
 	}
 	if opts.Verbose {
-		fmt.Fprintf(ios.ErrOut, "pyup: uploading to %s as %s\n", target.URL, cred)
+		fmt.Fprintf(ios.ErrOut, "pyup: uploading to %s as %s\n", escape.Text(target.URL), escape.Text(cred.String()))
 	}
 
 	copts := append(httpOpts,
@@ -225,14 +230,16 @@ func uploadRun(ctx context.Context, opts *UploadOptions) error {
 		return cmdutil.FlagErrorf("--skip-existing needs to ask the index what it has: pass --check-url with the index's simple API URL (for example https://host/simple/)")
 	}
 
-	if opts.DryRun {
-		writeDryRun(ios.ErrOut, files, target)
-	}
 	endSection := env.Section(ios.ErrOut, "pyup-upload", fmt.Sprintf("Uploading %s to %s", cmdutil.Plural(len(files), "file"), target.URL))
 	results := uc.UploadAll(ctx, files, opts.Jobs)
 	endSection()
 	if bar != nil {
 		bar.finish()
+	}
+	if opts.DryRun {
+		// After the run, so that files --skip-existing found on the index
+		// are listed as skipped, not as would-POST.
+		writeDryRun(ios.ErrOut, files, results, target)
 	}
 
 	rep := report(target, cred, files, results, opts.DryRun)
@@ -264,7 +271,7 @@ func openAndCheck(ctx context.Context, opts *UploadOptions, env *ci.Env) ([]pkgu
 	for i, p := range opts.Dists {
 		if err := errs[i]; err != nil {
 			env.Error(w, p, err.Error())
-			fmt.Fprintf(w, "Checking %s: FAILED\n  error [unreadable] %v\n", p, err)
+			fmt.Fprintf(w, "Checking %s: FAILED\n  error [unreadable] %s\n", escape.Text(p), escape.Text(err.Error()))
 			failed++
 			continue
 		}
@@ -272,9 +279,9 @@ func openAndCheck(ctx context.Context, opts *UploadOptions, env *ci.Env) ([]pkgu
 		if !opts.NoCheck {
 			problems := dist.Check(d)
 			if check.Verdict(problems, opts.Strict) == check.Failed {
-				fmt.Fprintf(w, "Checking %s: FAILED\n", p)
+				fmt.Fprintf(w, "Checking %s: FAILED\n", escape.Text(p))
 				for _, pr := range problems {
-					fmt.Fprintf(w, "  %s [%s] %s\n", pr.Severity, pr.Code, pr.Message)
+					fmt.Fprintf(w, "  %s [%s] %s\n", pr.Severity, pr.Code, escape.Text(pr.Message))
 					if pr.Severity == dist.Error || opts.Strict {
 						env.Error(w, p, pr.Message)
 					}
@@ -283,7 +290,7 @@ func openAndCheck(ctx context.Context, opts *UploadOptions, env *ci.Env) ([]pkgu
 				continue
 			}
 			for _, pr := range problems {
-				fmt.Fprintf(w, "pyup: %s: warning [%s] %s\n", d.Filename, pr.Code, pr.Message)
+				fmt.Fprintf(w, "pyup: %s: warning [%s] %s\n", escape.Text(d.Filename), pr.Code, escape.Text(pr.Message))
 			}
 		}
 		f := pkgupload.File{Dist: d}
@@ -451,7 +458,7 @@ func httpStatus(err error) int {
 }
 
 func report(t *cmdutil.Target, cred *credential.Credential, files []pkgupload.File, results []pkgupload.Result, dry bool) *Report {
-	rep := &Report{Repository: t.URL, DryRun: dry, Success: true, Files: []FileReport{}}
+	rep := &Report{Repository: t.URL, RepositoryName: t.Name, DryRun: dry, Success: true, Files: []FileReport{}}
 	if cred != nil {
 		rep.Credential = cred.Detail
 	}
@@ -484,18 +491,21 @@ func report(t *cmdutil.Target, cred *credential.Credential, files []pkgupload.Fi
 func writeText(w io.Writer, rep *Report) {
 	width := 0
 	for _, f := range rep.Files {
-		width = max(width, len(f.File))
+		width = max(width, len(escape.Text(f.File)))
 	}
 	for _, f := range rep.Files {
-		line := fmt.Sprintf("%-13s %-*s %9s  sha256:%s", f.Status, width, f.File, humanBytes(f.Size), f.SHA256)
+		line := fmt.Sprintf("%-13s %-*s %9s  sha256:%s", f.Status, width, escape.Text(f.File), humanBytes(f.Size), f.SHA256)
 		switch {
 		case f.Error != "":
-			line += "\n    " + f.Error
+			line += "\n    " + escape.Text(f.Error)
 		case f.Message != "":
-			line += "  (" + f.Message + ")"
+			line += "  (" + escape.Text(f.Message) + ")"
 		case f.Status == string(pkgupload.StatusUploaded) && f.Attempts > 1:
 			line += fmt.Sprintf("  (%d attempts)", f.Attempts)
 		}
+		fmt.Fprintln(w, line)
+	}
+	if line := doneLine(rep); line != "" {
 		fmt.Fprintln(w, line)
 	}
 	if rep.ProjectURL != "" {
@@ -503,22 +513,84 @@ func writeText(w io.Writer, rep *Report) {
 	}
 }
 
-func writeDryRun(w io.Writer, files []pkgupload.File, t *cmdutil.Target) {
-	fmt.Fprintf(w, "pyup: dry run: would POST to %s:\n", t.URL)
-	for _, f := range files {
-		fmt.Fprintf(w, "  %s (%s)\n", f.Dist.Filename, humanBytes(f.Dist.Size))
+// doneLine sums up a successful run and names the repository it went to:
+// "Uploaded 2 files to https://host/legacy/ (private)". It is "" when the
+// run failed: the error says what happened.
+func doneLine(rep *Report) string {
+	if !rep.Success {
+		return ""
+	}
+	repo := rep.Repository
+	if rep.RepositoryName != "" {
+		repo += " (" + rep.RepositoryName + ")"
+	}
+	sent, skipped := 0, 0
+	for _, f := range rep.Files {
+		switch pkgupload.Status(f.Status) {
+		case pkgupload.StatusUploaded, pkgupload.StatusWouldUpload:
+			sent++
+		case pkgupload.StatusSkipped:
+			skipped++
+		}
+	}
+	already := ""
+	if skipped > 0 {
+		already = fmt.Sprintf(" (%s already there)", cmdutil.Plural(skipped, "file"))
+	}
+	switch {
+	case rep.DryRun && sent > 0:
+		return fmt.Sprintf("Dry run: would upload %s to %s%s", cmdutil.Plural(sent, "file"), repo, already)
+	case rep.DryRun:
+		return fmt.Sprintf("Dry run: nothing to upload to %s%s", repo, already)
+	case sent > 0:
+		return fmt.Sprintf("Uploaded %s to %s%s", cmdutil.Plural(sent, "file"), repo, already)
+	}
+	return fmt.Sprintf("Nothing uploaded to %s%s", repo, already)
+}
+
+// writeDryRun shows, after a dry run, what would be sent: the form of every
+// file that would be POSTed, and the files the index already has.
+func writeDryRun(w io.Writer, files []pkgupload.File, results []pkgupload.Result, t *cmdutil.Target) {
+	var send, skip []pkgupload.Result
+	for _, r := range results {
+		switch r.Status {
+		case pkgupload.StatusWouldUpload:
+			send = append(send, r)
+		case pkgupload.StatusSkipped:
+			skip = append(skip, r)
+		}
+	}
+	if len(send) > 0 {
+		fmt.Fprintf(w, "pyup: dry run: would POST to %s:\n", t.URL)
+	}
+	for _, r := range send {
+		f, ok := fileOf(files, r.File)
+		if !ok {
+			continue
+		}
+		fmt.Fprintf(w, "  %s (%s)\n", escape.Text(f.Dist.Filename), humanBytes(f.Dist.Size))
 		for _, kv := range pkgupload.FormFields(f.Dist) {
 			v := kv[1]
 			if kv[0] == "description" && len(v) > 60 {
 				v = fmt.Sprintf("%d characters", len(v))
 			} else if len(v) > 100 {
-				v = v[:97] + "..."
+				v = truncate(v, 97) + "..."
 			}
-			fmt.Fprintf(w, "    %s = %s\n", kv[0], strings.ReplaceAll(v, "\n", `\n`))
+			fmt.Fprintf(w, "    %s = %s\n", escape.Text(kv[0]), escape.Text(v))
 		}
 		if f.Attestations != nil {
 			fmt.Fprintf(w, "    attestations = %d bytes\n", len(f.Attestations))
 		}
+	}
+	if len(skip) > 0 {
+		fmt.Fprintf(w, "pyup: dry run: would skip, %s has them:\n", t.URL)
+	}
+	for _, r := range skip {
+		why := "already on the index with the same sha256"
+		if r.Message != "" && r.Message != "already on the index" {
+			why = r.Message
+		}
+		fmt.Fprintf(w, "  %s (%s): %s\n", escape.Text(r.File), humanBytes(r.Size), escape.Text(why))
 	}
 }
 
@@ -532,17 +604,37 @@ func summaryMarkdown(rep *Report) string {
 	for _, f := range rep.Files {
 		status := f.Status
 		if f.Error != "" {
-			status += ": " + strings.ReplaceAll(f.Error, "|", `\|`)
+			status += ": " + strings.ReplaceAll(escape.Text(f.Error), "|", `\|`)
 		} else if f.Message != "" {
-			status += " (" + f.Message + ")"
+			status += " (" + escape.Text(f.Message) + ")"
 		}
-		fmt.Fprintf(&b, "| `%s` | %s | `%s` | %s |\n", f.File, humanBytes(f.Size), f.SHA256, status)
+		fmt.Fprintf(&b, "| `%s` | %s | `%s` | %s |\n", escape.Text(f.File), humanBytes(f.Size), f.SHA256, status)
 	}
 	if rep.ProjectURL != "" {
 		fmt.Fprintf(&b, "\n%s\n", rep.ProjectURL)
 	}
 	b.WriteString("\n")
 	return b.String()
+}
+
+// truncate cuts s to at most n bytes without splitting a character.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
+
+func fileOf(files []pkgupload.File, name string) (pkgupload.File, bool) {
+	for _, f := range files {
+		if f.Dist != nil && f.Dist.Filename == name {
+			return f, true
+		}
+	}
+	return pkgupload.File{}, false
 }
 
 func pathOf(files []pkgupload.File, name string) string {

@@ -116,3 +116,34 @@ func TestResultHintsFitTheIndex(t *testing.T) {
 		}
 	}
 }
+
+func TestDoneLineNamesRepository(t *testing.T) {
+	files := []FileReport{{Status: "uploaded"}, {Status: "uploaded"}, {Status: "skipped"}}
+	tests := []struct {
+		rep  Report
+		want string
+	}{
+		{Report{Repository: "https://pypi.example.com/legacy/", RepositoryName: "private", Success: true, Files: files},
+			"Uploaded 2 files to https://pypi.example.com/legacy/ (private) (1 file already there)"},
+		{Report{Repository: "https://upload.pypi.org/legacy/", Success: true, Files: files[:1]},
+			"Uploaded 1 file to https://upload.pypi.org/legacy/"},
+		{Report{Repository: "https://upload.pypi.org/legacy/", Success: true, DryRun: true, Files: []FileReport{{Status: "would-upload"}}},
+			"Dry run: would upload 1 file to https://upload.pypi.org/legacy/"},
+		{Report{Repository: "https://upload.pypi.org/legacy/", Success: false, Files: files}, ""},
+	}
+	for _, tt := range tests {
+		if got := doneLine(&tt.rep); got != tt.want {
+			t.Errorf("doneLine = %q, want %q", got, tt.want)
+		}
+	}
+}
+
+func TestTruncateKeepsCharacters(t *testing.T) {
+	s := strings.Repeat("a", 96) + "日本"
+	if got := truncate(s, 97); got != strings.Repeat("a", 96) {
+		t.Errorf("truncate split a character: %q", got[90:])
+	}
+	if got := truncate("short", 97); got != "short" {
+		t.Errorf("truncate(short) = %q", got)
+	}
+}

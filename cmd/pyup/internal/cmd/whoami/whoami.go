@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/pyup-dev/pyup/cmd/pyup/internal/cmdutil"
+	"github.com/pyup-dev/pyup/cmd/pyup/internal/escape"
 	"github.com/pyup-dev/pyup/cmd/pyup/internal/iostreams"
 	"github.com/pyup-dev/pyup/pkg/oidc"
 	"github.com/pyup-dev/pyup/pkg/upload/credential"
@@ -36,7 +37,7 @@ type WhoamiOptions struct {
 
 // NewCmdWhoami returns `pyup whoami`.
 func NewCmdWhoami(f *cmdutil.Factory, runF func(context.Context, *WhoamiOptions) error) *cobra.Command {
-	opts := &WhoamiOptions{IO: f.IOStreams, Factory: f, Now: time.Now}
+	opts := &WhoamiOptions{IO: f.IOStreams, Factory: f, Now: time.Now, RepoFlags: cmdutil.RepoFlags{Warn: f.IOStreams.ErrOut}}
 	cmd := &cobra.Command{
 		Use:   "whoami [-r NAME | --repository-url URL] [flags]",
 		Short: "Show which credential pyup would use, from where, and what it allows",
@@ -53,6 +54,15 @@ subject, repository, workflow, ref, environment) and the result of a real
 token exchange are shown, so a publisher configuration is proven before a
 release depends on it. --offline skips the exchange (and everything else
 that needs the network).
+
+Only that exchange proves the index accepts a credential: no index offers a
+way to check a password or token without uploading, so any other credential
+is reported "not verified", with the reason (JSON: verified, verified_reason).
+
+When no credential is found, whoami lists every place it looked: --password,
+PYUP_PASSWORD and TWINE_PASSWORD, the repository URL, the config file and
+section, trusted publishing, the keyring entry, the prompt, and the username
+variables (JSON: looked_at).
 
 whoami exits non-zero when no credential is found or the exchange fails.`,
 		Example: `  pyup whoami
@@ -96,7 +106,9 @@ type Report struct {
 	Steps             []credential.Step     `json:"steps"`
 	Token             *credential.TokenInfo `json:"token,omitempty"`
 	TrustedPublishing *TPReport             `json:"trusted_publishing,omitempty"`
-	Error             string                `json:"error,omitempty"`
+	// LookedAt lists every place searched, when no credential was found.
+	LookedAt []LookedAt `json:"looked_at,omitempty"`
+	Error    string     `json:"error,omitempty"`
 }
 
 // CredentialReport describes the winning credential, masked.
@@ -106,6 +118,10 @@ type CredentialReport struct {
 	Username string            `json:"username"`
 	Password credential.Secret `json:"password"`
 	Expires  *time.Time        `json:"expires,omitempty"`
+	// Verified is true only when the index proved it accepts the
+	// credential (a trusted-publishing exchange); VerifiedReason says why.
+	Verified       bool   `json:"verified"`
+	VerifiedReason string `json:"verified_reason"`
 }
 
 // TPReport describes trusted publishing.
@@ -154,6 +170,7 @@ func whoamiRun(ctx context.Context, opts *WhoamiOptions) error {
 			e := cred.Expires.UTC()
 			cr.Expires = &e
 		}
+		cr.Verified, cr.VerifiedReason = verification(target, cred)
 		rep.Credential = cr
 		if info, err := credential.ParseToken(cred.Password.Reveal()); err == nil {
 			rep.Token = info
@@ -182,6 +199,9 @@ func whoamiRun(ctx context.Context, opts *WhoamiOptions) error {
 		rep.TrustedPublishing = tpr
 	}
 	offlineTP := errors.Is(rerr, errOffline)
+	if cred == nil && !offlineTP && steps != nil {
+		rep.LookedAt = lookedAt(opts, target, steps)
+	}
 	if rerr != nil && !offlineTP {
 		rep.Error = rerr.Error()
 	}
@@ -214,23 +234,37 @@ func writeText(w io.Writer, rep *Report, now time.Time, offlineTP bool) {
 	if rep.RepositoryName != "" {
 		repo += " (" + rep.RepositoryName + ")"
 	}
-	fmt.Fprintf(w, "Repository:  %s\n", repo)
+	// Every value may come from outside pyup (the index, the CI's ID token,
+	// the environment, the token itself): each goes through escape.Text.
+	e := escape.Text
+	fmt.Fprintf(w, "Repository:  %s\n", e(repo))
 	if rep.Config != "" {
-		fmt.Fprintf(w, "Config file: %s\n", rep.Config)
+		fmt.Fprintf(w, "Config file: %s\n", e(rep.Config))
 	}
 	switch {
 	case rep.Credential != nil:
 		c := rep.Credential
-		fmt.Fprintf(w, "Credential:  %s\n", c.Detail)
-		fmt.Fprintf(w, "Username:    %s\n", c.Username)
-		fmt.Fprintf(w, "Password:    %s\n", c.Password.Masked())
+		fmt.Fprintf(w, "Credential:  %s\n", e(c.Detail))
+		fmt.Fprintf(w, "Username:    %s\n", e(c.Username))
+		fmt.Fprintf(w, "Password:    %s\n", e(c.Password.Masked()))
 		if c.Expires != nil {
 			fmt.Fprintf(w, "Expires:     %s (%s)\n", c.Expires.Format(time.RFC3339), relative(*c.Expires, now))
 		}
+		if c.Verified {
+			fmt.Fprintf(w, "Verified:    yes: %s\n", e(c.VerifiedReason))
+		} else {
+			fmt.Fprintf(w, "Verified:    not verified: %s\n", e(c.VerifiedReason))
+		}
 	case offlineTP:
-		fmt.Fprintf(w, "Credential:  trusted publishing via %s (exchange skipped: --offline)\n", rep.TrustedPublishing.Provider)
+		fmt.Fprintf(w, "Credential:  trusted publishing via %s (exchange skipped: --offline)\n", e(rep.TrustedPublishing.Provider))
 	default:
 		fmt.Fprintln(w, "Credential:  none found")
+		if len(rep.LookedAt) > 0 {
+			fmt.Fprintln(w, "Looked at:")
+			for _, l := range rep.LookedAt {
+				fmt.Fprintf(w, "  %s %s: %s\n", strings.ReplaceAll(l.Source, "-", " "), e(l.Name), e(l.Result))
+			}
+		}
 	}
 	fmt.Fprintln(w, "Sources, in order:")
 	for _, s := range rep.Steps {
@@ -238,28 +272,28 @@ func writeText(w io.Writer, rep *Report, now time.Time, offlineTP bool) {
 		if offlineTP && s.Source == credential.SourceTrustedPublishing {
 			reason = "would be used; " + errOffline.Error()
 		}
-		fmt.Fprintf(w, "  %-19s %-12s %s\n", s.Source, s.Status, reason)
+		fmt.Fprintf(w, "  %-19s %-12s %s\n", s.Source, s.Status, e(reason))
 	}
 	if tp := rep.TrustedPublishing; tp != nil {
-		fmt.Fprintf(w, "Trusted publishing (%s): exchange %s\n", tp.Provider, tp.Exchange)
+		fmt.Fprintf(w, "Trusted publishing (%s): exchange %s\n", e(tp.Provider), tp.Exchange)
 		if tp.Claims != nil {
 			fmt.Fprintln(w, "  ID token claims:")
-			fmt.Fprintf(w, "    iss: %s\n", orMissing(tp.Claims.Issuer))
+			fmt.Fprintf(w, "    iss: %s\n", e(orMissing(tp.Claims.Issuer)))
 			for _, l := range tp.Claims.Lines() {
-				fmt.Fprintf(w, "    %s\n", l)
+				fmt.Fprintf(w, "    %s\n", e(l))
 			}
 		}
-		for _, e := range tp.Errors {
-			fmt.Fprintf(w, "  %s\n", e)
+		for _, msg := range tp.Errors {
+			fmt.Fprintf(w, "  %s\n", e(msg))
 		}
 		for _, warn := range tp.Warnings {
-			fmt.Fprintf(w, "  warning: %s\n", warn)
+			fmt.Fprintf(w, "  warning: %s\n", e(warn))
 		}
 	}
 	if rep.Token != nil {
 		fmt.Fprintln(w, "Token restrictions:")
 		for _, l := range rep.Token.Summary() {
-			fmt.Fprintf(w, "  %s\n", l)
+			fmt.Fprintf(w, "  %s\n", e(l))
 		}
 	} else if rep.Credential != nil && strings.HasPrefix(rep.Credential.Password.Reveal(), credential.TokenPrefix) {
 		fmt.Fprintln(w, "Token restrictions: cannot decode the token (it is not a well-formed PyPI token)")
