@@ -107,8 +107,13 @@ type machine struct {
 	// differs from the others' by firstLineFix (see parseContent)
 	firstLine, firstLineFix int
 	lastBlankFinish         bool
-	substName               string
-	meta                    bool
+	// ownsLines: nothing but this machine reads its lines, and it reads
+	// none again once past them (a block quote's machine): an indented
+	// block in them is stripped in place (docutils copies it, which
+	// makes deep nesting quadratic)
+	ownsLines bool
+	substName string
+	meta      bool
 
 	ctxBuf []string // run's context lines, kept across reuse
 }

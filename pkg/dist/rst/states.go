@@ -48,8 +48,11 @@ func nameValueError(line string) string {
 const noIndent = -1
 
 // getIndentedLines extracts an indented block from data starting at start
-// (docutils' StringList.get_indented). Indents are in characters.
-func getIndentedLines(data []string, start int, untilBlank, stripIndent bool, blockIndent, firstIndent int) ([]string, int, bool) {
+// (docutils' StringList.get_indented). Indents are in characters. The
+// block is a copy, or with inPlace the lines of data themselves, stripped
+// where they are: for a caller that owns data and never reads those lines
+// again.
+func getIndentedLines(data []string, start int, untilBlank, stripIndent, inPlace bool, blockIndent, firstIndent int) ([]string, int, bool) {
 	indent := blockIndent
 	end := start
 	if blockIndent != noIndent && firstIndent == noIndent {
@@ -71,8 +74,7 @@ func getIndentedLines(data []string, start int, untilBlank, stripIndent bool, bl
 				break
 			}
 		} else if blockIndent == noIndent {
-			li := runeLen(line) - runeLen(lstrip(line))
-			if indent == noIndent || li < indent {
+			if li := leadingSpace(line, indent); indent == noIndent || li < indent {
 				indent = li
 			}
 		}
@@ -84,8 +86,13 @@ func getIndentedLines(data []string, start int, untilBlank, stripIndent bool, bl
 	if start > end {
 		start = end
 	}
-	block := make([]string, end-start)
-	copy(block, data[start:end])
+	var block []string
+	if inPlace {
+		block = data[start:end:end]
+	} else {
+		block = make([]string, end-start)
+		copy(block, data[start:end])
+	}
 	if firstIndent != noIndent && len(block) > 0 {
 		block[0] = dropRunes(block[0], firstIndent)
 	}
@@ -104,6 +111,31 @@ func getIndentedLines(data []string, start int, untilBlank, stripIndent bool, bl
 	return block, indent, blankFinish
 }
 
+// leadingSpace is a line's indent, its leading whitespace in characters
+// (Python's len(line) - len(line.lstrip())), counted no further than limit
+// (noIndent: no limit). A block's indent is the least of its lines', so
+// no line need be read past the least found so far: each level of nesting
+// then reads its lines' margins, not the text of every level below it.
+func leadingSpace(line string, limit int) int {
+	n := 0
+	for i := 0; i < len(line) && n != limit; n++ {
+		c := line[i]
+		if c == ' ' {
+			i++
+			continue
+		}
+		r, size := rune(c), 1
+		if c >= utf8.RuneSelf {
+			r, size = utf8.DecodeRuneInString(line[i:])
+		}
+		if !isSpace(r) {
+			break
+		}
+		i += size
+	}
+	return n
+}
+
 func prefixRunes(s string, n int) string {
 	i := 0
 	for k := 0; k < n && i < len(s); k++ {
@@ -118,8 +150,15 @@ func prefixRunes(s string, n int) string {
 }
 
 func (m *machine) getIndented(untilBlank, stripIndent bool) ([]string, int, int, bool) {
+	return m.getIndentedBlock(untilBlank, stripIndent, false)
+}
+
+// getIndentedBlock is getIndented; with inPlace the block is the
+// machine's own lines, stripped where they are, when the machine owns
+// them (see machine.ownsLines).
+func (m *machine) getIndentedBlock(untilBlank, stripIndent, inPlace bool) ([]string, int, int, bool) {
 	offset := m.absLineOffset()
-	block, indent, bf := getIndentedLines(m.lines, m.lineOffset, untilBlank, stripIndent, noIndent, noIndent)
+	block, indent, bf := getIndentedLines(m.lines, m.lineOffset, untilBlank, stripIndent, inPlace && m.ownsLines, noIndent, noIndent)
 	if len(block) > 0 {
 		m.nextLine(len(block) - 1)
 	}
@@ -132,7 +171,7 @@ func (m *machine) getIndented(untilBlank, stripIndent bool) ([]string, int, int,
 
 func (m *machine) getKnownIndented(indent int, untilBlank, stripIndent bool) ([]string, int, bool) {
 	offset := m.absLineOffset()
-	block, _, bf := getIndentedLines(m.lines, m.lineOffset, untilBlank, stripIndent, indent, noIndent)
+	block, _, bf := getIndentedLines(m.lines, m.lineOffset, untilBlank, stripIndent, false, indent, noIndent)
 	m.nextLine(len(block) - 1)
 	for len(block) > 0 && block[0] == "" {
 		block = block[1:]
@@ -143,7 +182,7 @@ func (m *machine) getKnownIndented(indent int, untilBlank, stripIndent bool) ([]
 
 func (m *machine) getFirstKnownIndented(indent int, untilBlank, stripIndent, stripTop bool) ([]string, int, int, bool) {
 	offset := m.absLineOffset()
-	block, ind, bf := getIndentedLines(m.lines, m.lineOffset, untilBlank, stripIndent, noIndent, indent)
+	block, ind, bf := getIndentedLines(m.lines, m.lineOffset, untilBlank, stripIndent, false, noIndent, indent)
 	m.nextLine(len(block) - 1)
 	if stripTop {
 		for len(block) > 0 && strip(block[0]) == "" {
@@ -193,6 +232,12 @@ func (m *machine) nestedParseFirst(block []string, inputOffset int, n *node, mat
 	if firstFix != 0 {
 		sub.firstLine, sub.firstLineFix = inputOffset+1, firstFix
 	}
+	return m.runNested(sub, n)
+}
+
+// runNested runs sub, a Body machine over nested content rooted at n; it
+// returns the machine's final absolute line offset.
+func (m *machine) runNested(sub *machine, n *node) int {
 	// docutils 0.23 parses nested content (block quotes, list items,
 	// footnotes, table cells, directive bodies) into a node that joins the
 	// document afterwards: what is added meanwhile gets no line of its own,
@@ -279,7 +324,7 @@ func (m *machine) indent(s stateID, ctx *[]string) result {
 		return m.invalidInput()
 	}
 	// Body (and SubstitutionDef): block quote
-	block, _, lineOffset, bf := m.getIndented(false, true)
+	block, _, lineOffset, bf := m.getIndentedBlock(false, true, true)
 	m.blockQuote(block, lineOffset)
 	if !bf {
 		m.unindentWarning("Block quote")
@@ -301,7 +346,14 @@ func (m *machine) blockQuote(indented []string, lineOffset int) {
 		bq.line = lineOffset + 1 + m.srcDelta
 		bqLines, attrLines, attrOffset, rest, newOffset, hasAttr := splitAttribution(indented, lineOffset)
 		quotes = append(quotes, bq)
-		m.nestedParse(bqLines, lineOffset, bq, false)
+		// the quote's machine owns its lines: they are a copy made for
+		// it, or lines of an owner that has read past them, so a quote
+		// nested in it is stripped where it stands instead of copied
+		// once more for every level
+		sub := m.p.newMachine(bqLines, lineOffset, bq, false)
+		sub.srcDelta = m.srcDelta
+		sub.ownsLines = true
+		m.runNested(sub, bq)
 		if hasAttr {
 			text := rstrip(strings.Join(attrLines, "\n"))
 			lineno := 1 + lineOffset + attrOffset
