@@ -183,6 +183,34 @@ func deepText(levels, size int, deepest bool) string {
 	return b.String()
 }
 
+// deepList nests levels list items or definitions, each in the one
+// before, with about size bytes of paragraph text spread over them.
+func deepList(levels, size int, definitions bool) string {
+	const text = "Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod."
+	var b strings.Builder
+	b.Grow(size + 2*levels*levels)
+	margin := ""
+	for i := 0; i < levels; i++ {
+		if definitions {
+			b.WriteString(margin + "term\n")
+			margin += " "
+		} else {
+			b.WriteString(margin + "- ")
+			margin += "  "
+		}
+		n := size / levels / (len(text) + len(margin) + 1)
+		for j := 0; j < max(n, 1); j++ {
+			if j > 0 || definitions {
+				b.WriteString(margin)
+			}
+			b.WriteString(text)
+			b.WriteByte('\n')
+		}
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
 // BenchmarkDeepNesting measures nesting past docutils' limit (the check
 // must stop cheaply) and nesting just under it with megabytes of text
 // (each level must not rescan or copy what the levels below it hold).
@@ -195,6 +223,8 @@ func BenchmarkDeepNesting(b *testing.B) {
 		{"TooDeep4500", deepQuotes(4500), true},
 		{"Text150Spread", deepText(150, 9_700_000, false), false},
 		{"Text150Deepest", deepText(150, 9_700_000, true), false},
+		{"Bullets150", deepList(150, 9_700_000, false), false},
+		{"Definitions150", deepList(150, 9_700_000, true), false},
 	} {
 		b.Run(c.name, func(b *testing.B) {
 			if m := Check(c.src); (m != nil) != c.fail {

@@ -169,9 +169,11 @@ func (m *machine) getIndentedBlock(untilBlank, stripIndent, inPlace bool) ([]str
 	return block, indent, offset, bf
 }
 
-func (m *machine) getKnownIndented(indent int, untilBlank, stripIndent bool) ([]string, int, bool) {
+// getKnownIndented is docutils' get_known_indented; inPlace as for
+// getIndentedBlock.
+func (m *machine) getKnownIndented(indent int, untilBlank, stripIndent, inPlace bool) ([]string, int, bool) {
 	offset := m.absLineOffset()
-	block, _, bf := getIndentedLines(m.lines, m.lineOffset, untilBlank, stripIndent, false, indent, noIndent)
+	block, _, bf := getIndentedLines(m.lines, m.lineOffset, untilBlank, stripIndent, inPlace && m.ownsLines, indent, noIndent)
 	m.nextLine(len(block) - 1)
 	for len(block) > 0 && block[0] == "" {
 		block = block[1:]
@@ -181,8 +183,14 @@ func (m *machine) getKnownIndented(indent int, untilBlank, stripIndent bool) ([]
 }
 
 func (m *machine) getFirstKnownIndented(indent int, untilBlank, stripIndent, stripTop bool) ([]string, int, int, bool) {
+	return m.getFirstKnownIndentedBlock(indent, untilBlank, stripIndent, stripTop, false)
+}
+
+// getFirstKnownIndentedBlock is getFirstKnownIndented; inPlace as for
+// getIndentedBlock.
+func (m *machine) getFirstKnownIndentedBlock(indent int, untilBlank, stripIndent, stripTop, inPlace bool) ([]string, int, int, bool) {
 	offset := m.absLineOffset()
-	block, ind, bf := getIndentedLines(m.lines, m.lineOffset, untilBlank, stripIndent, false, noIndent, indent)
+	block, ind, bf := getIndentedLines(m.lines, m.lineOffset, untilBlank, stripIndent, inPlace && m.ownsLines, noIndent, indent)
 	m.nextLine(len(block) - 1)
 	if stripTop {
 		for len(block) > 0 && strip(block[0]) == "" {
@@ -235,6 +243,17 @@ func (m *machine) nestedParseFirst(block []string, inputOffset int, n *node, mat
 	return m.runNested(sub, n)
 }
 
+// nestedParseOwned is nestedParse for a block that nothing but the new
+// machine reads any more: a copy made for it, or lines of an owner that
+// has read past them. The machine owns its lines, so blocks nested in it
+// are stripped where they stand instead of copied once more per level.
+func (m *machine) nestedParseOwned(block []string, inputOffset int, n *node) int {
+	sub := m.p.newMachine(block, inputOffset, n, false)
+	sub.srcDelta = m.srcDelta
+	sub.ownsLines = true
+	return m.runNested(sub, n)
+}
+
 // runNested runs sub, a Body machine over nested content rooted at n; it
 // returns the machine's final absolute line offset.
 func (m *machine) runNested(sub *machine, n *node) int {
@@ -263,6 +282,13 @@ func (m *machine) nestedListParse(block []string, inputOffset int, n *node, init
 	m.p.release(sub)
 	return off, bf
 }
+
+// shareLines makes sub, a list machine over the rest of m's lines, own
+// them as m does: a bullet, enumerated or definition list reads on from
+// its items and never back into them, and m reads on from where it ends.
+// (An option list reads an item again as a paragraph when its options
+// do not parse: it never owns its lines.)
+func (m *machine) shareLines(sub *machine) { sub.ownsLines = m.ownsLines }
 
 func (m *machine) unindentWarning(name string) {
 	m.p.warnAt(name+" ends without a blank line; unexpected unindent.", m.absLineNumber()+1)
@@ -346,14 +372,7 @@ func (m *machine) blockQuote(indented []string, lineOffset int) {
 		bq.line = lineOffset + 1 + m.srcDelta
 		bqLines, attrLines, attrOffset, rest, newOffset, hasAttr := splitAttribution(indented, lineOffset)
 		quotes = append(quotes, bq)
-		// the quote's machine owns its lines: they are a copy made for
-		// it, or lines of an owner that has read past them, so a quote
-		// nested in it is stripped where it stands instead of copied
-		// once more for every level
-		sub := m.p.newMachine(bqLines, lineOffset, bq, false)
-		sub.srcDelta = m.srcDelta
-		sub.ownsLines = true
-		m.runNested(sub, bq)
+		m.nestedParseOwned(bqLines, lineOffset, bq)
 		if hasAttr {
 			text := rstrip(strings.Join(attrLines, "\n"))
 			lineno := 1 + lineOffset + attrOffset
@@ -483,7 +502,7 @@ func (m *machine) bullet(s stateID, end int) result {
 	m.listItem(list, end)
 	bf := m.lastBlankFinish
 	offset := m.lineOffset + 1
-	newOffset, bf := m.nestedListParse(m.rest(offset), m.absLineOffset()+1, list, sBulletList, bf, sBulletList, false, nil)
+	newOffset, bf := m.nestedListParse(m.rest(offset), m.absLineOffset()+1, list, sBulletList, bf, sBulletList, false, m.shareLines)
 	m.gotoLine(newOffset)
 	if !bf {
 		m.unindentWarning("Bullet list")
@@ -510,13 +529,13 @@ func (m *machine) listItem(list *node, indent int) {
 	var lineOffset int
 	var bf bool
 	if dropRunes(m.line, indent) != "" {
-		block, lineOffset, bf = m.getKnownIndented(indent, false, true)
+		block, lineOffset, bf = m.getKnownIndented(indent, false, true, true)
 	} else {
-		block, _, lineOffset, bf = m.getFirstKnownIndented(indent, false, true, true)
+		block, _, lineOffset, bf = m.getFirstKnownIndentedBlock(indent, false, true, true, true)
 	}
 	m.lastBlankFinish = bf
 	if len(block) > 0 {
-		m.nestedParse(block, lineOffset, item, false)
+		m.nestedParseOwned(block, lineOffset, item)
 	}
 }
 
@@ -689,6 +708,7 @@ func (m *machine) enumerator(s stateID, em enumMatch) result {
 		sub.lastOrdinal = ordinal
 		sub.enumFormat = em.format
 		sub.enumAuto = seq == "#"
+		m.shareLines(sub)
 	})
 	m.gotoLine(newOffset)
 	if !bf {
@@ -1052,7 +1072,7 @@ func (m *machine) definitionListStart(ctx *[]string) result {
 	list.add(item)
 	m.node.add(list)
 	offset := m.lineOffset + 1
-	newOffset, bf := m.nestedListParse(m.rest(offset), m.absLineOffset()+1, list, sDefinitionList, bf, sDefinition, false, nil)
+	newOffset, bf := m.nestedListParse(m.rest(offset), m.absLineOffset()+1, list, sDefinitionList, bf, sDefinition, false, m.shareLines)
 	m.gotoLine(newOffset)
 	if !bf {
 		m.unindentWarning("Definition list")
@@ -1065,7 +1085,7 @@ func (m *machine) definitionListItem(termline []string) (*node, bool) {
 	// (0.19: the line before the end of the definition)
 	ddLineno := m.absLineNumber()
 	lineno := ddLineno - 1
-	block, _, lineOffset, bf := m.getIndented(false, true)
+	block, _, lineOffset, bf := m.getIndentedBlock(false, true, true)
 	item := m.p.newNode(kDefListItem)
 	item.line = lineno + m.srcDelta
 	item.parent = m.node
@@ -1079,7 +1099,7 @@ func (m *machine) definitionListItem(termline []string) (*node, bool) {
 	if strings.HasSuffix(termline[0], "::") {
 		m.p.info(def, ddLineno)
 	}
-	m.nestedParse(block, lineOffset, def, false)
+	m.nestedParseOwned(block, lineOffset, def)
 	return item, bf
 }
 
