@@ -222,21 +222,23 @@ func (m *machine) getTextBlock(flushLeft bool) (block []string, indentedAt int) 
 	return block, 0
 }
 
-// nestedParse runs a Body machine over block; it returns the machine's
-// final absolute line offset.
-func (m *machine) nestedParse(block []string, inputOffset int, n *node, matchTitles bool) int {
-	return m.nestedParseDelta(block, inputOffset, n, matchTitles, m.srcDelta)
+// nestedParse runs a Body machine over block, frames Python frames above
+// this one in docutils (see maxFrames); it returns the machine's final
+// absolute line offset.
+func (m *machine) nestedParse(block []string, inputOffset int, n *node, matchTitles bool, frames int) int {
+	return m.nestedParseDelta(block, inputOffset, n, matchTitles, m.srcDelta, frames)
 }
 
-func (m *machine) nestedParseDelta(block []string, inputOffset int, n *node, matchTitles bool, delta int) int {
-	return m.nestedParseFirst(block, inputOffset, n, matchTitles, delta, 0)
+func (m *machine) nestedParseDelta(block []string, inputOffset int, n *node, matchTitles bool, delta, frames int) int {
+	return m.nestedParseFirst(block, inputOffset, n, matchTitles, delta, 0, frames)
 }
 
 // nestedParseFirst is nestedParseDelta where the block's first line has
 // its own delta, firstFix more than the others' (see parseContent).
-func (m *machine) nestedParseFirst(block []string, inputOffset int, n *node, matchTitles bool, delta, firstFix int) int {
+func (m *machine) nestedParseFirst(block []string, inputOffset int, n *node, matchTitles bool, delta, firstFix, frames int) int {
 	sub := m.p.newMachine(block, inputOffset, n, matchTitles)
 	sub.srcDelta = delta
+	sub.frames = frames
 	if firstFix != 0 {
 		sub.firstLine, sub.firstLineFix = inputOffset+1, firstFix
 	}
@@ -247,9 +249,10 @@ func (m *machine) nestedParseFirst(block []string, inputOffset int, n *node, mat
 // machine reads any more: a copy made for it, or lines of an owner that
 // has read past them. The machine owns its lines, so blocks nested in it
 // are stripped where they stand instead of copied once more per level.
-func (m *machine) nestedParseOwned(block []string, inputOffset int, n *node) int {
+func (m *machine) nestedParseOwned(block []string, inputOffset int, n *node, frames int) int {
 	sub := m.p.newMachine(block, inputOffset, n, false)
 	sub.srcDelta = m.srcDelta
+	sub.frames = frames
 	sub.ownsLines = true
 	return m.runNested(sub, n)
 }
@@ -272,6 +275,7 @@ func (m *machine) runNested(sub *machine, n *node) int {
 
 func (m *machine) nestedListParse(block []string, inputOffset int, n *node, initial stateID, blankFinish bool, blankFinishState stateID, matchTitles bool, setup func(*machine)) (int, bool) {
 	sub := m.p.newMachine(block, inputOffset, n, matchTitles)
+	sub.frames = framesList
 	sub.srcDelta = m.srcDelta
 	sub.blankFinish[blankFinishState] = blankFinish
 	if setup != nil {
@@ -351,14 +355,16 @@ func (m *machine) indent(s stateID, ctx *[]string) result {
 	}
 	// Body (and SubstitutionDef): block quote
 	block, _, lineOffset, bf := m.getIndentedBlock(false, true, true)
-	m.blockQuote(block, lineOffset)
+	m.blockQuote(block, lineOffset, framesBlock)
 	if !bf {
 		m.unindentWarning("Block quote")
 	}
 	return ok(s)
 }
 
-func (m *machine) blockQuote(indented []string, lineOffset int) {
+// blockQuote parses indented as block quotes, each frames Python frames
+// above this machine in docutils.
+func (m *machine) blockQuote(indented []string, lineOffset, frames int) {
 	// docutils parses the quotes before they join the document: what they
 	// hold gets no line of its own, and messages about it take the quote's
 	var quotes []*node
@@ -372,7 +378,7 @@ func (m *machine) blockQuote(indented []string, lineOffset int) {
 		bq.line = lineOffset + 1 + m.srcDelta
 		bqLines, attrLines, attrOffset, rest, newOffset, hasAttr := splitAttribution(indented, lineOffset)
 		quotes = append(quotes, bq)
-		m.nestedParseOwned(bqLines, lineOffset, bq)
+		m.nestedParseOwned(bqLines, lineOffset, bq, frames)
 		if hasAttr {
 			text := rstrip(strings.Join(attrLines, "\n"))
 			lineno := 1 + lineOffset + attrOffset
@@ -535,7 +541,7 @@ func (m *machine) listItem(list *node, indent int) {
 	}
 	m.lastBlankFinish = bf
 	if len(block) > 0 {
-		m.nestedParseOwned(block, lineOffset, item)
+		m.nestedParseOwned(block, lineOffset, item, framesBlock)
 	}
 }
 
@@ -838,7 +844,7 @@ func (m *machine) field(end int, extension bool) *node {
 		return f
 	}
 	if len(block) > 0 {
-		m.nestedParse(block, lineOffset, body, false)
+		m.nestedParse(block, lineOffset, body, false, framesField)
 	}
 	return f
 }
@@ -883,7 +889,7 @@ func (m *machine) optionListItem(end int) (*node, bool, bool) {
 	item := m.p.newNode(kOptionListItem)
 	desc := m.p.newNode(kDefinition)
 	item.add(desc)
-	m.nestedParse(block, lineOffset, desc, false)
+	m.nestedParse(block, lineOffset, desc, false, framesBlock)
 	return item, bf, false
 }
 
@@ -1048,6 +1054,7 @@ func (m *machine) quotedLiteralBlock() {
 	holder.parent = m.node
 	sub := m.p.newMachine(m.rest(m.lineOffset), absOffset, holder, false)
 	sub.srcDelta = m.srcDelta
+	sub.frames = framesField
 	sub.run(sQuotedLiteral)
 	m.gotoLine(sub.absLineOffset())
 	for _, c := range holder.children {
@@ -1099,7 +1106,7 @@ func (m *machine) definitionListItem(termline []string) (*node, bool) {
 	if strings.HasSuffix(termline[0], "::") {
 		m.p.info(def, ddLineno)
 	}
-	m.nestedParseOwned(block, lineOffset, def)
+	m.nestedParseOwned(block, lineOffset, def, framesBlock)
 	return item, bf
 }
 
@@ -1191,6 +1198,7 @@ func (m *machine) newSubsection(title string, lineno int) result {
 	// title; pyup nests a machine, which stands for that one while it runs
 	// where messages that name no line read their line from
 	sub := p.newMachine(m.rest(offset), absOffset, sec, true)
+	sub.frames = 0 // docutils 0.23 reads it in the same machine
 	sub.srcDelta = m.srcDelta
 	if p.topMachine == m {
 		p.topMachine = sub
