@@ -144,3 +144,98 @@ func BenchmarkCorpus(b *testing.B) {
 		}
 	}
 }
+
+// deepQuotes nests a one-word block quote per level, each indented one
+// space more than the one before: levels*levels/2 bytes of mostly spaces
+// (4,500 levels make 10 MB that compress to a few KB in an sdist).
+func deepQuotes(levels int) string {
+	var b strings.Builder
+	for i := 0; i < levels; i++ {
+		b.WriteString(strings.Repeat(" ", i))
+		b.WriteString("x\n\n")
+	}
+	return b.String()
+}
+
+// deepText nests levels block quotes, one space deeper each, and fills
+// them with about size bytes of paragraph text: spread evenly over the
+// levels, or all in the deepest one.
+func deepText(levels, size int, deepest bool) string {
+	const text = "Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod."
+	var b strings.Builder
+	b.Grow(size + levels*levels)
+	for i := 0; i < levels; i++ {
+		indent := strings.Repeat(" ", i)
+		n := size / levels / (len(text) + i + 1)
+		if deepest {
+			n = 1
+			if i == levels-1 {
+				n = size / (len(text) + i + 1)
+			}
+		}
+		for j := 0; j < n; j++ {
+			b.WriteString(indent)
+			b.WriteString(text)
+			b.WriteByte('\n')
+		}
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+// deepList nests levels list items or definitions, each in the one
+// before, with about size bytes of paragraph text spread over them.
+func deepList(levels, size int, definitions bool) string {
+	const text = "Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod."
+	var b strings.Builder
+	b.Grow(size + 2*levels*levels)
+	margin := ""
+	for i := 0; i < levels; i++ {
+		if definitions {
+			b.WriteString(margin + "term\n")
+			margin += " "
+		} else {
+			b.WriteString(margin + "- ")
+			margin += "  "
+		}
+		n := size / levels / (len(text) + len(margin) + 1)
+		for j := 0; j < max(n, 1); j++ {
+			if j > 0 || definitions {
+				b.WriteString(margin)
+			}
+			b.WriteString(text)
+			b.WriteByte('\n')
+		}
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+// BenchmarkDeepNesting measures nesting past docutils' limit (the check
+// must stop cheaply) and nesting just under it with megabytes of text
+// (each level must not rescan or copy what the levels below it hold).
+func BenchmarkDeepNesting(b *testing.B) {
+	for _, c := range []struct {
+		name string
+		src  string
+		fail bool
+	}{
+		{"TooDeep4500", deepQuotes(4500), true},
+		{"Text150Spread", deepText(150, 9_700_000, false), false},
+		{"Text150Deepest", deepText(150, 9_700_000, true), false},
+		{"Bullets150", deepList(150, 9_700_000, false), false},
+		{"Definitions150", deepList(150, 9_700_000, true), false},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			if m := Check(c.src); (m != nil) != c.fail {
+				b.Fatalf("verdict %v", m)
+			}
+			b.SetBytes(int64(len(c.src)))
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				Check(c.src)
+			}
+		})
+	}
+}

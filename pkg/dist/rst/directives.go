@@ -62,7 +62,20 @@ type directiveRun struct {
 // starts on the directive line and options come between, that first line
 // keeps its own source line and the rest stand contentDelta further down.
 func (d *directiveRun) parseContent(n *node) {
-	d.m.nestedParseFirst(d.content, d.contentOffset, n, false, d.m.srcDelta+d.contentDelta, -d.contentDelta)
+	d.m.nestedParseFirst(d.content, d.contentOffset, n, false, d.m.srcDelta+d.contentDelta, -d.contentDelta, d.frames())
+}
+
+// frames is how many Python frames above the directive's machine docutils
+// parses the directive's content (see maxFrames).
+func (d *directiveRun) frames() int {
+	f := framesDirective
+	if d.inSubst {
+		f-- // embedded_directive -> directive
+	}
+	if strings.ToLower(d.name) == "sidebar" {
+		f++ // Sidebar.run -> BasePseudoSection.run
+	}
+	return f
 }
 
 func (d *directiveRun) fail(level Level, text string) {
@@ -278,6 +291,7 @@ func splitN(s string, n int) []string {
 func (m *machine) parseExtensionOptions(spec map[string]optKind, lines []string) (map[string]string, string) {
 	holder := m.p.newNode(kFieldList)
 	sub := m.p.newMachine(lines, 0, holder, false)
+	sub.frames = framesOptions
 	sub.blankFinish[sExtensionOptions] = true
 	sub.run(sExtensionOptions)
 	if sub.absLineOffset() != len(lines) {
@@ -771,7 +785,7 @@ func runRubric(d *directiveRun) {
 
 func runBlockQuoteDirective(d *directiveRun) {
 	d.assertContent()
-	d.m.blockQuote(d.content, d.contentOffset)
+	d.m.blockQuote(d.content, d.contentOffset, d.frames()+1)
 }
 
 func runCompound(d *directiveRun) {
@@ -954,6 +968,7 @@ func runMeta(d *directiveRun) {
 	d.assertContent()
 	holder := d.m.p.newNode(kElement)
 	sub := d.m.p.newMachine(d.content, d.contentOffset, holder, false)
+	sub.frames = d.frames() // Meta.run -> nested_list_parse
 	sub.meta = true
 	sub.blankFinish[sFieldList] = true
 	sub.run(sFieldList)

@@ -36,7 +36,9 @@ func (m *machine) anonymous(s stateID) result {
 
 func (m *machine) explicitList(bf bool) {
 	offset := m.lineOffset + 1
-	newOffset, bf := m.nestedListParse(m.rest(offset), m.absLineOffset()+1, m.node, sExplicit, bf, sExplicit, m.matchTitles, nil)
+	newOffset, bf := m.nestedListParse(m.rest(offset), m.absLineOffset()+1, m.node, sExplicit, bf, sExplicit, m.matchTitles, func(sub *machine) {
+		sub.frames = framesExplicitList
+	})
 	m.gotoLine(newOffset)
 	if !bf {
 		m.unindentWarning("Explicit markup")
@@ -160,7 +162,7 @@ func (m *machine) footnote(label string, end int) bool {
 		p.setID(fn)
 	}
 	if len(block) > 0 {
-		m.nestedParse(block, offset, fn, false)
+		m.nestedParse(block, offset, fn, false, framesField)
 	} else {
 		m.p.report(Warning, "Footnote content expected.", m.p.currentLine())
 	}
@@ -181,7 +183,7 @@ func (m *machine) citation(label string, end int) bool {
 	m.p.citations = append(m.p.citations, c)
 	m.p.noteExplicitTarget(c, c)
 	if len(block) > 0 {
-		m.nestedParse(block, offset, c, false)
+		m.nestedParse(block, offset, c, false, framesField)
 	} else {
 		m.p.report(Warning, "Citation content expected.", m.p.currentLine())
 	}
@@ -476,6 +478,7 @@ func (m *machine) substitutionDef(end int) bool {
 	holder := sd
 	holder.parent = m.node
 	_, bf2 := m.nestedListParse(block, offset, sd, sSubstitutionDef, bf, sSubstitutionDef, false, func(sub *machine) {
+		sub.frames = framesField
 		sub.substName = subname
 	})
 	bf = bf2

@@ -82,6 +82,52 @@ var eofResult = result{c: cEOF}
 
 var bubbleResult = result{c: cBubble}
 
+// Docutils has no nesting limit of its own: its parser recurses, each
+// nested state machine a few Python frames above the one that started
+// it, and at Python's recursion limit (1000 frames) a RecursionError ends
+// the parse; readme_renderer does not catch it, so PyPI cannot render the
+// description. pyup counts the same frames and stops where docutils 0.23
+// (and 0.19) on Python 3.11 would, under scripts/rst-oracle.py
+// (TestNestingTooDeep). The frames a nested machine costs are the
+// machine's two run frames, the parent's check_line and transition
+// method, the calls between them and nested_parse or nested_list_parse,
+// and that call. A description that Warehouse renders deeper in its own
+// stack fails a few levels earlier there.
+const (
+	// maxFrames is what the nested machines may stand on: the recursion
+	// limit less the frames below the top-level machine and above the
+	// deepest machine's run for its last paragraph.
+	maxFrames = 1000 - 21
+
+	// Body.indent -> block_quote, {Body,BulletList,EnumeratedList}.bullet
+	// or .enumerator -> list_item, Text.indent or Definition.indent ->
+	// definition_list_item, {Body,OptionList}.option_marker ->
+	// option_list_item; then nested_parse
+	framesBlock = 6
+	// a transition method -> nested_list_parse (bullet, enumerated,
+	// field, option and definition lists, line blocks)
+	framesList = 5
+	// explicit_markup -> explicit_list -> nested_list_parse
+	framesExplicitList = 6
+	// field_marker -> field -> parse_field_body; explicit_markup ->
+	// explicit_construct -> footnote or citation, or substitution_def
+	// (-> nested_list_parse); Text.blank -> literal_block ->
+	// quoted_literal_block
+	framesField = 7
+	// explicit_markup -> explicit_construct -> directive ->
+	// run_directive -> Directive.run; one less when a substitution
+	// definition's embedded_directive calls directive; one more when run
+	// calls block_quote (epigraph, highlights, pull-quote) or its base
+	// class's run (sidebar)
+	framesDirective = 9
+	// {grid,simple}_table_top -> table_top -> table -> build_table ->
+	// build_table_row
+	framesTableCell = 9
+	// a directive's options: run_directive -> parse_directive_block ->
+	// parse_directive_options -> parse_extension_options
+	framesOptions = 11
+)
+
 // machine is one (possibly nested) state machine run.
 type machine struct {
 	p           *parser
@@ -107,8 +153,16 @@ type machine struct {
 	// differs from the others' by firstLineFix (see parseContent)
 	firstLine, firstLineFix int
 	lastBlankFinish         bool
-	substName               string
-	meta                    bool
+	// ownsLines: nothing but this machine reads its lines, and it reads
+	// none again once past them (a block quote's machine): an indented
+	// block in them is stripped in place (docutils copies it, which
+	// makes deep nesting quadratic)
+	ownsLines bool
+	// frames is how many Python frames deeper docutils runs this machine
+	// than its parent (see maxFrames)
+	frames    int
+	substName string
+	meta      bool
 
 	ctxBuf []string // run's context lines, kept across reuse
 }
@@ -117,10 +171,10 @@ func (p *parser) newMachine(lines []string, inputOffset int, n *node, matchTitle
 	if k := len(p.arena.machines); k > 0 {
 		m := p.arena.machines[k-1]
 		p.arena.machines = p.arena.machines[:k-1]
-		*m = machine{p: p, lines: lines, inputOffset: inputOffset, node: n, matchTitles: matchTitles, ctxBuf: m.ctxBuf}
+		*m = machine{p: p, lines: lines, inputOffset: inputOffset, node: n, matchTitles: matchTitles, ctxBuf: m.ctxBuf, frames: framesBlock}
 		return m
 	}
-	return &machine{p: p, lines: lines, inputOffset: inputOffset, node: n, matchTitles: matchTitles}
+	return &machine{p: p, lines: lines, inputOffset: inputOffset, node: n, matchTitles: matchTitles, frames: framesBlock}
 }
 
 // release returns a finished nested machine for reuse.
@@ -223,11 +277,11 @@ func (m *machine) run(initial stateID) {
 	m.ctxBuf = nil
 	defer func() { m.ctxBuf = ctx[:0] }()
 	var only transID
-	m.p.depth++
-	if m.p.depth > maxDepth {
+	m.p.frames += m.frames
+	if m.p.frames > maxFrames {
 		m.p.tooDeep()
 	}
-	defer func() { m.p.depth-- }()
+	defer func() { m.p.frames -= m.frames }()
 	for {
 		var r result
 		if !m.nextLine(1) {

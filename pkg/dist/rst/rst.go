@@ -82,11 +82,6 @@ const EmptyText = "No content rendered from RST source."
 
 const lineLengthLimit = 10000
 
-// maxDepth bounds nesting. Docutils 0.19 on Python 3.11 dies with a
-// RecursionError at about 165 nested block levels (quotes, lists,
-// definitions): PyPI cannot render such a description either.
-const maxDepth = 164
-
 // Check returns nil when src renders on PyPI, else the first system message
 // at WARNING or above, worded as docutils words it, with its line and a
 // short hint on the fix. A description that renders to nothing yields a
@@ -118,9 +113,9 @@ func Check(src string) (msg *Message) {
 type halt struct{ msg *Message }
 
 type parser struct {
-	lines []string
-	doc   *node
-	depth int
+	lines  []string
+	doc    *node
+	frames int // Python frames docutils' nested machines stand on (see maxFrames)
 
 	titleStyles  []string
 	sectionLevel int
@@ -187,12 +182,15 @@ func (p *parser) parse() {
 		}
 	}
 	m := p.newMachine(p.lines, 0, p.doc, true)
+	m.frames = 0 // maxFrames counts from the top-level machine's run
 	p.topMachine = m
 	m.run(sBody)
 }
 
+const tooDeepHint = "flatten the nesting: docutils crashes past about 160 nested block quotes or list items, 140 fields or footnotes, 100 directives"
+
 func (p *parser) tooDeep() {
-	panic(halt{&Message{Level: Severe, Text: TooDeepText, Hint: "flatten the nesting: docutils crashes on more than about 160 nested levels"}})
+	panic(halt{&Message{Level: Severe, Text: TooDeepText, Hint: tooDeepHint}})
 }
 
 // mapLine converts an absolute line number the way docutils' reporter

@@ -48,8 +48,11 @@ func nameValueError(line string) string {
 const noIndent = -1
 
 // getIndentedLines extracts an indented block from data starting at start
-// (docutils' StringList.get_indented). Indents are in characters.
-func getIndentedLines(data []string, start int, untilBlank, stripIndent bool, blockIndent, firstIndent int) ([]string, int, bool) {
+// (docutils' StringList.get_indented). Indents are in characters. The
+// block is a copy, or with inPlace the lines of data themselves, stripped
+// where they are: for a caller that owns data and never reads those lines
+// again.
+func getIndentedLines(data []string, start int, untilBlank, stripIndent, inPlace bool, blockIndent, firstIndent int) ([]string, int, bool) {
 	indent := blockIndent
 	end := start
 	if blockIndent != noIndent && firstIndent == noIndent {
@@ -71,8 +74,7 @@ func getIndentedLines(data []string, start int, untilBlank, stripIndent bool, bl
 				break
 			}
 		} else if blockIndent == noIndent {
-			li := runeLen(line) - runeLen(lstrip(line))
-			if indent == noIndent || li < indent {
+			if li := leadingSpace(line, indent); indent == noIndent || li < indent {
 				indent = li
 			}
 		}
@@ -84,8 +86,13 @@ func getIndentedLines(data []string, start int, untilBlank, stripIndent bool, bl
 	if start > end {
 		start = end
 	}
-	block := make([]string, end-start)
-	copy(block, data[start:end])
+	var block []string
+	if inPlace {
+		block = data[start:end:end]
+	} else {
+		block = make([]string, end-start)
+		copy(block, data[start:end])
+	}
 	if firstIndent != noIndent && len(block) > 0 {
 		block[0] = dropRunes(block[0], firstIndent)
 	}
@@ -104,6 +111,31 @@ func getIndentedLines(data []string, start int, untilBlank, stripIndent bool, bl
 	return block, indent, blankFinish
 }
 
+// leadingSpace is a line's indent, its leading whitespace in characters
+// (Python's len(line) - len(line.lstrip())), counted no further than limit
+// (noIndent: no limit). A block's indent is the least of its lines', so
+// no line need be read past the least found so far: each level of nesting
+// then reads its lines' margins, not the text of every level below it.
+func leadingSpace(line string, limit int) int {
+	n := 0
+	for i := 0; i < len(line) && n != limit; n++ {
+		c := line[i]
+		if c == ' ' {
+			i++
+			continue
+		}
+		r, size := rune(c), 1
+		if c >= utf8.RuneSelf {
+			r, size = utf8.DecodeRuneInString(line[i:])
+		}
+		if !isSpace(r) {
+			break
+		}
+		i += size
+	}
+	return n
+}
+
 func prefixRunes(s string, n int) string {
 	i := 0
 	for k := 0; k < n && i < len(s); k++ {
@@ -118,8 +150,15 @@ func prefixRunes(s string, n int) string {
 }
 
 func (m *machine) getIndented(untilBlank, stripIndent bool) ([]string, int, int, bool) {
+	return m.getIndentedBlock(untilBlank, stripIndent, false)
+}
+
+// getIndentedBlock is getIndented; with inPlace the block is the
+// machine's own lines, stripped where they are, when the machine owns
+// them (see machine.ownsLines).
+func (m *machine) getIndentedBlock(untilBlank, stripIndent, inPlace bool) ([]string, int, int, bool) {
 	offset := m.absLineOffset()
-	block, indent, bf := getIndentedLines(m.lines, m.lineOffset, untilBlank, stripIndent, noIndent, noIndent)
+	block, indent, bf := getIndentedLines(m.lines, m.lineOffset, untilBlank, stripIndent, inPlace && m.ownsLines, noIndent, noIndent)
 	if len(block) > 0 {
 		m.nextLine(len(block) - 1)
 	}
@@ -130,9 +169,11 @@ func (m *machine) getIndented(untilBlank, stripIndent bool) ([]string, int, int,
 	return block, indent, offset, bf
 }
 
-func (m *machine) getKnownIndented(indent int, untilBlank, stripIndent bool) ([]string, int, bool) {
+// getKnownIndented is docutils' get_known_indented; inPlace as for
+// getIndentedBlock.
+func (m *machine) getKnownIndented(indent int, untilBlank, stripIndent, inPlace bool) ([]string, int, bool) {
 	offset := m.absLineOffset()
-	block, _, bf := getIndentedLines(m.lines, m.lineOffset, untilBlank, stripIndent, indent, noIndent)
+	block, _, bf := getIndentedLines(m.lines, m.lineOffset, untilBlank, stripIndent, inPlace && m.ownsLines, indent, noIndent)
 	m.nextLine(len(block) - 1)
 	for len(block) > 0 && block[0] == "" {
 		block = block[1:]
@@ -142,8 +183,14 @@ func (m *machine) getKnownIndented(indent int, untilBlank, stripIndent bool) ([]
 }
 
 func (m *machine) getFirstKnownIndented(indent int, untilBlank, stripIndent, stripTop bool) ([]string, int, int, bool) {
+	return m.getFirstKnownIndentedBlock(indent, untilBlank, stripIndent, stripTop, false)
+}
+
+// getFirstKnownIndentedBlock is getFirstKnownIndented; inPlace as for
+// getIndentedBlock.
+func (m *machine) getFirstKnownIndentedBlock(indent int, untilBlank, stripIndent, stripTop, inPlace bool) ([]string, int, int, bool) {
 	offset := m.absLineOffset()
-	block, ind, bf := getIndentedLines(m.lines, m.lineOffset, untilBlank, stripIndent, noIndent, indent)
+	block, ind, bf := getIndentedLines(m.lines, m.lineOffset, untilBlank, stripIndent, inPlace && m.ownsLines, noIndent, indent)
 	m.nextLine(len(block) - 1)
 	if stripTop {
 		for len(block) > 0 && strip(block[0]) == "" {
@@ -175,24 +222,44 @@ func (m *machine) getTextBlock(flushLeft bool) (block []string, indentedAt int) 
 	return block, 0
 }
 
-// nestedParse runs a Body machine over block; it returns the machine's
-// final absolute line offset.
-func (m *machine) nestedParse(block []string, inputOffset int, n *node, matchTitles bool) int {
-	return m.nestedParseDelta(block, inputOffset, n, matchTitles, m.srcDelta)
+// nestedParse runs a Body machine over block, frames Python frames above
+// this one in docutils (see maxFrames); it returns the machine's final
+// absolute line offset.
+func (m *machine) nestedParse(block []string, inputOffset int, n *node, matchTitles bool, frames int) int {
+	return m.nestedParseDelta(block, inputOffset, n, matchTitles, m.srcDelta, frames)
 }
 
-func (m *machine) nestedParseDelta(block []string, inputOffset int, n *node, matchTitles bool, delta int) int {
-	return m.nestedParseFirst(block, inputOffset, n, matchTitles, delta, 0)
+func (m *machine) nestedParseDelta(block []string, inputOffset int, n *node, matchTitles bool, delta, frames int) int {
+	return m.nestedParseFirst(block, inputOffset, n, matchTitles, delta, 0, frames)
 }
 
 // nestedParseFirst is nestedParseDelta where the block's first line has
 // its own delta, firstFix more than the others' (see parseContent).
-func (m *machine) nestedParseFirst(block []string, inputOffset int, n *node, matchTitles bool, delta, firstFix int) int {
+func (m *machine) nestedParseFirst(block []string, inputOffset int, n *node, matchTitles bool, delta, firstFix, frames int) int {
 	sub := m.p.newMachine(block, inputOffset, n, matchTitles)
 	sub.srcDelta = delta
+	sub.frames = frames
 	if firstFix != 0 {
 		sub.firstLine, sub.firstLineFix = inputOffset+1, firstFix
 	}
+	return m.runNested(sub, n)
+}
+
+// nestedParseOwned is nestedParse for a block that nothing but the new
+// machine reads any more: a copy made for it, or lines of an owner that
+// has read past them. The machine owns its lines, so blocks nested in it
+// are stripped where they stand instead of copied once more per level.
+func (m *machine) nestedParseOwned(block []string, inputOffset int, n *node, frames int) int {
+	sub := m.p.newMachine(block, inputOffset, n, false)
+	sub.srcDelta = m.srcDelta
+	sub.frames = frames
+	sub.ownsLines = true
+	return m.runNested(sub, n)
+}
+
+// runNested runs sub, a Body machine over nested content rooted at n; it
+// returns the machine's final absolute line offset.
+func (m *machine) runNested(sub *machine, n *node) int {
 	// docutils 0.23 parses nested content (block quotes, list items,
 	// footnotes, table cells, directive bodies) into a node that joins the
 	// document afterwards: what is added meanwhile gets no line of its own,
@@ -208,6 +275,7 @@ func (m *machine) nestedParseFirst(block []string, inputOffset int, n *node, mat
 
 func (m *machine) nestedListParse(block []string, inputOffset int, n *node, initial stateID, blankFinish bool, blankFinishState stateID, matchTitles bool, setup func(*machine)) (int, bool) {
 	sub := m.p.newMachine(block, inputOffset, n, matchTitles)
+	sub.frames = framesList
 	sub.srcDelta = m.srcDelta
 	sub.blankFinish[blankFinishState] = blankFinish
 	if setup != nil {
@@ -218,6 +286,13 @@ func (m *machine) nestedListParse(block []string, inputOffset int, n *node, init
 	m.p.release(sub)
 	return off, bf
 }
+
+// shareLines makes sub, a list machine over the rest of m's lines, own
+// them as m does: a bullet, enumerated or definition list reads on from
+// its items and never back into them, and m reads on from where it ends.
+// (An option list reads an item again as a paragraph when its options
+// do not parse: it never owns its lines.)
+func (m *machine) shareLines(sub *machine) { sub.ownsLines = m.ownsLines }
 
 func (m *machine) unindentWarning(name string) {
 	m.p.warnAt(name+" ends without a blank line; unexpected unindent.", m.absLineNumber()+1)
@@ -279,15 +354,17 @@ func (m *machine) indent(s stateID, ctx *[]string) result {
 		return m.invalidInput()
 	}
 	// Body (and SubstitutionDef): block quote
-	block, _, lineOffset, bf := m.getIndented(false, true)
-	m.blockQuote(block, lineOffset)
+	block, _, lineOffset, bf := m.getIndentedBlock(false, true, true)
+	m.blockQuote(block, lineOffset, framesBlock)
 	if !bf {
 		m.unindentWarning("Block quote")
 	}
 	return ok(s)
 }
 
-func (m *machine) blockQuote(indented []string, lineOffset int) {
+// blockQuote parses indented as block quotes, each frames Python frames
+// above this machine in docutils.
+func (m *machine) blockQuote(indented []string, lineOffset, frames int) {
 	// docutils parses the quotes before they join the document: what they
 	// hold gets no line of its own, and messages about it take the quote's
 	var quotes []*node
@@ -301,7 +378,7 @@ func (m *machine) blockQuote(indented []string, lineOffset int) {
 		bq.line = lineOffset + 1 + m.srcDelta
 		bqLines, attrLines, attrOffset, rest, newOffset, hasAttr := splitAttribution(indented, lineOffset)
 		quotes = append(quotes, bq)
-		m.nestedParse(bqLines, lineOffset, bq, false)
+		m.nestedParseOwned(bqLines, lineOffset, bq, frames)
 		if hasAttr {
 			text := rstrip(strings.Join(attrLines, "\n"))
 			lineno := 1 + lineOffset + attrOffset
@@ -431,7 +508,7 @@ func (m *machine) bullet(s stateID, end int) result {
 	m.listItem(list, end)
 	bf := m.lastBlankFinish
 	offset := m.lineOffset + 1
-	newOffset, bf := m.nestedListParse(m.rest(offset), m.absLineOffset()+1, list, sBulletList, bf, sBulletList, false, nil)
+	newOffset, bf := m.nestedListParse(m.rest(offset), m.absLineOffset()+1, list, sBulletList, bf, sBulletList, false, m.shareLines)
 	m.gotoLine(newOffset)
 	if !bf {
 		m.unindentWarning("Bullet list")
@@ -458,13 +535,13 @@ func (m *machine) listItem(list *node, indent int) {
 	var lineOffset int
 	var bf bool
 	if dropRunes(m.line, indent) != "" {
-		block, lineOffset, bf = m.getKnownIndented(indent, false, true)
+		block, lineOffset, bf = m.getKnownIndented(indent, false, true, true)
 	} else {
-		block, _, lineOffset, bf = m.getFirstKnownIndented(indent, false, true, true)
+		block, _, lineOffset, bf = m.getFirstKnownIndentedBlock(indent, false, true, true, true)
 	}
 	m.lastBlankFinish = bf
 	if len(block) > 0 {
-		m.nestedParse(block, lineOffset, item, false)
+		m.nestedParseOwned(block, lineOffset, item, framesBlock)
 	}
 }
 
@@ -637,6 +714,7 @@ func (m *machine) enumerator(s stateID, em enumMatch) result {
 		sub.lastOrdinal = ordinal
 		sub.enumFormat = em.format
 		sub.enumAuto = seq == "#"
+		m.shareLines(sub)
 	})
 	m.gotoLine(newOffset)
 	if !bf {
@@ -766,7 +844,7 @@ func (m *machine) field(end int, extension bool) *node {
 		return f
 	}
 	if len(block) > 0 {
-		m.nestedParse(block, lineOffset, body, false)
+		m.nestedParse(block, lineOffset, body, false, framesField)
 	}
 	return f
 }
@@ -811,7 +889,7 @@ func (m *machine) optionListItem(end int) (*node, bool, bool) {
 	item := m.p.newNode(kOptionListItem)
 	desc := m.p.newNode(kDefinition)
 	item.add(desc)
-	m.nestedParse(block, lineOffset, desc, false)
+	m.nestedParse(block, lineOffset, desc, false, framesBlock)
 	return item, bf, false
 }
 
@@ -976,6 +1054,7 @@ func (m *machine) quotedLiteralBlock() {
 	holder.parent = m.node
 	sub := m.p.newMachine(m.rest(m.lineOffset), absOffset, holder, false)
 	sub.srcDelta = m.srcDelta
+	sub.frames = framesField
 	sub.run(sQuotedLiteral)
 	m.gotoLine(sub.absLineOffset())
 	for _, c := range holder.children {
@@ -1000,7 +1079,7 @@ func (m *machine) definitionListStart(ctx *[]string) result {
 	list.add(item)
 	m.node.add(list)
 	offset := m.lineOffset + 1
-	newOffset, bf := m.nestedListParse(m.rest(offset), m.absLineOffset()+1, list, sDefinitionList, bf, sDefinition, false, nil)
+	newOffset, bf := m.nestedListParse(m.rest(offset), m.absLineOffset()+1, list, sDefinitionList, bf, sDefinition, false, m.shareLines)
 	m.gotoLine(newOffset)
 	if !bf {
 		m.unindentWarning("Definition list")
@@ -1013,7 +1092,7 @@ func (m *machine) definitionListItem(termline []string) (*node, bool) {
 	// (0.19: the line before the end of the definition)
 	ddLineno := m.absLineNumber()
 	lineno := ddLineno - 1
-	block, _, lineOffset, bf := m.getIndented(false, true)
+	block, _, lineOffset, bf := m.getIndentedBlock(false, true, true)
 	item := m.p.newNode(kDefListItem)
 	item.line = lineno + m.srcDelta
 	item.parent = m.node
@@ -1027,7 +1106,7 @@ func (m *machine) definitionListItem(termline []string) (*node, bool) {
 	if strings.HasSuffix(termline[0], "::") {
 		m.p.info(def, ddLineno)
 	}
-	m.nestedParse(block, lineOffset, def, false)
+	m.nestedParseOwned(block, lineOffset, def, framesBlock)
 	return item, bf
 }
 
@@ -1119,6 +1198,7 @@ func (m *machine) newSubsection(title string, lineno int) result {
 	// title; pyup nests a machine, which stands for that one while it runs
 	// where messages that name no line read their line from
 	sub := p.newMachine(m.rest(offset), absOffset, sec, true)
+	sub.frames = 0 // docutils 0.23 reads it in the same machine
 	sub.srcDelta = m.srcDelta
 	if p.topMachine == m {
 		p.topMachine = sub

@@ -232,7 +232,7 @@ func (m *machine) buildTable(data *tableData, tableline, cellDelta int) {
 				e := m.p.newNode(kEntry)
 				t.add(e)
 				if !allEmpty(c.lines) {
-					m.nestedParseDelta(c.lines, tableline+c.offset-1, e, false, cellDelta)
+					m.nestedParseDelta(c.lines, tableline+c.offset-1, e, false, cellDelta, framesTableCell)
 				}
 			}
 		}
@@ -1059,7 +1059,7 @@ func runCSVTable(d *directiveRun) {
 			if strings.Join(lines, "") != "" {
 				// docutils 0.23: input offset tableline+offset-1; a CSV
 				// cell is its own source, numbered from 1
-				d.m.nestedParseDelta(lines, d.contentOffset-1, e, false, -(d.contentOffset - 1))
+				d.m.nestedParseDelta(lines, d.contentOffset-1, e, false, -(d.contentOffset - 1), d.frames())
 			}
 		}
 	}
