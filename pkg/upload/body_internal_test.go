@@ -5,7 +5,6 @@ import (
 	"io"
 	"mime"
 	"mime/multipart"
-	"net/url"
 	"os"
 	"path/filepath"
 	"testing"
@@ -62,25 +61,4 @@ func TestBodyLayoutLengthAndShape(t *testing.T) {
 	if _, err := io.ReadAll(l.open(f)); err == nil {
 		t.Fatal("short file not detected")
 	}
-}
-
-func TestParseSimpleHTML(t *testing.T) {
-	page := `<html><body><a href="../../files/a-1.0.tar.gz#sha256=ABCDEF" data-requires-python="&gt;=3">a-1.0.tar.gz</a><br>
-<A HREF='/f/a-1.0-py3-none-any.whl#md5=00'>a-1.0-py3-none-any.whl</A><abbr title="x">no</abbr></body></html>`
-	got := parseSimpleHTML(page, mustURL(t, "https://x/simple/a/"))
-	if got["a-1.0.tar.gz"] != "abcdef" || len(got) != 2 {
-		t.Fatalf("got %v", got)
-	}
-	if v, ok := got["a-1.0-py3-none-any.whl"]; !ok || v != "" {
-		t.Fatalf("got %v", got)
-	}
-}
-
-func mustURL(t *testing.T, s string) *url.URL {
-	t.Helper()
-	u, err := url.Parse(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return u
 }

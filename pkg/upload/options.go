@@ -76,6 +76,9 @@ type settings struct {
 	progress      func(Progress)
 	sleep         func(ctx context.Context, d time.Duration) error
 	progressChunk int64
+
+	// responseTimeout bounds reading a response body (WithResponseTimeout).
+	responseTimeout time.Duration
 }
 
 func defaultSettings() settings {
@@ -87,6 +90,8 @@ func defaultSettings() settings {
 		stall:         60 * time.Second,
 		sleep:         sleepContext,
 		progressChunk: 256 << 10,
+
+		responseTimeout: 2 * time.Minute,
 	}
 }
 
@@ -187,6 +192,25 @@ func WithStallTimeout(d time.Duration) Option {
 			return fmt.Errorf("WithStallTimeout: need a positive duration, got %v", d)
 		}
 		s.stall = d
+		return nil
+	}
+}
+
+// WithResponseTimeout bounds the time to read a response body once its
+// headers have arrived, however steadily bytes trickle in: the stall
+// timeout (WithStallTimeout) only catches a connection on which nothing
+// moves, and an index that drips a byte a second never stalls. A
+// simple-API page must arrive in full within d, or the lookup fails with
+// ErrResponseTimeout. An error answer, and the answer to a successful
+// upload (read only so the connection can be reused), are read for at most
+// 64 KiB and 5 seconds, or d when shorter; the status is known by then, so
+// what arrived is used. Default: 2 minutes.
+func WithResponseTimeout(d time.Duration) Option {
+	return func(s *settings) error {
+		if d <= 0 {
+			return fmt.Errorf("WithResponseTimeout: need a positive duration, got %v", d)
+		}
+		s.responseTimeout = d
 		return nil
 	}
 }

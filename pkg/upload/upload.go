@@ -6,7 +6,6 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
-	"io"
 	"math/rand/v2"
 	"net/http"
 	"os"
@@ -68,7 +67,8 @@ type Result struct {
 	Err error
 }
 
-// maxErrorBody bounds how much of an error answer is read.
+// maxErrorBody bounds how much of an error answer (or of a successful
+// upload's answer, drained) is read.
 const maxErrorBody = 64 << 10
 
 // maxRetryAfter caps a server's Retry-After.
@@ -266,13 +266,13 @@ func (c *Client) attempt(ctx context.Context, d *dist.Dist, layout *bodyLayout, 
 	}
 	defer resp.Body.Close()
 	wd.reading()
-	body := &touchReader{r: resp.Body, w: wd}
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
-		// Drain so the connection is reused for the next file.
-		_, _ = io.Copy(io.Discard, io.LimitReader(body, maxErrorBody))
+		// Drain so the connection is reused for the next file; an answer
+		// that is long or slow to come is cut short (the upload succeeded).
+		readAnswer(actx, wd, resp.Body, maxErrorBody, c.s.smallReadTimeout(), "reading the answer")
 		return attemptOutcome{}
 	}
-	b, _ := io.ReadAll(io.LimitReader(body, maxErrorBody))
+	b := readAnswer(actx, wd, resp.Body, maxErrorBody, c.s.smallReadTimeout(), "reading the error answer")
 	he := httpErrorFrom(http.MethodPost, redactURL(req.URL), resp, b)
 	out := attemptOutcome{err: he, answer: he}
 	switch resp.StatusCode {

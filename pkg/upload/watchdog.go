@@ -2,6 +2,7 @@ package upload
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"sync/atomic"
@@ -103,16 +104,94 @@ func (m *meter) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// touchReader resets the watchdog on every read of a response body.
-type touchReader struct {
-	r io.Reader
-	w *watchdog
+// ErrResponseTimeout: bytes kept arriving, but the answer did not arrive in
+// full within the response timeout (WithResponseTimeout). The stall
+// watchdog only catches a connection on which nothing moves; an index that
+// drips a byte a second never stalls.
+var ErrResponseTimeout = errors.New("the answer took too long to arrive")
+
+// within arms a deadline on one read phase of the attempt: when d passes,
+// the attempt's context is cancelled, with ErrResponseTimeout (naming what
+// was read) as its cause. Call the returned function to disarm it.
+func (w *watchdog) within(d time.Duration, what string) (disarm func() bool) {
+	t := time.AfterFunc(d, func() {
+		w.cancel(fmt.Errorf("%w: %s took longer than %s", ErrResponseTimeout, what, d))
+	})
+	return t.Stop
 }
 
-func (t *touchReader) Read(p []byte) (int, error) {
-	n, err := t.r.Read(p)
-	if n > 0 {
-		t.w.touch()
-	}
-	return n, err
+// answerReader reads a response body. Every read resets the stall
+// watchdog; once ctx has ended a read fails with its cause, even when bytes
+// are buffered; at most left bytes are read, then over is returned when
+// the body holds more, or io.EOF when over is nil (the body is cut short).
+type answerReader struct {
+	r    io.Reader
+	ctx  context.Context
+	w    *watchdog
+	left int64
+	over error
 }
+
+func (a *answerReader) Read(p []byte) (int, error) {
+	if a.ctx.Err() != nil {
+		return 0, context.Cause(a.ctx)
+	}
+	if a.left <= 0 {
+		if a.over == nil {
+			return 0, io.EOF
+		}
+		// One byte more tells a body of exactly the cap from a larger one.
+		var b [1]byte
+		n, err := a.r.Read(b[:])
+		if n > 0 {
+			a.r = errReader{a.over} // and on every later read
+			return 0, a.over
+		}
+		return 0, a.fail(err)
+	}
+	if int64(len(p)) > a.left {
+		p = p[:a.left]
+	}
+	n, err := a.r.Read(p)
+	if n > 0 {
+		a.w.touch()
+		a.left -= int64(n)
+	}
+	return n, a.fail(err)
+}
+
+// fail reports a read error as the reason the attempt's context ended,
+// when it has (the transport only says "context canceled").
+func (a *answerReader) fail(err error) error {
+	if err != nil && !errors.Is(err, io.EOF) && a.ctx.Err() != nil {
+		return context.Cause(a.ctx)
+	}
+	return err
+}
+
+// maxSmallAnswerTime bounds reading the answers besides a simple-API
+// page: an error answer, read for its message, and the answer to a
+// successful upload, read only so the connection can be reused. Either is
+// read for at most maxErrorBody bytes and this long (or the response
+// timeout, when shorter); what arrived by then is used.
+const maxSmallAnswerTime = 5 * time.Second
+
+// smallReadTimeout is the time allowed to read an error answer or drain a
+// successful one.
+func (s *settings) smallReadTimeout() time.Duration {
+	return min(s.responseTimeout, maxSmallAnswerTime)
+}
+
+// readAnswer reads at most limit bytes of body within d and returns what
+// arrived: a short answer is not an error, the caller has the status.
+func readAnswer(ctx context.Context, w *watchdog, body io.Reader, limit int64, d time.Duration, what string) []byte {
+	disarm := w.within(d, what)
+	defer disarm()
+	b, _ := io.ReadAll(&answerReader{r: body, ctx: ctx, w: w, left: limit})
+	return b
+}
+
+// errReader fails every read with err.
+type errReader struct{ err error }
+
+func (e errReader) Read([]byte) (int, error) { return 0, e.err }
