@@ -72,7 +72,38 @@ func readZip(ctx context.Context, f *os.File, d *Dist, cfg *openConfig) ([]byte,
 		return nil, err
 	}
 	d.MetadataPath = target.Name
+	if d.Kind == Wheel {
+		d.Backend = wheelBackend(zr.File, target.Name)
+	}
 	return readZipMember(target, cfg.maxMetadataSize)
+}
+
+// maxWheelFileSize caps the WHEEL file read for its Generator: a few
+// lines in any real wheel.
+const maxWheelFileSize = 64 << 10
+
+// wheelBackend reads the Generator of the WHEEL file next to the metadata
+// file. It is only used to word hints, so a missing or unreadable WHEEL
+// gives an unknown backend, not an error.
+func wheelBackend(files []*zip.File, metadataPath string) Backend {
+	want := strings.TrimSuffix(metadataPath, "METADATA") + "WHEEL"
+	for _, zf := range files {
+		if zf.Name != want {
+			continue
+		}
+		data, err := readZipMember(zf, maxWheelFileSize)
+		if err != nil {
+			return Backend{}
+		}
+		for line := range strings.Lines(string(data)) {
+			k, v, ok := strings.Cut(line, ":")
+			if ok && strings.EqualFold(strings.TrimSpace(k), "Generator") {
+				return ParseGenerator(strings.TrimSpace(v))
+			}
+		}
+		return Backend{}
+	}
+	return Backend{}
 }
 
 // wheelMetadataFile finds {name}-{version}.dist-info/METADATA with name and
