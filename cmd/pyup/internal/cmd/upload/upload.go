@@ -267,11 +267,16 @@ func openAndCheck(ctx context.Context, opts *UploadOptions, env *ci.Env) ([]pkgu
 		d := dists[i]
 		if !opts.NoCheck {
 			problems := dist.Check(d)
+			// Notes need no action and never fail the upload: they are
+			// shown only with --verbose (pyup check always lists them).
 			if check.Verdict(problems, opts.Strict) == check.Failed {
 				fmt.Fprintf(w, "Checking %s: FAILED\n", p)
 				for _, pr := range problems {
+					if pr.Severity == dist.Note && !opts.Verbose {
+						continue
+					}
 					fmt.Fprintf(w, "  %s [%s] %s\n", pr.Severity, pr.Code, pr.Message)
-					if pr.Severity == dist.Error || opts.Strict {
+					if pr.Severity == dist.Error || (opts.Strict && pr.Severity == dist.Warning) {
 						env.Error(w, p, pr.Message)
 					}
 				}
@@ -279,7 +284,10 @@ func openAndCheck(ctx context.Context, opts *UploadOptions, env *ci.Env) ([]pkgu
 				continue
 			}
 			for _, pr := range problems {
-				fmt.Fprintf(w, "pyup: %s: warning [%s] %s\n", d.Filename, pr.Code, pr.Message)
+				if pr.Severity == dist.Note && !opts.Verbose {
+					continue
+				}
+				fmt.Fprintf(w, "pyup: %s: %s [%s] %s\n", d.Filename, pr.Severity, pr.Code, pr.Message)
 			}
 		}
 		f := pkgupload.File{Dist: d}
