@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -26,7 +27,7 @@ func readZip(ctx context.Context, f *os.File, d *Dist, cfg *openConfig) ([]byte,
 		if end.records > uint64(cfg.maxMembers) {
 			return nil, fmt.Errorf("%w: the archive declares %d members, over the limit of %d", ErrTooLarge, end.records, cfg.maxMembers)
 		}
-		if (d.Size-end.dirOffset)/minCentralHeader > int64(cfg.maxMembers) {
+		if (d.Size-slices.Min(end.starts))/minCentralHeader > int64(cfg.maxMembers) {
 			n, err := countZipEntries(ctx, f, d.Size, end, cfg.maxMembers)
 			if err != nil {
 				return nil, err
@@ -189,9 +190,8 @@ func quoteName(name string) string {
 // zipEnd is what a zip's end of central directory record (or its zip64
 // form) declares, found the way archive/zip finds it.
 type zipEnd struct {
-	records   uint64 // the declared entry count (16 bits unless zip64)
-	dirOffset int64  // where the central directory starts, as declared
-	base      int64  // archive/zip's base offset (data prepended to the zip)
+	records uint64  // the declared entry count (16 bits unless zip64)
+	starts  []int64 // where archive/zip may start reading the directory
 }
 
 // readZipEnd finds the end of central directory record as archive/zip does
@@ -250,15 +250,22 @@ func readZipEnd(r io.ReaderAt, size int64) (end zipEnd, ok bool) {
 			}
 		}
 	}
-	if dirSize > uint64(size) || dirOffset > uint64(size) {
+	const maxInt64 = 1<<63 - 1
+	if dirSize > maxInt64 || dirOffset > maxInt64 {
 		return zipEnd{}, false
 	}
-	end.records, end.dirOffset = records, int64(dirOffset)
-	// Data prepended to a zip shifts its offsets: archive/zip then reads
-	// the directory from dirEnd - dirSize, unless a header sits at the
-	// offset as written.
-	if base := dirEnd - int64(dirSize) - int64(dirOffset); base > 0 {
-		end.base = base
+	// archive/zip reads the directory from dirEnd - dirSize (the declared
+	// offset plus its "base offset", which covers data prepended to the
+	// zip), or, when that base is positive but a header sits at the offset
+	// as written, from there. Both are counted; archive/zip refuses a
+	// start outside the file.
+	start := dirEnd - int64(dirSize)
+	if start < 0 || start >= size {
+		return zipEnd{}, false
+	}
+	end.records, end.starts = records, []int64{start}
+	if base := start - int64(dirOffset); base > 0 {
+		end.starts = append(end.starts, int64(dirOffset))
 	}
 	return end, true
 }
@@ -268,18 +275,13 @@ func readZipEnd(r io.ReaderAt, size int64) (end zipEnd, ok bool) {
 const minCentralHeader = 46
 
 // countZipEntries counts the central directory headers archive/zip would
-// load, reading them from each plausible start (the declared offset, with
-// and without archive/zip's base offset) and stopping past limit. The
+// load, reading them from each start it may use and stopping past limit. The
 // count in the end record cannot be trusted: it is 16 bits in a zip
 // without zip64, archive/zip compares only those 16 bits, and reads
 // headers until one fails to parse. Memory is one read buffer.
 func countZipEntries(ctx context.Context, r io.ReaderAt, size int64, end zipEnd, limit int) (int, error) {
-	starts := []int64{end.dirOffset}
-	if end.base > 0 {
-		starts = append(starts, end.base+end.dirOffset)
-	}
 	most := 0
-	for _, start := range starts {
+	for _, start := range end.starts {
 		n, err := countCentralHeaders(ctx, r, start, size, limit)
 		if err != nil {
 			return 0, err
