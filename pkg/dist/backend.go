@@ -4,11 +4,11 @@ import (
 	"strings"
 )
 
-// ParseGenerator reads a wheel's WHEEL Generator field ("hatchling 1.25.0",
+// parseGenerator reads a wheel's WHEEL Generator field ("hatchling 1.25.0",
 // "setuptools (75.1.0)", "flit 3.9.0", "bdist_wheel (0.43.0)") into the
 // backend that wrote it. bdist_wheel is setuptools' wheel command, whose
 // version is the wheel package's, so the setuptools version stays unknown.
-func ParseGenerator(g string) Backend {
+func parseGenerator(g string) Backend {
 	fields := strings.Fields(g)
 	if len(fields) == 0 {
 		return Backend{}

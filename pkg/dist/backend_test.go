@@ -23,8 +23,8 @@ func TestParseGenerator(t *testing.T) {
 		{"meson", Backend{Name: "meson-python"}},
 		{"", Backend{}},
 	} {
-		if got := ParseGenerator(tc.in); got != tc.want {
-			t.Errorf("ParseGenerator(%q) = %+v, want %+v", tc.in, got, tc.want)
+		if got := parseGenerator(tc.in); got != tc.want {
+			t.Errorf("parseGenerator(%q) = %+v, want %+v", tc.in, got, tc.want)
 		}
 	}
 }

@@ -99,7 +99,7 @@ func wheelBackend(files []*zip.File, metadataPath string) Backend {
 		for line := range strings.Lines(string(data)) {
 			k, v, ok := strings.Cut(line, ":")
 			if ok && strings.EqualFold(strings.TrimSpace(k), "Generator") {
-				return ParseGenerator(strings.TrimSpace(v))
+				return parseGenerator(strings.TrimSpace(v))
 			}
 		}
 		return Backend{}
