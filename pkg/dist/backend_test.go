@@ -87,6 +87,7 @@ func TestHintsNameTheBackend(t *testing.T) {
 		d.Backend = b
 		return d
 	}
+	named := func(d *Dist, fn string) *Dist { d.Filename = fn; return d }
 	hatch, setup, setupPy, flit := Backend{Name: "hatchling", Version: "1.25.0"}, Backend{Name: "setuptools"}, Backend{Name: "setuptools", SetupPy: true}, Backend{Name: "flit-core"}
 	for _, tc := range []struct {
 		name      string
@@ -105,6 +106,8 @@ func TestHintsNameTheBackend(t *testing.T) {
 		{"content type setuptools wheel", wheel(setup), codeMissingContentType, "in setup.py, pass long_description_content_type=", ""},
 		{"description setup.py", sdist(setupPy, "Name: Foo.Bar"), codeMissingDescription, "long_description=open(\"README.md\").read()", ""},
 		{"description flit", wheel(flit), codeMissingDescription, "readme in pyproject.toml's [project]", "setup.py"},
+		{"wheel name setuptools", named(wheel(setup, "Name: My.Package"), "My.Package-1.0-py3-none-any.whl"), codeFilenameNotNormalized, "setuptools to 75.8.1 or later", "0.41"},
+		{"wheel name flit", named(wheel(flit, "Name: My.Package"), "My.Package-1.0-py3-none-any.whl"), codeFilenameNotNormalized, "flit_core to 3.7 or later", "setuptools"},
 		{"local version hatchling", wheel(hatch, "Version: 1.0+g1234"), codeLocalVersion, "[tool.hatch.version.raw-options]", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

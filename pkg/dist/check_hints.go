@@ -13,7 +13,7 @@ func (c *checker) sdistNameHint() string {
 	case "flit-core":
 		return "Upgrade flit_core to 3.9 or later (it names sdists per PEP 625) and rebuild."
 	case "hatchling":
-		return "hatchling names sdists per PEP 625 unless strict-naming = false is set in [tool.hatch.build.targets.sdist]; drop that setting and rebuild."
+		return "hatchling names sdists per PEP 625 unless strict-naming = false is set ([tool.hatch.build] or [tool.hatch.build.targets.sdist]); drop that setting and rebuild."
 	case "":
 		return "Rebuild the sdist with a build backend that follows PEP 625 (setuptools >= 69.3, hatchling, flit_core >= 3.9)."
 	default:
@@ -25,9 +25,13 @@ func (c *checker) sdistNameHint() string {
 func (c *checker) wheelNameHint() string {
 	switch b := c.d.Backend; b.Name {
 	case "setuptools":
-		return "Rebuild with a current setuptools (or wheel >= 0.41 for bdist_wheel), which normalizes the name."
+		return "Upgrade setuptools to 75.8.1 or later (it names wheels as the binary distribution format says) and rebuild; do not rename wheels."
+	case "flit-core":
+		return "Upgrade flit_core to 3.7 or later (it lower-cases wheel names) and rebuild; do not rename wheels."
+	case "hatchling":
+		return "hatchling normalizes wheel names unless strict-naming = false is set ([tool.hatch.build] or [tool.hatch.build.targets.wheel]); drop that setting and rebuild."
 	case "":
-		return "Rebuild with a current build backend (or wheel >= 0.41), which normalizes the name."
+		return "Rebuild with a current build backend (setuptools >= 75.8.1, flit_core >= 3.7, hatchling), which normalizes the name; do not rename wheels."
 	default:
 		return fmt.Sprintf("Rebuild with a current %s, which normalizes the name; do not rename wheels.", b.Name)
 	}
