@@ -37,7 +37,7 @@ func WithMaxFileSize(n int64) CheckOption {
 // Check applies to d the rules an index like PyPI applies on upload, as far
 // as a client can know them without asking the server, plus the warnings
 // twine check gives. It returns every problem found (nil when there is
-// none), errors before warnings, otherwise in a stable order: file name,
+// none), errors before warnings before notes, otherwise in a stable order: file name,
 // archive layout, metadata, classifiers, description. docs/checks.md lists
 // every Problem.Code.
 //
@@ -87,10 +87,13 @@ func HasErrors(ps []Problem) bool {
 }
 
 func severityRank(s Severity) int {
-	if s == Error {
+	switch s {
+	case Error:
 		return 0
+	case Warning:
+		return 1
 	}
-	return 1
+	return 2
 }
 
 // checker accumulates the problems of one Check call.
@@ -116,6 +119,10 @@ func (c *checker) errorf(code, format string, args ...any) {
 
 func (c *checker) warnf(code, format string, args ...any) {
 	c.add(Warning, code, 0, fmt.Sprintf(format, args...))
+}
+
+func (c *checker) notef(code, format string, args ...any) {
+	c.add(Note, code, 0, fmt.Sprintf(format, args...))
 }
 
 // oneLine keeps a message on one line even when it quotes user data that
@@ -222,6 +229,7 @@ const (
 	codeDescriptionConflict      = "description-conflict"
 	codeLicenseFileIgnored       = "license-file-ignored"
 	codeLicenseIDTooNew          = "license-id-too-new"
+	codeUnsafeMemberPath         = "unsafe-member-path"
 )
 
 // problemCodes lists every code, so tests can hold docs/checks.md to it.
@@ -239,5 +247,5 @@ var problemCodes = []string{
 	codeZipFraming, codeSparseMember,
 	codeMissingPKGINFO, codeFileTooLarge, codeMissingDescription, codeMissingContentType,
 	codeDescriptionRender, codeDescriptionConflict, codeLicenseFileIgnored,
-	codeLicenseIDTooNew,
+	codeLicenseIDTooNew, codeUnsafeMemberPath,
 }

@@ -34,6 +34,7 @@ func (c *checker) checkArchive() {
 	if c.d.Members == nil {
 		return
 	}
+	c.checkMemberPaths()
 	kind := c.kindOf()
 	fn := strings.ToLower(c.d.Filename)
 	if kind == Wheel || strings.HasSuffix(fn, ".zip") {

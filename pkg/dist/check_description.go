@@ -18,10 +18,10 @@ func (c *checker) checkDescription() {
 	}
 	ctRaw, hasCT := formValue(m, "Description-Content-Type")
 	if !hasCT {
-		c.warnf(codeMissingContentType, "`long_description_content_type` missing. defaulting to `text/x-rst`. Set the readme's content type (pyproject.toml: readme = \"README.md\" sets text/markdown) so PyPI renders it as intended.")
+		c.warnf(codeMissingContentType, "`long_description_content_type` missing. defaulting to `text/x-rst`. %s", c.contentTypeHint())
 	}
 	if strings.TrimSpace(desc) == "" || strings.TrimRight(desc, " \t\r\n") == "UNKNOWN" {
-		c.warnf(codeMissingDescription, "`long_description` missing. PyPI will show no project description; set readme in pyproject.toml.")
+		c.warnf(codeMissingDescription, "`long_description` missing. PyPI will show no project description. %s", c.descriptionHint())
 		return
 	}
 	isRST := !hasCT

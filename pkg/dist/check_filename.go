@@ -181,8 +181,8 @@ func (c *checker) checkWheelFilenameMatchesMetadata() {
 		return
 	}
 	if w.namePart != want {
-		c.errorf(codeFilenameNotNormalized, "Filename %s should contain the normalized project name %s, not %s. Rebuild with a current build backend (or wheel >= 0.41), which normalizes the name.",
-			pyRepr(c.d.Filename), pyRepr(want), pyRepr(w.namePart))
+		c.errorf(codeFilenameNotNormalized, "Filename %s should contain the normalized project name %s, not %s. %s",
+			pyRepr(c.d.Filename), pyRepr(want), pyRepr(w.namePart), c.wheelNameHint())
 	}
 	fv, err := ParseVersion(w.version)
 	if err != nil {
@@ -225,7 +225,7 @@ func (c *checker) checkSdistFilenameMatchesMetadata() {
 		return
 	}
 	if fn != expected && !strings.HasSuffix(lower, ".zip") {
-		c.errorf(codeFilenameNotNormalized, "Filename %s is invalid, should be %s. Rebuild the sdist with a build backend that follows PEP 625 (setuptools >= 69.3, hatchling, flit-core >= 3.10).", pyRepr(fn), pyRepr(expected))
+		c.errorf(codeFilenameNotNormalized, "Filename %s is invalid, should be %s. %s", pyRepr(fn), pyRepr(expected), c.sdistNameHint())
 	}
 }
 

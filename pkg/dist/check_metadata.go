@@ -91,9 +91,10 @@ func (c *checker) checkFieldUse(m *Metadata, mvIndex int) {
 		if name == "license-file" && mvIndex >= 0 && !licenseFilesSent(m) {
 			// setuptools before 77 writes License-File under 2.1/2.2. twine
 			// drops those fields rather than have PyPI refuse the file, and
-			// pyup's upload does the same.
-			c.warnf(codeLicenseFileIgnored, "license-file introduced in metadata version 2.4, not %s: the License-File fields are left out of the upload (as twine does) and the index will not list license files. Upgrade the build backend (setuptools >= 77) to write Metadata-Version 2.4.",
-				metadataVersions[mvIndex])
+			// pyup's upload does the same. Nothing to act on: the index
+			// takes the file as it always did, so a note.
+			c.notef(codeLicenseFileIgnored, "license-file introduced in metadata version 2.4, not %s: the License-File fields are left out of the upload (as twine does), which PyPI accepts; the license files stay in the archive. %s",
+				metadataVersions[mvIndex], c.metadata24Hint())
 			continue
 		}
 		if mvIndex >= 0 && metadataVersionIndex(cf.added) > mvIndex {
@@ -159,8 +160,8 @@ func (c *checker) checkVersion(m *Metadata) {
 		return
 	}
 	if v.Local() != "" {
-		c.errorf(codeLocalVersion, "The use of local versions in %s is not allowed. Drop the '+%s' part (version tools add it for dirty or untagged trees: tag the commit, or set local_scheme = \"no-local-version\" for setuptools-scm).",
-			pyRepr(v.String()), v.Local())
+		c.errorf(codeLocalVersion, "The use of local versions in %s is not allowed. Drop the '+%s' part (version tools add it for dirty or untagged trees: %s).",
+			pyRepr(v.String()), v.Local(), c.localVersionHint())
 	}
 }
 
@@ -196,8 +197,8 @@ func (c *checker) checkDescriptionContentType(m *Metadata) {
 		known = known || t == ct
 	}
 	if !known {
-		c.errorf(codeInvalidContentType, "'description-content-type' must be one of %s, not %s. Set readme's content-type (or long_description_content_type) to one of them.",
-			pyList(descriptionContentTypes), pyRepr(v))
+		c.errorf(codeInvalidContentType, "'description-content-type' must be one of %s, not %s. %s",
+			pyList(descriptionContentTypes), pyRepr(v), c.contentTypeSetting())
 		return
 	}
 	if cs, ok := params["charset"]; ok && !strings.EqualFold(cs, "utf-8") {

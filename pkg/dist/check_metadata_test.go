@@ -176,7 +176,7 @@ func TestCheckMetadataRules(t *testing.T) {
 		{"license expression classifier text", []string{"License-Expression: MIT License"}, codeInvalidLicenseExpression, true, Error, "Invalid license expression"},
 
 		{"license file ok", []string{"License-File: LICENSES/MIT.txt"}, codeInvalidLicenseFile, false, "", ""},
-		{"license file under 2.1 is dropped", []string{"Metadata-Version: 2.1", "License-File: LICENSE"}, codeLicenseFileIgnored, true, Warning, "license-file introduced in metadata version 2.4, not 2.1: the License-File fields are left out of the upload"},
+		{"license file under 2.1 is dropped", []string{"Metadata-Version: 2.1", "License-File: LICENSE"}, codeLicenseFileIgnored, true, Note, "license-file introduced in metadata version 2.4, not 2.1: the License-File fields are left out of the upload"},
 		{"license file under 2.1 is not an error", []string{"Metadata-Version: 2.1", "License-File: LICENSE"}, codeFieldTooNew, false, "", ""},
 		{"bad license file path under 2.2 is not sent", []string{"Metadata-Version: 2.2", "License-File: ../LICENSE"}, codeInvalidLicenseFile, false, "", ""},
 		{"license file under 2.4 is sent", []string{"License-File: LICENSE"}, codeLicenseFileIgnored, false, "", ""},

@@ -47,6 +47,25 @@ type Dist struct {
 	// data", "Mis-matched file size"); "" when PyPI would accept the framing,
 	// and always "" for a .tar.gz.
 	ZipProblem string
+	// Backend is the build backend that made the file, as far as the file
+	// tells (a wheel's WHEEL Generator, an sdist's pyproject.toml): Check
+	// words its hints for the user's own tool.
+	Backend Backend
+}
+
+// Backend is what a distribution says about the tool that built it.
+type Backend struct {
+	// Name is the backend's project name, normalized ("setuptools",
+	// "hatchling", "flit-core", "poetry-core", "pdm-backend", "maturin",
+	// "scikit-build-core", "meson-python", or another name as found), or ""
+	// when the file does not say.
+	Name string
+	// Version is the backend's version when the file records it (a wheel's
+	// Generator: "hatchling 1.25.0"), else "".
+	Version string
+	// SetupPy reports whether an sdist ships a top-level setup.py, which
+	// means setuptools reads (some of) its configuration from there.
+	SetupPy bool
 }
 
 // Member is one entry of an archive.
@@ -66,6 +85,8 @@ type Member struct {
 	// that PAX records declare sparse (PyPI refuses sparse members). It is 0
 	// for zip members.
 	TarType byte
+	// Link is the target of a tar symbolic or hard link ("" otherwise).
+	Link string
 }
 
 // Field is one core-metadata header, as written: Name keeps the file's
@@ -91,15 +112,21 @@ type Severity string
 
 // Severities of a Problem.
 const (
-	// Error: PyPI would refuse the file.
+	// Error: PyPI would refuse the file, or pip could not install it.
 	Error Severity = "error"
-	// Warning: PyPI would accept the file, but something is likely wrong.
+	// Warning: PyPI would accept the file, but something is likely wrong
+	// (the index will show or store something other than intended, or may
+	// refuse it): the user should act.
 	Warning Severity = "warning"
+	// Note: worth knowing, but nothing to act on and nothing the index
+	// refuses or treats differently. Notes never fail a check, not even a
+	// strict one.
+	Note Severity = "note"
 )
 
 // Problem is one finding of Check.
 type Problem struct {
-	// Severity is Error or Warning.
+	// Severity is Error, Warning or Note.
 	Severity Severity `json:"severity"`
 	// Code is a stable, kebab-case identifier (for example "invalid-version").
 	Code string `json:"code"`

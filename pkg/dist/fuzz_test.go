@@ -103,7 +103,7 @@ func FuzzParseFilenames(f *testing.F) {
 // its sentinels, never panic or hang. Seeds in testdata/fuzz/FuzzOpen are
 // real artifacts.
 func FuzzOpen(f *testing.F) {
-	for _, p := range []string{"good/pyupsample-1.0.0-py3-none-any.whl", "good/pyupsample-1.0.0.tar.gz"} {
+	for _, p := range []string{"good/pyupsample-1.0.0-py3-none-any.whl", "good/pyupsample-1.0.0.tar.gz", "good/pyup_hatch_sample-0.3.1.tar.gz", "good/pyup_flit_sample-2.0.0rc1-py3-none-any.whl"} {
 		if b, err := os.ReadFile(filepath.Join("..", "..", "testdata", "dists", p)); err == nil {
 			f.Add(b)
 		}

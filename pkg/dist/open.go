@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
 )
@@ -128,18 +127,13 @@ func open(ctx context.Context, path string, cfg *openConfig) (*Dist, error) {
 	default:
 		return nil, fmt.Errorf("%w: the file name must end in .whl or .tar.gz", ErrNotDistribution)
 	}
-	f, err := os.Open(path)
+	// Never os.Open a path unchecked: opening a FIFO blocks until a writer
+	// comes, which may be never.
+	f, st, err := openRegular(path)
 	if err != nil {
-		return nil, unwrapPathError(err)
+		return nil, err
 	}
 	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, unwrapPathError(err)
-	}
-	if !st.Mode().IsRegular() {
-		return nil, fmt.Errorf("%w: not a regular file", ErrNotDistribution)
-	}
 	d.Size = st.Size()
 	if d.Size == 0 {
 		return nil, fmt.Errorf("%w: the file is empty", ErrCorrupt)

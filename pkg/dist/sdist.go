@@ -33,6 +33,7 @@ func readTarGz(ctx context.Context, f *os.File, d *Dist, cfg *openConfig) ([]byt
 	lim := &capReader{r: gz, left: cfg.maxUncompressedSize}
 	tr := tar.NewReader(lim)
 	p := newPkgInfoPicker(d.Filename, ".tar.gz")
+	var side sdistSideFiles
 	var meta []byte
 	for {
 		if err := ctx.Err(); err != nil {
@@ -55,6 +56,9 @@ func readTarGz(ctx context.Context, f *os.File, d *Dist, cfg *openConfig) ([]byt
 			Dir:            hdr.Typeflag == tar.TypeDir,
 			TarType:        hdr.Typeflag,
 		}
+		if hdr.Typeflag == tar.TypeSymlink || hdr.Typeflag == tar.TypeLink {
+			m.Link = hdr.Linkname
+		}
 		for k := range hdr.PAXRecords {
 			if strings.HasPrefix(k, "GNU.sparse.") {
 				m.TarType = tar.TypeGNUSparse
@@ -63,6 +67,11 @@ func readTarGz(ctx context.Context, f *os.File, d *Dist, cfg *openConfig) ([]byt
 		d.Members = append(d.Members, m)
 		regular := hdr.Typeflag == tar.TypeReg || hdr.Typeflag == tar.TypeRegA
 		if !p.consider(hdr.Name, regular) {
+			if regular {
+				if err := side.consider(tr, hdr); err != nil {
+					return nil, Digests{}, tarError(err, cfg)
+				}
+			}
 			continue
 		}
 		if hdr.Size > cfg.maxMetadataSize {
@@ -83,6 +92,7 @@ func readTarGz(ctx context.Context, f *os.File, d *Dist, cfg *openConfig) ([]byt
 	if d.MetadataPath == "" {
 		return nil, Digests{}, p.missing()
 	}
+	d.Backend = side.backend(d.MetadataPath)
 	if !cfg.digests {
 		return meta, Digests{}, nil
 	}
@@ -177,4 +187,51 @@ func (p *pkgInfoPicker) missing() error {
 		return fmt.Errorf("%w: no {top}/PKG-INFO, and the archive has several top-level entries", ErrNoMetadata)
 	}
 	return fmt.Errorf("%w: no %s/PKG-INFO in the archive", ErrNoMetadata, quoteName(p.top))
+}
+
+// maxPyprojectSize caps the pyproject.toml read for its build backend.
+const maxPyprojectSize = 256 << 10
+
+// sdistSideFiles remembers, per top-level directory, what says which build
+// backend made the sdist: the first {top}/pyproject.toml (read, up to
+// maxPyprojectSize) and whether there is a {top}/setup.py. It keeps one of
+// each, so its memory is bounded whatever the archive holds.
+type sdistSideFiles struct {
+	pyTop, setupTop string
+	pyproject       []byte
+	setupSeen       bool
+}
+
+func (s *sdistSideFiles) consider(r io.Reader, hdr *tar.Header) error {
+	top, rest, ok := strings.Cut(hdr.Name, "/")
+	if !ok {
+		return nil
+	}
+	switch rest {
+	case "setup.py":
+		if !s.setupSeen {
+			s.setupTop, s.setupSeen = top, true
+		}
+	case "pyproject.toml":
+		if s.pyproject != nil || hdr.Size > maxPyprojectSize {
+			return nil
+		}
+		b, err := io.ReadAll(io.LimitReader(r, maxPyprojectSize))
+		if err != nil {
+			return err
+		}
+		s.pyTop, s.pyproject = top, b
+	}
+	return nil
+}
+
+// backend names the build backend for the sdist whose metadata is at
+// metadataPath ({top}/PKG-INFO), from that top directory's files.
+func (s *sdistSideFiles) backend(metadataPath string) Backend {
+	top, _, _ := strings.Cut(metadataPath, "/")
+	var py []byte
+	if s.pyproject != nil && s.pyTop == top {
+		py = s.pyproject
+	}
+	return sdistBackend(py, s.setupSeen && s.setupTop == top)
 }

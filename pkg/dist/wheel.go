@@ -2,12 +2,14 @@ package dist
 
 import (
 	"archive/zip"
+	"bufio"
 	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -17,9 +19,23 @@ import (
 // reads the central directory and that one member, nothing else.
 func readZip(ctx context.Context, f *os.File, d *Dist, cfg *openConfig) ([]byte, error) {
 	// archive/zip loads the whole central directory; refuse a huge one
-	// before it allocates, from the count the end record declares.
-	if n, ok := zipDeclaredEntries(f, d.Size); ok && n > uint64(cfg.maxMembers) {
-		return nil, fmt.Errorf("%w: the archive declares %d members, over the limit of %d", ErrTooLarge, n, cfg.maxMembers)
+	// before it allocates. The end record's count may lie (or wrap at
+	// 65,536 without zip64), so unless the directory is too small to hold
+	// more than the limit (each entry takes at least 46 bytes), count the
+	// entries themselves.
+	if end, ok := readZipEnd(f, d.Size); ok {
+		if end.records > uint64(cfg.maxMembers) {
+			return nil, fmt.Errorf("%w: the archive declares %d members, over the limit of %d", ErrTooLarge, end.records, cfg.maxMembers)
+		}
+		if (d.Size-slices.Min(end.starts))/minCentralHeader > int64(cfg.maxMembers) {
+			n, err := countZipEntries(ctx, f, d.Size, end, cfg.maxMembers)
+			if err != nil {
+				return nil, err
+			}
+			if n > cfg.maxMembers {
+				return nil, fmt.Errorf("%w: the archive has more than %d members (its end record declares %d)", ErrTooLarge, cfg.maxMembers, end.records)
+			}
+		}
 	}
 	zr, err := zip.NewReader(f, d.Size)
 	if err != nil && !(errors.Is(err, zip.ErrInsecurePath) && zr != nil) {
@@ -57,7 +73,38 @@ func readZip(ctx context.Context, f *os.File, d *Dist, cfg *openConfig) ([]byte,
 		return nil, err
 	}
 	d.MetadataPath = target.Name
+	if d.Kind == Wheel {
+		d.Backend = wheelBackend(zr.File, target.Name)
+	}
 	return readZipMember(target, cfg.maxMetadataSize)
+}
+
+// maxWheelFileSize caps the WHEEL file read for its Generator: a few
+// lines in any real wheel.
+const maxWheelFileSize = 64 << 10
+
+// wheelBackend reads the Generator of the WHEEL file next to the metadata
+// file. It is only used to word hints, so a missing or unreadable WHEEL
+// gives an unknown backend, not an error.
+func wheelBackend(files []*zip.File, metadataPath string) Backend {
+	want := strings.TrimSuffix(metadataPath, "METADATA") + "WHEEL"
+	for _, zf := range files {
+		if zf.Name != want {
+			continue
+		}
+		data, err := readZipMember(zf, maxWheelFileSize)
+		if err != nil {
+			return Backend{}
+		}
+		for line := range strings.Lines(string(data)) {
+			k, v, ok := strings.Cut(line, ":")
+			if ok && strings.EqualFold(strings.TrimSpace(k), "Generator") {
+				return parseGenerator(strings.TrimSpace(v))
+			}
+		}
+		return Backend{}
+	}
+	return Backend{}
 }
 
 // wheelMetadataFile finds {name}-{version}.dist-info/METADATA with name and
@@ -140,63 +187,136 @@ func quoteName(name string) string {
 	return name
 }
 
-// zipDeclaredEntries returns the member count a zip's end of central
-// directory record (or its zip64 form) declares. ok is false when the record
-// cannot be found; archive/zip then reports the file corrupt itself.
-func zipDeclaredEntries(r io.ReaderAt, size int64) (n uint64, ok bool) {
+// zipEnd is what a zip's end of central directory record (or its zip64
+// form) declares, found the way archive/zip finds it.
+type zipEnd struct {
+	records uint64  // the declared entry count (16 bits unless zip64)
+	starts  []int64 // where archive/zip may start reading the directory
+}
+
+// readZipEnd finds the end of central directory record as archive/zip does
+// (the last signature in the last 1 KiB, else in the last 65 KiB; the zip64
+// record when a field is saturated). ok is false when there is none, or it
+// is unusable; archive/zip then refuses the file itself.
+func readZipEnd(r io.ReaderAt, size int64) (end zipEnd, ok bool) {
 	const (
-		eocdLen     = 22
-		eocdSig     = 0x06054b50
-		loc64Sig    = 0x07064b50
-		eocd64Sig   = 0x06064b50
-		maxComment  = 65535
-		loc64Len    = 20
-		eocd64Count = 32 // offset of "total entries" in the zip64 record
+		eocdLen   = 22
+		loc64Len  = 20
+		eocd64Len = 56
 	)
-	if size < eocdLen {
-		return 0, false
-	}
-	tail := int64(eocdLen + maxComment)
-	if tail > size {
-		tail = size
-	}
-	buf := make([]byte, tail)
-	if _, err := r.ReadAt(buf, size-tail); err != nil && err != io.EOF {
-		return 0, false
-	}
-	at := -1
-	for i := len(buf) - eocdLen; i >= 0; i-- {
-		if binary.LittleEndian.Uint32(buf[i:]) == eocdSig {
-			at = i
+	var buf []byte
+	at := int64(-1)
+	for _, n := range []int64{1024, 65 * 1024} {
+		n = min(n, size)
+		if n < eocdLen {
+			return zipEnd{}, false
+		}
+		buf = make([]byte, n)
+		if _, err := r.ReadAt(buf, size-n); err != nil && err != io.EOF {
+			return zipEnd{}, false
+		}
+		for i := len(buf) - eocdLen; i >= 0; i-- {
+			if binary.LittleEndian.Uint32(buf[i:]) == sigEOCD {
+				at = size - n + int64(i)
+				buf = buf[i:]
+				break
+			}
+		}
+		if at >= 0 || n == size {
 			break
 		}
 	}
 	if at < 0 {
-		return 0, false
+		return zipEnd{}, false
 	}
-	n = uint64(binary.LittleEndian.Uint16(buf[at+10:]))
-	if n != 0xffff {
-		return n, true
+	le := binary.LittleEndian
+	records, dirSize, dirOffset := uint64(le.Uint16(buf[10:])), uint64(le.Uint32(buf[12:])), uint64(le.Uint32(buf[16:]))
+	dirEnd := at
+	if records == 0xffff || dirSize == 0xffff || dirOffset == 0xffffffff {
+		var loc [loc64Len]byte
+		if at-loc64Len >= 0 {
+			if _, err := r.ReadAt(loc[:], at-loc64Len); err == nil && le.Uint32(loc[:]) == sigEOCD64Loc &&
+				le.Uint32(loc[4:]) == 0 && le.Uint32(loc[16:]) == 1 {
+				off := le.Uint64(loc[8:])
+				var rec [eocd64Len]byte
+				if off > uint64(size) || uint64(size)-off < eocd64Len {
+					return zipEnd{}, false
+				}
+				if _, err := r.ReadAt(rec[:], int64(off)); err != nil || le.Uint32(rec[:]) != sigEOCD64 {
+					return zipEnd{}, false
+				}
+				dirEnd = int64(off)
+				records, dirSize, dirOffset = le.Uint64(rec[32:]), le.Uint64(rec[40:]), le.Uint64(rec[48:])
+			}
+		}
 	}
-	// Zip64: a locator sits just before the end record and points at the
-	// zip64 end record, which holds the real count.
-	locAt := size - tail + int64(at) - loc64Len
-	if locAt < 0 {
-		return n, true
+	const maxInt64 = 1<<63 - 1
+	if dirSize > maxInt64 || dirOffset > maxInt64 {
+		return zipEnd{}, false
 	}
-	var loc [loc64Len]byte
-	if _, err := r.ReadAt(loc[:], locAt); err != nil || binary.LittleEndian.Uint32(loc[:]) != loc64Sig {
-		return n, true
+	// archive/zip reads the directory from dirEnd - dirSize (the declared
+	// offset plus its "base offset", which covers data prepended to the
+	// zip), or, when that base is positive but a header sits at the offset
+	// as written, from there. Both are counted; archive/zip refuses a
+	// start outside the file.
+	start := dirEnd - int64(dirSize)
+	if start < 0 || start >= size {
+		return zipEnd{}, false
 	}
-	off := binary.LittleEndian.Uint64(loc[8:])
-	if size < 56 || off > uint64(size)-56 {
-		return n, true
+	end.records, end.starts = records, []int64{start}
+	if base := start - int64(dirOffset); base > 0 {
+		end.starts = append(end.starts, int64(dirOffset))
 	}
-	var rec [56]byte
-	if _, err := r.ReadAt(rec[:], int64(off)); err != nil || binary.LittleEndian.Uint32(rec[:]) != eocd64Sig {
-		return n, true
+	return end, true
+}
+
+// minCentralHeader is the size of a central directory header with an empty
+// name, extra field and comment: no entry takes fewer bytes.
+const minCentralHeader = 46
+
+// countZipEntries counts the central directory headers archive/zip would
+// load, reading them from each start it may use and stopping past limit. The
+// count in the end record cannot be trusted: it is 16 bits in a zip
+// without zip64, archive/zip compares only those 16 bits, and reads
+// headers until one fails to parse. Memory is one read buffer.
+func countZipEntries(ctx context.Context, r io.ReaderAt, size int64, end zipEnd, limit int) (int, error) {
+	most := 0
+	for _, start := range end.starts {
+		n, err := countCentralHeaders(ctx, r, start, size, limit)
+		if err != nil {
+			return 0, err
+		}
+		most = max(most, n)
 	}
-	return binary.LittleEndian.Uint64(rec[eocd64Count:]), true
+	return most, nil
+}
+
+// countCentralHeaders counts consecutive central directory headers from
+// start, stopping at the first that is not one, or past limit.
+func countCentralHeaders(ctx context.Context, r io.ReaderAt, start, size int64, limit int) (int, error) {
+	if start < 0 || start >= size {
+		return 0, nil
+	}
+	br := bufio.NewReaderSize(io.NewSectionReader(r, start, size-start), 64<<10)
+	var h [minCentralHeader]byte
+	le := binary.LittleEndian
+	for n := 0; ; n++ {
+		if n > limit {
+			return n, nil
+		}
+		if n%4096 == 0 {
+			if err := ctx.Err(); err != nil {
+				return 0, err
+			}
+		}
+		if _, err := io.ReadFull(br, h[:]); err != nil || le.Uint32(h[:]) != sigCentral {
+			return n, nil
+		}
+		skip := int(le.Uint16(h[28:])) + int(le.Uint16(h[30:])) + int(le.Uint16(h[32:]))
+		if _, err := br.Discard(skip); err != nil {
+			return n, nil
+		}
+	}
 }
 
 // errZipFraming carries one of PyPI's ZIP framing verdicts.

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
-	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -227,7 +226,7 @@ type attemptOutcome struct {
 // attempt makes one POST, reopening the file so each attempt streams it
 // from the start.
 func (c *Client) attempt(ctx context.Context, d *dist.Dist, layout *bodyLayout, n int) attemptOutcome {
-	fh, err := os.Open(d.Path)
+	fh, err := dist.OpenFile(d.Path) // refuses a FIFO swapped in since Open
 	if err != nil {
 		return attemptOutcome{err: err}
 	}

@@ -39,8 +39,9 @@ DIST is a file, a directory (its .whl, .tar.gz and .zip files) or a glob,
 which pyup expands itself so quoting works on every shell.
 
 Each file is PASSED, PASSED with warnings, or FAILED, followed by its
-problems, each with a stable code (see docs/checks.md). The check is offline:
-it touches no network and no keyring.`,
+problems, each with a stable code (see docs/checks.md). Notes are listed but
+never fail a file, not even with --strict. The check is offline: it touches
+no network and no keyring.`,
 		Example: `  pyup check dist/*
   pyup check --strict dist/
   pyup check --json 'dist/*.whl' | jq '.files[] | select(.status == "failed")'`,
@@ -57,7 +58,7 @@ it touches no network and no keyring.`,
 			return checkRun(cmd.Context(), opts)
 		},
 	}
-	cmd.Flags().BoolVar(&opts.Strict, "strict", false, "Fail files that have warnings")
+	cmd.Flags().BoolVar(&opts.Strict, "strict", false, "Fail files that have warnings (notes never fail)")
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "Print one JSON report on stdout")
 	return cmd
 }
@@ -134,11 +135,18 @@ func checkOne(path string, d *dist.Dist, openErr error, strict bool) FileReport 
 }
 
 // Verdict is a file's status given its problems: failed on any error (or,
-// with strict, any warning), passed with warnings, or passed.
+// with strict, any warning), passed with warnings, or passed. Notes count
+// for nothing, strict or not.
 func Verdict(problems []dist.Problem, strict bool) Status {
 	status := Passed
 	for _, p := range problems {
-		if p.Severity == dist.Error || strict {
+		switch p.Severity {
+		case dist.Note:
+			continue
+		case dist.Error:
+			return Failed
+		}
+		if strict {
 			return Failed
 		}
 		status = PassedWithWarnings
@@ -188,10 +196,13 @@ func writeText(w io.Writer, r *Report, color bool) {
 		fmt.Fprintf(w, "Checking %s: %s\n", escape.Text(f.Path), verdict)
 		for _, p := range f.Problems {
 			sev := string(p.Severity)
-			if p.Severity == dist.Error {
+			switch p.Severity {
+			case dist.Error:
 				sev = paint("31", sev)
-			} else {
+			case dist.Warning:
 				sev = paint("33", sev)
+			default:
+				sev = paint("36", sev)
 			}
 			fmt.Fprintf(w, "  %s [%s] %s\n", sev, p.Code, escape.Text(p.Message))
 		}

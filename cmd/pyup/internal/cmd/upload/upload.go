@@ -278,11 +278,16 @@ func openAndCheck(ctx context.Context, opts *UploadOptions, env *ci.Env) ([]pkgu
 		d := dists[i]
 		if !opts.NoCheck {
 			problems := dist.Check(d)
+			// Notes need no action and never fail the upload: they are
+			// shown only with --verbose (pyup check always lists them).
 			if check.Verdict(problems, opts.Strict) == check.Failed {
 				fmt.Fprintf(w, "Checking %s: FAILED\n", escape.Text(p))
 				for _, pr := range problems {
+					if pr.Severity == dist.Note && !opts.Verbose {
+						continue
+					}
 					fmt.Fprintf(w, "  %s [%s] %s\n", pr.Severity, pr.Code, escape.Text(pr.Message))
-					if pr.Severity == dist.Error || opts.Strict {
+					if pr.Severity == dist.Error || (opts.Strict && pr.Severity == dist.Warning) {
 						env.Error(w, p, pr.Message)
 					}
 				}
@@ -290,7 +295,10 @@ func openAndCheck(ctx context.Context, opts *UploadOptions, env *ci.Env) ([]pkgu
 				continue
 			}
 			for _, pr := range problems {
-				fmt.Fprintf(w, "pyup: %s: warning [%s] %s\n", escape.Text(d.Filename), pr.Code, escape.Text(pr.Message))
+				if pr.Severity == dist.Note && !opts.Verbose {
+					continue
+				}
+				fmt.Fprintf(w, "pyup: %s: %s [%s] %s\n", escape.Text(d.Filename), pr.Severity, pr.Code, escape.Text(pr.Message))
 			}
 		}
 		f := pkgupload.File{Dist: d}
@@ -343,18 +351,15 @@ func readAttestation(distPath string) ([]byte, error) {
 	return arr, nil
 }
 
-// readSmallFile reads the regular file p, at most limit bytes, refusing a
-// file that was swapped for another kind or grew past limit after it was
-// judged.
+// readSmallFile reads the regular file p, at most limit bytes: a special
+// file (a named pipe would block forever) or one that grew past limit after
+// it was judged is refused.
 func readSmallFile(p string, limit int64) ([]byte, error) {
-	f, err := os.OpenFile(p, os.O_RDONLY|syscallNonblock, 0)
+	f, err := dist.OpenFile(p)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
-		return nil, errors.New("not a regular file")
-	}
 	b, err := io.ReadAll(io.LimitReader(f, limit+1))
 	if err != nil {
 		return nil, err

@@ -1,5 +1,0 @@
-//go:build !unix
-
-package upload
-
-const syscallNonblock = 0
