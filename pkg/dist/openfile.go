@@ -2,6 +2,7 @@ package dist
 
 import (
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 )
@@ -74,4 +75,24 @@ func fileKind(m fs.FileMode) string {
 		return "symbolic link"
 	}
 	return "special file"
+}
+
+// ReadFile reads the regular file at path through OpenFile, so a named pipe
+// or device given in its place is refused instead of blocking, and refuses a
+// file longer than limit bytes. pyup reads its small side files this way:
+// attestations, .pypirc, certificates.
+func ReadFile(path string, limit int64) ([]byte, error) {
+	f, err := OpenFile(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, &OpenError{Path: path, Err: err}
+	}
+	if int64(len(b)) > limit {
+		return nil, &OpenError{Path: path, Err: fmt.Errorf("larger than %d bytes", limit)}
+	}
+	return b, nil
 }

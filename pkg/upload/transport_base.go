@@ -4,13 +4,16 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
-	"errors"
 	"fmt"
 	"net"
 	"net/http"
-	"os"
 	"time"
+
+	"github.com/pyup-dev/pyup/pkg/dist"
 )
+
+// maxPEMFile bounds a CA bundle or client certificate file.
+const maxPEMFile = 16 << 20
 
 // newBaseTransport is the innermost layer: proxy from the environment
 // (HTTPS_PROXY, NO_PROXY: CI runners behind proxies need it), connection
@@ -23,7 +26,7 @@ func newBaseTransport(s *settings) (*http.Transport, error) {
 		cfg = &tls.Config{MinVersion: tls.VersionTLS12}
 	}
 	if s.caFile != "" {
-		pem, err := os.ReadFile(s.caFile)
+		pem, err := dist.ReadFile(s.caFile, maxPEMFile)
 		if err != nil {
 			return nil, fmt.Errorf("CA certificate: %w", err)
 		}
@@ -35,9 +38,13 @@ func newBaseTransport(s *settings) (*http.Transport, error) {
 	}
 	if s.certFile != "" {
 		// twine's --client-cert is one PEM file holding certificate and key.
-		cert, err := tls.LoadX509KeyPair(s.certFile, s.certFile)
+		pem, err := dist.ReadFile(s.certFile, maxPEMFile)
 		if err != nil {
-			return nil, fmt.Errorf("client certificate %s: %w", s.certFile, errors.Unwrap(err))
+			return nil, fmt.Errorf("client certificate: %w", err)
+		}
+		cert, err := tls.X509KeyPair(pem, pem)
+		if err != nil {
+			return nil, fmt.Errorf("client certificate %s: %w", s.certFile, err)
 		}
 		cfg.Certificates = []tls.Certificate{cert}
 	}

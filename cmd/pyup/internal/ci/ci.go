@@ -107,6 +107,11 @@ func (e *Env) AppendSummary(markdown string) error {
 	if e == nil || !e.GitHubActions || e.StepSummary == "" {
 		return nil
 	}
+	// Opening a named pipe for writing blocks until it has a reader: only a
+	// regular file (or none yet) is written.
+	if st, err := os.Stat(e.StepSummary); err == nil && !st.Mode().IsRegular() {
+		return fmt.Errorf("GITHUB_STEP_SUMMARY: %s is not a regular file", e.StepSummary)
+	}
 	f, err := os.OpenFile(e.StepSummary, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
 	if err != nil {
 		return fmt.Errorf("GITHUB_STEP_SUMMARY: %w", err)

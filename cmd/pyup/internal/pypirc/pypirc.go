@@ -23,6 +23,8 @@ import (
 	"strings"
 
 	"gopkg.in/ini.v1"
+
+	"github.com/pyup-dev/pyup/pkg/dist"
 )
 
 // Upload URLs of the two repositories every configuration knows.
@@ -177,7 +179,8 @@ func Load(path string, opts ...LoadOption) (*File, error) {
 	if err != nil {
 		return nil, err
 	}
-	data, err := os.ReadFile(expanded)
+	// Through dist.ReadFile: a named pipe in its place must not hang pyup.
+	data, err := dist.ReadFile(expanded, maxFileSize)
 	switch {
 	case err == nil:
 		f, perr := Parse(data)
@@ -197,6 +200,9 @@ func Load(path string, opts ...LoadOption) (*File, error) {
 		return nil, fmt.Errorf("read configuration: %w", err)
 	}
 }
+
+// maxFileSize bounds the configuration file pyup reads.
+const maxFileSize = 4 << 20
 
 func expandHome(path string, home func() (string, error)) (string, error) {
 	if path != "~" && !strings.HasPrefix(path, "~/") && !strings.HasPrefix(path, `~`+string(filepath.Separator)) {
