@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/zalando/go-keyring"
 
@@ -215,5 +216,62 @@ func TestNoRedirectDowngradesScheme(t *testing.T) {
 	}
 	if n := plain.n.Load(); n != 0 {
 		t.Fatalf("%d requests followed the redirect to plain http", n)
+	}
+}
+
+// TestHostileAnswersDoNotHangTheCLI: an index that drips its answer to an
+// upload one byte a second, or serves a simple page of a million links,
+// costs pyup a bounded time, whatever the page or the drip would have cost.
+func TestHostileAnswersDoNotHangTheCLI(t *testing.T) {
+	if testing.Short() {
+		t.Skip("waits for the 5 s bound on a dripping answer")
+	}
+	keyring.MockInit()
+	dir := t.TempDir()
+	wheel, err := disttest.BuildWheel(dir, disttest.Name("demo"), disttest.Version("1.0"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("HOME", dir)
+	t.Setenv("PYUP_PASSWORD", "pypi-not-needed-by-these-indexes")
+
+	// 200 OK, then a byte a second for an hour.
+	drip := httptest.NewServer(uploadtest.Drip(time.Second, 3600))
+	defer drip.Close()
+	done := make(chan string, 1)
+	go func() {
+		done <- runPyup(t, "", "upload", "--repository-url", drip.URL+"/legacy/", "--non-interactive", "--no-keyring", "--retries", "0", wheel)
+	}()
+	select {
+	case out := <-done:
+		if !strings.Contains(out, "uploaded") {
+			t.Errorf("a 200 answer is an upload, however it drips:\n%s", out)
+		}
+	case <-time.After(45 * time.Second):
+		t.Fatal("pyup was still reading a dripping answer after 45 s")
+	}
+
+	// A simple page of 1,000,000 links (about 130 MB of HTML): refused at
+	// the page limit, and the upload goes ahead.
+	ix := uploadtest.New()
+	huge := uploadtest.HugeSimplePage(1_000_000, false)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/simple/") {
+			huge.ServeHTTP(w, r)
+			return
+		}
+		ix.ServeHTTP(w, r)
+	}))
+	defer srv.Close()
+	go func() {
+		done <- runPyup(t, "", "upload", "--verbose", "--skip-existing", "--repository-url", srv.URL+"/legacy/", "--non-interactive", "--no-keyring", wheel)
+	}()
+	select {
+	case out := <-done:
+		if !strings.Contains(out, "cannot ask the index") || len(ix.Uploads()) != 1 {
+			t.Errorf("the huge page was not refused, or the upload did not go ahead (%d uploads):\n%s", len(ix.Uploads()), out)
+		}
+	case <-time.After(45 * time.Second):
+		t.Fatal("pyup was still reading a huge simple page after 45 s")
 	}
 }
