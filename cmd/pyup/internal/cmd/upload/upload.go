@@ -3,12 +3,10 @@ package upload
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
-	"os"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -20,6 +18,7 @@ import (
 	"github.com/pyup-dev/pyup/cmd/pyup/internal/cmdutil"
 	"github.com/pyup-dev/pyup/cmd/pyup/internal/escape"
 	"github.com/pyup-dev/pyup/cmd/pyup/internal/iostreams"
+	"github.com/pyup-dev/pyup/pkg/attest"
 	"github.com/pyup-dev/pyup/pkg/dist"
 	pkgupload "github.com/pyup-dev/pyup/pkg/upload"
 	"github.com/pyup-dev/pyup/pkg/upload/credential"
@@ -303,7 +302,7 @@ func openAndCheck(ctx context.Context, opts *UploadOptions, env *ci.Env) ([]pkgu
 		}
 		f := pkgupload.File{Dist: d}
 		if opts.Attestations {
-			att, err := readAttestation(p)
+			att, err := loadAttestation(p)
 			if err != nil {
 				return nil, cmdutil.WithExit(cmdutil.ExitUsage, err, "build attestations (for example with pypa/gh-action-pypi-publish's attest step) or drop --attestations")
 			}
@@ -319,55 +318,14 @@ func openAndCheck(ctx context.Context, opts *UploadOptions, env *ci.Env) ([]pkgu
 	return files, nil
 }
 
-// readAttestation reads <dist>.publish.attestation (one attestation object)
-// and returns the form field's value: a JSON array holding it.
-func readAttestation(distPath string) ([]byte, error) {
-	p := distPath + ".publish.attestation"
-	fi, err := os.Stat(p)
-	if err != nil {
-		return nil, fmt.Errorf("%s: no attestation file %s", baseName(distPath), baseName(p))
-	}
-	if !fi.Mode().IsRegular() {
-		// A named pipe or device would block the read forever.
-		return nil, fmt.Errorf("%s: not a regular file", baseName(p))
-	}
-	if fi.Size() > 1<<20 {
-		return nil, fmt.Errorf("%s: attestation is %d bytes, over the 1 MiB limit", baseName(p), fi.Size())
-	}
-	b, err := readSmallFile(p, 1<<20)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", baseName(p), err)
-	}
-	var obj map[string]json.RawMessage
-	if err := json.Unmarshal(b, &obj); err != nil {
-		return nil, fmt.Errorf("%s: not a JSON attestation object: %v", baseName(p), err)
-	}
-	for _, k := range []string{"version", "verification_material", "envelope"} {
-		if _, ok := obj[k]; !ok {
-			return nil, fmt.Errorf("%s: attestation has no %q field", baseName(p), k)
-		}
-	}
-	arr, _ := json.Marshal([]json.RawMessage{json.RawMessage(b)})
-	return arr, nil
-}
-
-// readSmallFile reads the regular file p, at most limit bytes: a special
-// file (a named pipe would block forever) or one that grew past limit after
-// it was judged is refused.
-func readSmallFile(p string, limit int64) ([]byte, error) {
-	f, err := dist.OpenFile(p)
+// loadAttestation reads DIST's <dist>.publish.attestation and returns the
+// form field's value.
+func loadAttestation(distPath string) ([]byte, error) {
+	a, err := attest.Load(distPath)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(b)) > limit {
-		return nil, fmt.Errorf("over the %d-byte limit", limit)
-	}
-	return b, nil
+	return attest.FormValue(a)
 }
 
 func credentialError(w io.Writer, err error) error {

@@ -1,0 +1,81 @@
+// Package attest reads, and will sign and verify, PEP 740 attestations:
+// the provenance PyPI shows next to a file. An attestation of a
+// distribution lives beside it as <dist>.publish.attestation, one JSON
+// object in PyPI's format (version, verification_material, envelope); the
+// upload sends the attestations of a file as a JSON array in the form field
+// "attestations".
+//
+// The package has no command-line concerns: pyup's upload command calls it,
+// and so can any other program.
+package attest
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path/filepath"
+
+	"github.com/pyup-dev/pyup/pkg/dist"
+)
+
+// Suffix is what a publish attestation's file name adds to its
+// distribution's.
+const Suffix = ".publish.attestation"
+
+// MaxSize bounds an attestation file (PyPI's own bundles are a few KiB).
+const MaxSize = 1 << 20
+
+// ErrNotFound is matched by the error Load returns when a distribution has
+// no attestation file beside it.
+var ErrNotFound = errors.New("no attestation file")
+
+// Path returns the attestation file of the distribution at distPath.
+func Path(distPath string) string { return distPath + Suffix }
+
+// Attestation is one attestation object as read from disk, kept byte for
+// byte: pyup sends what was signed, never a re-encoding of it.
+type Attestation struct {
+	// File is the path it was read from.
+	File string
+	raw  json.RawMessage
+}
+
+// Bytes returns the attestation's JSON as read.
+func (a *Attestation) Bytes() []byte { return a.raw }
+
+// Load reads the attestation of the distribution at distPath
+// (Path(distPath)) and checks that it is a JSON object with PyPI's three
+// top-level fields. A missing file is an error matching ErrNotFound; a
+// special file (a named pipe would block), a file over MaxSize and anything
+// that is not such an object are errors naming the file.
+func Load(distPath string) (*Attestation, error) {
+	p := Path(distPath)
+	b, err := dist.ReadFile(p, MaxSize)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("%s: %w %s", filepath.Base(distPath), ErrNotFound, filepath.Base(p))
+		}
+		return nil, err
+	}
+	var obj map[string]json.RawMessage
+	if err := json.Unmarshal(b, &obj); err != nil {
+		return nil, fmt.Errorf("%s: not a JSON attestation object: %v", filepath.Base(p), err)
+	}
+	for _, k := range []string{"version", "verification_material", "envelope"} {
+		if _, ok := obj[k]; !ok {
+			return nil, fmt.Errorf("%s: attestation has no %q field", filepath.Base(p), k)
+		}
+	}
+	return &Attestation{File: p, raw: json.RawMessage(b)}, nil
+}
+
+// FormValue returns the upload form's "attestations" value for atts: a JSON
+// array holding each attestation as read.
+func FormValue(atts ...*Attestation) ([]byte, error) {
+	raws := make([]json.RawMessage, len(atts))
+	for i, a := range atts {
+		raws[i] = a.raw
+	}
+	return json.Marshal(raws)
+}
