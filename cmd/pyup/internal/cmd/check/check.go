@@ -4,7 +4,6 @@ package check
 import (
 	"context"
 	"fmt"
-	"io"
 
 	"github.com/spf13/cobra"
 
@@ -63,99 +62,8 @@ no network and no keyring.`,
 	return cmd
 }
 
-// Status is a file's verdict.
-type Status string
-
-// The verdicts, as the JSON report spells them.
-const (
-	Passed             Status = "passed"
-	PassedWithWarnings Status = "passed-with-warnings"
-	Failed             Status = "failed"
-)
-
-// FileReport is one file's result in the JSON report.
-type FileReport struct {
-	Path       string         `json:"path"`
-	Filename   string         `json:"filename"`
-	Status     Status         `json:"status"`
-	Kind       string         `json:"kind,omitempty"`
-	Name       string         `json:"name,omitempty"`
-	Version    string         `json:"version,omitempty"`
-	Size       int64          `json:"size,omitempty"`
-	SHA256     string         `json:"sha256,omitempty"`
-	Blake2b256 string         `json:"blake2_256,omitempty"`
-	Problems   []dist.Problem `json:"problems"`
-}
-
-// Report is `pyup check --json`'s output.
-type Report struct {
-	Files   []FileReport `json:"files"`
-	Passed  int          `json:"passed"`
-	Warned  int          `json:"passed_with_warnings"`
-	Failed  int          `json:"failed"`
-	Strict  bool         `json:"strict"`
-	Success bool         `json:"success"`
-}
-
-// CheckFiles opens (in parallel) and checks each path; results keep the
-// order of paths.
-func CheckFiles(ctx context.Context, paths []string, strict bool) *Report {
-	dists, errs := dist.OpenAll(ctx, paths)
-	r := &Report{Files: make([]FileReport, len(paths)), Strict: strict}
-	for i, p := range paths {
-		r.Files[i] = checkOne(p, dists[i], errs[i], strict)
-		switch r.Files[i].Status {
-		case Passed:
-			r.Passed++
-		case PassedWithWarnings:
-			r.Warned++
-		default:
-			r.Failed++
-		}
-	}
-	r.Success = r.Failed == 0
-	return r
-}
-
-// checkOne turns one opened file (or the error opening it) into its report.
-func checkOne(path string, d *dist.Dist, openErr error, strict bool) FileReport {
-	fr := FileReport{Path: path, Filename: baseName(path), Problems: []dist.Problem{}}
-	if openErr != nil {
-		fr.Status = Failed
-		fr.Problems = append(fr.Problems, dist.Problem{Severity: dist.Error, Code: "unreadable", File: fr.Filename, Message: openErr.Error()})
-		return fr
-	}
-	fr.Kind, fr.Size, fr.SHA256, fr.Blake2b256 = string(d.Kind), d.Size, d.SHA256, d.Blake2b256
-	if d.Metadata != nil {
-		fr.Name, fr.Version = d.Metadata.Name(), d.Metadata.Version()
-	}
-	fr.Problems = append(fr.Problems, dist.Check(d)...)
-	fr.Status = Verdict(fr.Problems, strict)
-	return fr
-}
-
-// Verdict is a file's status given its problems: failed on any error (or,
-// with strict, any warning), passed with warnings, or passed. Notes count
-// for nothing, strict or not.
-func Verdict(problems []dist.Problem, strict bool) Status {
-	status := Passed
-	for _, p := range problems {
-		switch p.Severity {
-		case dist.Note:
-			continue
-		case dist.Error:
-			return Failed
-		}
-		if strict {
-			return Failed
-		}
-		status = PassedWithWarnings
-	}
-	return status
-}
-
 func checkRun(ctx context.Context, opts *CheckOptions) error {
-	r := CheckFiles(ctx, opts.Dists, opts.Strict)
+	r := dist.CheckFiles(ctx, opts.Dists, opts.Strict)
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -164,7 +72,7 @@ func checkRun(ctx context.Context, opts *CheckOptions) error {
 			return err
 		}
 	} else {
-		writeText(opts.IO.Out, r, opts.IO.ColorEnabled())
+		dist.WriteText(opts.IO.Out, r.Files, dist.WithColor(opts.IO.ColorEnabled()), dist.WithEscape(escape.Text))
 	}
 	if !r.Success {
 		if opts.JSON {
@@ -174,46 +82,4 @@ func checkRun(ctx context.Context, opts *CheckOptions) error {
 			fmt.Errorf("%s of %d failed the check", cmdutil.Plural(r.Failed, "file"), len(r.Files)), "")
 	}
 	return nil
-}
-
-func writeText(w io.Writer, r *Report, color bool) {
-	paint := func(code, s string) string {
-		if !color {
-			return s
-		}
-		return "\x1b[" + code + "m" + s + "\x1b[0m"
-	}
-	for _, f := range r.Files {
-		var verdict string
-		switch f.Status {
-		case Passed:
-			verdict = paint("32", "PASSED")
-		case PassedWithWarnings:
-			verdict = paint("33", "PASSED with warnings")
-		default:
-			verdict = paint("31", "FAILED")
-		}
-		fmt.Fprintf(w, "Checking %s: %s\n", escape.Text(f.Path), verdict)
-		for _, p := range f.Problems {
-			sev := string(p.Severity)
-			switch p.Severity {
-			case dist.Error:
-				sev = paint("31", sev)
-			case dist.Warning:
-				sev = paint("33", sev)
-			default:
-				sev = paint("36", sev)
-			}
-			fmt.Fprintf(w, "  %s [%s] %s\n", sev, p.Code, escape.Text(p.Message))
-		}
-	}
-}
-
-func baseName(p string) string {
-	for i := len(p) - 1; i >= 0; i-- {
-		if p[i] == '/' || p[i] == '\\' {
-			return p[i+1:]
-		}
-	}
-	return p
 }

@@ -11,27 +11,6 @@ import (
 	"github.com/pyup-dev/pyup/pkg/dist/disttest"
 )
 
-func TestVerdictIgnoresNotes(t *testing.T) {
-	note := dist.Problem{Severity: dist.Note, Code: "license-file-ignored"}
-	warn := dist.Problem{Severity: dist.Warning, Code: "unknown-field"}
-	errp := dist.Problem{Severity: dist.Error, Code: "invalid-version"}
-	for _, tc := range []struct {
-		ps     []dist.Problem
-		strict bool
-		want   Status
-	}{
-		{[]dist.Problem{note}, false, Passed},
-		{[]dist.Problem{note}, true, Passed},
-		{[]dist.Problem{note, warn}, false, PassedWithWarnings},
-		{[]dist.Problem{warn, note}, true, Failed},
-		{[]dist.Problem{note, errp}, false, Failed},
-	} {
-		if got := Verdict(tc.ps, tc.strict); got != tc.want {
-			t.Errorf("Verdict(%v, strict %v) = %s, want %s", tc.ps, tc.strict, got, tc.want)
-		}
-	}
-}
-
 // A setuptools < 77 wheel (License-File under Metadata-Version 2.1), which
 // PyPI accepts and twine check --strict passes, passes check --strict: the
 // condition is shown as a note.
@@ -49,12 +28,12 @@ func TestCheckStrictPassesOnNotes(t *testing.T) {
 			}
 			continue
 		}
-		var r Report
+		var r dist.Report
 		if err := json.Unmarshal(out.Bytes(), &r); err != nil {
 			t.Fatal(err)
 		}
 		f := r.Files[0]
-		if f.Status != Passed || len(f.Problems) != 1 || f.Problems[0].Severity != "note" || r.Warned != 0 || !r.Success {
+		if f.Status != dist.Passed || len(f.Problems) != 1 || f.Problems[0].Severity != "note" || r.Warned != 0 || !r.Success {
 			t.Errorf("json report: %+v", r)
 		}
 	}

@@ -22,7 +22,7 @@ func TestOpenAndCheckNotes(t *testing.T) {
 		if err != nil || len(files) != 1 {
 			t.Fatalf("verbose=%v: %v, %d files\n%s", verbose, err, len(files), errOut)
 		}
-		shown := strings.Contains(errOut.String(), ": note [license-file-ignored] ")
+		shown := strings.Contains(errOut.String(), "  note [license-file-ignored] ")
 		if shown != verbose || strings.Contains(errOut.String(), "warning") {
 			t.Errorf("verbose=%v: stderr:\n%s", verbose, errOut)
 		}

@@ -14,7 +14,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/pyup-dev/pyup/cmd/pyup/internal/ci"
-	"github.com/pyup-dev/pyup/cmd/pyup/internal/cmd/check"
 	"github.com/pyup-dev/pyup/cmd/pyup/internal/cmdutil"
 	"github.com/pyup-dev/pyup/cmd/pyup/internal/escape"
 	"github.com/pyup-dev/pyup/cmd/pyup/internal/iostreams"
@@ -267,39 +266,33 @@ func openAndCheck(ctx context.Context, opts *UploadOptions, env *ci.Env) ([]pkgu
 	dists, errs := dist.OpenAll(ctx, opts.Dists)
 	var files []pkgupload.File
 	failed := 0
+	// Notes need no action and never fail the upload: they are shown only
+	// with --verbose (pyup check always lists them). A file that passed
+	// cleanly is not listed.
+	text := []dist.TextOption{dist.WithNotes(opts.Verbose), dist.WithEscape(escape.Text)}
 	for i, p := range opts.Dists {
-		if err := errs[i]; err != nil {
-			env.Error(w, p, err.Error())
-			fmt.Fprintf(w, "Checking %s: FAILED\n  error [unreadable] %s\n", escape.Text(p), escape.Text(err.Error()))
+		var fr dist.FileReport
+		switch {
+		case errs[i] != nil:
+			fr = dist.CheckOpened(p, nil, errs[i], opts.Strict)
+		case opts.NoCheck:
+			fr = dist.FileReport{Status: dist.Passed}
+		default:
+			fr = dist.CheckOpened(p, dists[i], nil, opts.Strict)
+		}
+		if len(fr.Problems) > 0 && (fr.Status != dist.Passed || opts.Verbose) {
+			dist.WriteText(w, []dist.FileReport{fr}, text...)
+		}
+		if fr.Status == dist.Failed {
+			for _, pr := range fr.Problems {
+				if pr.Severity == dist.Error || (opts.Strict && pr.Severity == dist.Warning) {
+					env.Error(w, p, pr.Message)
+				}
+			}
 			failed++
 			continue
 		}
 		d := dists[i]
-		if !opts.NoCheck {
-			problems := dist.Check(d)
-			// Notes need no action and never fail the upload: they are
-			// shown only with --verbose (pyup check always lists them).
-			if check.Verdict(problems, opts.Strict) == check.Failed {
-				fmt.Fprintf(w, "Checking %s: FAILED\n", escape.Text(p))
-				for _, pr := range problems {
-					if pr.Severity == dist.Note && !opts.Verbose {
-						continue
-					}
-					fmt.Fprintf(w, "  %s [%s] %s\n", pr.Severity, pr.Code, escape.Text(pr.Message))
-					if pr.Severity == dist.Error || (opts.Strict && pr.Severity == dist.Warning) {
-						env.Error(w, p, pr.Message)
-					}
-				}
-				failed++
-				continue
-			}
-			for _, pr := range problems {
-				if pr.Severity == dist.Note && !opts.Verbose {
-					continue
-				}
-				fmt.Fprintf(w, "pyup: %s: %s [%s] %s\n", escape.Text(d.Filename), pr.Severity, pr.Code, escape.Text(pr.Message))
-			}
-		}
 		f := pkgupload.File{Dist: d}
 		if opts.Attestations {
 			att, err := loadAttestation(p)
