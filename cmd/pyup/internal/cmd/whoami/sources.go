@@ -82,7 +82,7 @@ func lookedAt(opts *WhoamiOptions, t *cmdutil.Target, rep *credential.Report) []
 		case credential.SourcePrompt:
 			add(string(s.Source), "terminal", result)
 		default:
-			add(string(s.Source), s.Source.Label(), result)
+			add(string(s.Source), "provider", result)
 		}
 	}
 
