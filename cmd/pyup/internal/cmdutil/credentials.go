@@ -12,7 +12,6 @@ import (
 
 	"github.com/pyup-dev/pyup/cmd/pyup/internal/ci"
 	"github.com/pyup-dev/pyup/cmd/pyup/internal/config"
-	"github.com/pyup-dev/pyup/cmd/pyup/internal/tokenfile"
 	pkgupload "github.com/pyup-dev/pyup/pkg/upload"
 	"github.com/pyup-dev/pyup/pkg/upload/credential"
 )
@@ -173,7 +172,6 @@ func (f *Factory) credentialProviders(tp credential.TrustedPublisher) []credenti
 		credential.Explicit(),
 		credential.TrustedPublishing(tp),
 		credential.FromKeyring(f.KeyringStore()),
-		tokenfile.New(f.LookupEnv),
 		credential.FromPrompt(f.prompt),
 	}
 }
