@@ -74,14 +74,18 @@ type Credential struct {
 // Credentials returns the username and password to send. For a renewable
 // credential whose token has less than the renewal threshold
 // left (or an unknown expiry) it first asks its TokenSource for a new one,
-// and returns an error if that fails.
+// and returns an error if that fails (a *TrustedPublishingError for a
+// trusted publishing token).
 func (c *Credential) Credentials(ctx context.Context) (username, password string, err error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.Renew != nil && (c.Expires.IsZero() || c.clock().Add(c.renewBefore).After(c.Expires)) {
 		value, exp, err := c.Renew.Token(ctx)
 		if err != nil {
-			return "", "", &TrustedPublishingError{Op: "renew token", Err: err}
+			if c.Source == SourceTrustedPublishing {
+				return "", "", &TrustedPublishingError{Op: "renew token", Err: err}
+			}
+			return "", "", fmt.Errorf("%s: renew token: %w", c.Source.Label(), err)
 		}
 		if c.onSecret != nil {
 			c.onSecret(c.Username, value)

@@ -1,6 +1,7 @@
 // Package credential finds the username and password (or API token) pyup
 // uses to talk to a package index. It is the one resolver shared by
-// pyup upload, pyup whoami and pyup login/logout.
+// pyup upload and pyup whoami; pyup login/logout write the keyring through
+// its KeyringStore.
 //
 // A Resolver is an ordered list of Providers; Resolve asks each in turn and
 // stops at the first that yields a credential. DefaultProviders, pyup's

@@ -291,9 +291,6 @@ func DefaultProviders(tp TrustedPublisher, kr *KeyringStore, p Prompt) []Provide
 	return []Provider{Explicit(), TrustedPublishing(tp), FromKeyring(kr), FromPrompt(p)}
 }
 
-// Providers returns the providers Resolve asks, in order.
-func (r *Resolver) Providers() []Provider { return append([]Provider(nil), r.providers...) }
-
 // Resolve finds a credential for req by asking each provider in order,
 // stopping at the first that yields one. The repository URL is judged first
 // (CheckURL): no provider is asked for a URL a credential must not go to.
