@@ -15,7 +15,7 @@ var _ uploadCredentials = (*Credential)(nil)
 
 func TestCredentialUnknownExpiryAsksSource(t *testing.T) {
 	n := 0
-	c := &Credential{Username: TokenUsername, Password: "first", tokens: tokenSourceFunc(func(context.Context) (string, time.Time, error) {
+	c := &Credential{Username: TokenUsername, Password: "first", Renew: tokenSourceFunc(func(context.Context) (string, time.Time, error) {
 		n++
 		return "next", time.Time{}, nil
 	}), renewBefore: DefaultRenewBefore}

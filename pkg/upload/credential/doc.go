@@ -1,8 +1,11 @@
 // Package credential finds the username and password (or API token) pyup
 // uses to talk to a package index. It is the one resolver shared by
-// pyup upload, pyup whoami and pyup login/logout.
+// pyup upload and pyup whoami; pyup login/logout write the keyring through
+// its KeyringStore.
 //
-// Resolver.Resolve tries, in order, stopping at the first that yields:
+// A Resolver is an ordered list of Providers; Resolve asks each in turn and
+// stops at the first that yields a credential. DefaultProviders, pyup's
+// order, are:
 //
 //  1. explicit credentials the command line gathered (flags, environment,
 //     URL userinfo, .pypirc), in the caller's precedence order;
@@ -15,6 +18,9 @@
 //
 // Secrets travel as the Secret type, which prints itself masked. No error,
 // Report or String method in this package contains a secret.
+//
+// A provider for another place lives in its own package, implements
+// Provider, and joins the list where the caller builds it (WithProviders).
 //
 // The package reads no environment variables and touches no terminal: the
 // caller injects the environment lookup, the prompt, the keyring and the

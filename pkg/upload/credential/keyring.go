@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 	"time"
 
@@ -137,15 +138,89 @@ func scrub(err error, secret string) error {
 	return &scrubbedError{msg: strings.ReplaceAll(err.Error(), secret, "****"), err: errors.Unwrap(err)}
 }
 
-// Store saves secret in the keyring for repoURL and username (default
-// "__token__"), as pyup login does, bounded by the keyring timeout. Errors
-// are *KeyringError and never contain the secret.
-func (r *Resolver) Store(ctx context.Context, repoURL, username string, secret Secret) error {
+// KeyringOption configures a KeyringStore.
+type KeyringOption func(*KeyringStore)
+
+// KeyringBackend sets the keyring the store reads and writes. The default is
+// SystemKeyring{}.
+func KeyringBackend(k Keyring) KeyringOption {
+	return func(s *KeyringStore) { s.keyring, s.system = k, false }
+}
+
+// KeyringTimeout bounds each keyring call. The default is
+// DefaultKeyringTimeout (5 s); values <= 0 keep the default.
+func KeyringTimeout(d time.Duration) KeyringOption {
+	return func(s *KeyringStore) {
+		if d > 0 {
+			s.timeout = d
+		}
+	}
+}
+
+// KeyringLookupEnv lets the store read the environment, which it uses only
+// to skip the default SystemKeyring on Linux when DBUS_SESSION_BUS_ADDRESS
+// is unset (D-Bus would otherwise try to launch a session daemon). The
+// default is nil: the environment is not consulted. Pass os.LookupEnv.
+func KeyringLookupEnv(f func(string) (string, bool)) KeyringOption {
+	return func(s *KeyringStore) { s.lookupEnv = f }
+}
+
+// KeyringStore is a Keyring used pyup's way: twine's layout (service =
+// upload URL, user = username, default "__token__"), every call bounded by a
+// timeout, errors that never hold the secret. pyup login writes through it;
+// the keyring provider reads through it. It is safe for concurrent use.
+type KeyringStore struct {
+	keyring   Keyring
+	system    bool
+	timeout   time.Duration
+	lookupEnv func(string) (string, bool)
+	goos      string
+}
+
+// NewKeyringStore returns a KeyringStore configured by opts.
+func NewKeyringStore(opts ...KeyringOption) *KeyringStore {
+	s := &KeyringStore{keyring: SystemKeyring{}, system: true, timeout: DefaultKeyringTimeout, goos: runtime.GOOS}
+	for _, o := range opts {
+		o(s)
+	}
+	return s
+}
+
+// Unavailable says why the store cannot be asked at all ("" when it can):
+// no keyring, or the system keyring on Linux without a D-Bus session.
+func (s *KeyringStore) Unavailable() string {
+	switch {
+	case s == nil || s.keyring == nil:
+		return "no keyring configured"
+	case s.system && s.goos == "linux" && s.lookupEnv != nil:
+		if v, ok := s.lookupEnv("DBUS_SESSION_BUS_ADDRESS"); !ok || v == "" {
+			return "no D-Bus session (DBUS_SESSION_BUS_ADDRESS is unset), so no Secret Service"
+		}
+	}
+	return ""
+}
+
+// Get reads the password for repoURL and username (default "__token__"),
+// bounded by the keyring timeout. A missing entry is an error matching
+// ErrNoEntry; other failures are *KeyringError.
+func (s *KeyringStore) Get(ctx context.Context, repoURL, username string) (string, error) {
 	if username == "" {
 		username = TokenUsername
 	}
-	_, err := callKeyring(ctx, r.keyringTimeout, "set", repoURL, username, secret.Reveal(), func() (string, error) {
-		return "", r.keyring.Set(repoURL, username, secret.Reveal())
+	return callKeyring(ctx, s.timeout, "get", repoURL, username, "", func() (string, error) {
+		return s.keyring.Get(repoURL, username)
+	})
+}
+
+// Store saves secret in the keyring for repoURL and username (default
+// "__token__"), as pyup login does, bounded by the keyring timeout. Errors
+// are *KeyringError and never contain the secret.
+func (s *KeyringStore) Store(ctx context.Context, repoURL, username string, secret Secret) error {
+	if username == "" {
+		username = TokenUsername
+	}
+	_, err := callKeyring(ctx, s.timeout, "set", repoURL, username, secret.Reveal(), func() (string, error) {
+		return "", s.keyring.Set(repoURL, username, secret.Reveal())
 	})
 	return err
 }
@@ -153,19 +228,23 @@ func (r *Resolver) Store(ctx context.Context, repoURL, username string, secret S
 // Delete removes the keyring entry for repoURL and username (default
 // "__token__"), as pyup logout does, bounded by the keyring timeout. A
 // missing entry is an error matching ErrNoEntry.
-func (r *Resolver) Delete(ctx context.Context, repoURL, username string) error {
+func (s *KeyringStore) Delete(ctx context.Context, repoURL, username string) error {
 	if username == "" {
 		username = TokenUsername
 	}
-	_, err := callKeyring(ctx, r.keyringTimeout, "delete", repoURL, username, "", func() (string, error) {
-		return "", r.keyring.Delete(repoURL, username)
+	_, err := callKeyring(ctx, s.timeout, "delete", repoURL, username, "", func() (string, error) {
+		return "", s.keyring.Delete(repoURL, username)
 	})
 	return err
 }
 
-// lookupKeyring reads the password for repoURL and username.
-func (r *Resolver) lookupKeyring(ctx context.Context, repoURL, username string) (string, error) {
-	return callKeyring(ctx, r.keyringTimeout, "get", repoURL, username, "", func() (string, error) {
-		return r.keyring.Get(repoURL, username)
-	})
+// Store saves secret through the Resolver's keyring (see KeyringStore.Store).
+func (r *Resolver) Store(ctx context.Context, repoURL, username string, secret Secret) error {
+	return r.keyring.Store(ctx, repoURL, username, secret)
+}
+
+// Delete removes an entry through the Resolver's keyring (see
+// KeyringStore.Delete).
+func (r *Resolver) Delete(ctx context.Context, repoURL, username string) error {
+	return r.keyring.Delete(ctx, repoURL, username)
 }

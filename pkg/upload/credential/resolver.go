@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net"
 	"net/url"
-	"runtime"
 	"strings"
 	"time"
 )
@@ -123,7 +122,7 @@ type Request struct {
 	NotInteractiveReason string
 }
 
-// Status is the outcome of one step of Resolve.
+// Status is the outcome of one provider in Resolve.
 type Status string
 
 // The step outcomes.
@@ -134,14 +133,15 @@ const (
 	StatusSkipped Status = "skipped"
 	// StatusNotFound means the step was tried and found nothing.
 	StatusNotFound Status = "not-found"
-	// StatusFailed means the step was tried and failed. For the keyring
-	// this is not fatal; for trusted publishing it is.
+	// StatusFailed means the step was tried and failed. Whether that ends
+	// the resolution is the provider's call: for the keyring it does not;
+	// for trusted publishing it does.
 	StatusFailed Status = "failed"
 	// StatusNotReached means an earlier step produced the credential.
 	StatusNotReached Status = "not-reached"
 )
 
-// Step is one source Resolve considered.
+// Step is one provider Resolve considered.
 type Step struct {
 	// Source is the source.
 	Source Source `json:"source"`
@@ -157,12 +157,10 @@ type Report struct {
 	RepositoryURL string `json:"repository_url"`
 	// Username is the username looked up (keyring, prompt).
 	Username string `json:"username"`
-	// Steps are the sources in the order tried, all four always present.
+	// Steps has one Step per provider, in the Resolver's order: every
+	// provider when a credential was found or none was, those asked so
+	// far when a provider's error ended the resolution.
 	Steps []Step `json:"steps"`
-}
-
-func (r *Report) add(src Source, st Status, format string, args ...any) {
-	r.Steps = append(r.Steps, Step{Source: src, Status: st, Reason: fmt.Sprintf(format, args...)})
 }
 
 // NotFoundError says that no source produced a credential, and why each
@@ -178,7 +176,7 @@ type NotFoundError struct {
 func (e *NotFoundError) Error() string {
 	parts := make([]string, len(e.Steps))
 	for i, s := range e.Steps {
-		parts[i] = stepLabel(s.Source) + ": " + s.Reason
+		parts[i] = s.Source.Label() + ": " + s.Reason
 	}
 	return fmt.Sprintf("no credentials for %s: %s", e.RepositoryURL, strings.Join(parts, "; "))
 }
@@ -186,12 +184,9 @@ func (e *NotFoundError) Error() string {
 // Is reports whether target is ErrNotFound.
 func (e *NotFoundError) Is(target error) bool { return target == ErrNotFound }
 
-func stepLabel(s Source) string {
-	if s == SourceTrustedPublishing {
-		return "trusted publishing"
-	}
-	return string(s)
-}
+// Label names the source for people: its name with dashes as spaces
+// ("trusted publishing").
+func (s Source) Label() string { return strings.ReplaceAll(string(s), "-", " ") }
 
 // Prompt asks the user for a value. label is the full prompt ("Enter your
 // API token for https://upload.pypi.org/legacy/: "); echo false means the
@@ -201,19 +196,24 @@ type Prompt func(ctx context.Context, label string, echo bool) (string, error)
 // Option configures a Resolver.
 type Option func(*Resolver)
 
+// WithProviders sets the providers Resolve asks, in order. The default is
+// DefaultProviders built from the other options: explicit candidates,
+// trusted publishing (WithTrustedPublisher), the keyring (WithKeyring,
+// WithKeyringTimeout, WithLookupEnv) and the prompt (WithPrompt). With
+// WithProviders those options still configure Store and Delete.
+func WithProviders(ps ...Provider) Option {
+	return func(r *Resolver) { r.providers = ps; r.customProviders = true }
+}
+
 // WithKeyring sets the keyring. The default is SystemKeyring{}.
 func WithKeyring(k Keyring) Option {
-	return func(r *Resolver) { r.keyring = k; r.systemKeyring = false }
+	return func(r *Resolver) { r.keyringOpts = append(r.keyringOpts, KeyringBackend(k)) }
 }
 
 // WithKeyringTimeout bounds each keyring call. The default is
 // DefaultKeyringTimeout (5 s); values <= 0 keep the default.
 func WithKeyringTimeout(d time.Duration) Option {
-	return func(r *Resolver) {
-		if d > 0 {
-			r.keyringTimeout = d
-		}
-	}
+	return func(r *Resolver) { r.keyringOpts = append(r.keyringOpts, KeyringTimeout(d)) }
 }
 
 // WithTrustedPublisher sets how trusted publishing tokens are minted. The
@@ -225,18 +225,18 @@ func WithTrustedPublisher(tp TrustedPublisher) Option { return func(r *Resolver)
 // even for an interactive Request.
 func WithPrompt(p Prompt) Option { return func(r *Resolver) { r.prompt = p } }
 
-// WithLookupEnv lets the Resolver read the environment, which it uses only
-// to skip the default SystemKeyring on Linux when DBUS_SESSION_BUS_ADDRESS
-// is unset (D-Bus would otherwise try to launch a session daemon). The
-// default is nil: the environment is not consulted. Pass os.LookupEnv.
+// WithLookupEnv lets the Resolver's keyring read the environment, which it
+// uses only to skip the default SystemKeyring on Linux when
+// DBUS_SESSION_BUS_ADDRESS is unset (see KeyringLookupEnv). The default is
+// nil: the environment is not consulted.
 func WithLookupEnv(f func(string) (string, bool)) Option {
-	return func(r *Resolver) { r.lookupEnv = f }
+	return func(r *Resolver) { r.keyringOpts = append(r.keyringOpts, KeyringLookupEnv(f)) }
 }
 
 // WithOnSecret sets a hook called with the username and password of every
-// credential the Resolver produces (explicit, minted, from the keyring or
-// the prompt, and each renewed token) before anything uses it, so that the
-// caller can scrub them from its output. Default: none.
+// credential the Resolver produces (whichever provider found it, and each
+// renewed token) before anything uses it, so that the caller can scrub them
+// from its output. Default: none.
 func WithOnSecret(f func(username, password string)) Option {
 	return func(r *Resolver) { r.onSecret = f }
 }
@@ -245,8 +245,8 @@ func WithOnSecret(f func(username, password string)) Option {
 // time.Now.
 func WithClock(now func() time.Time) Option { return func(r *Resolver) { r.now = now } }
 
-// WithRenewBefore sets how long before expiry a trusted publishing token is
-// re-minted. The default is DefaultRenewBefore (5 min); values <= 0 keep it.
+// WithRenewBefore sets how long before expiry a renewable credential is
+// renewed. The default is DefaultRenewBefore (5 min); values <= 0 keep it.
 func WithRenewBefore(d time.Duration) Option {
 	return func(r *Resolver) {
 		if d > 0 {
@@ -255,267 +255,117 @@ func WithRenewBefore(d time.Duration) Option {
 	}
 }
 
-// Resolver finds credentials. Create it with NewResolver; it is safe for
+// Resolver finds credentials by asking an ordered list of providers, as a
+// chain of keychains does. Create it with NewResolver; it is safe for
 // concurrent use.
 type Resolver struct {
-	keyring        Keyring
-	systemKeyring  bool
-	keyringTimeout time.Duration
-	trusted        TrustedPublisher
-	prompt         Prompt
-	lookupEnv      func(string) (string, bool)
-	now            func() time.Time
-	renewBefore    time.Duration
-	goos           string
-	onSecret       func(username, password string)
+	providers       []Provider
+	customProviders bool
+	keyringOpts     []KeyringOption
+	keyring         *KeyringStore
+	trusted         TrustedPublisher
+	prompt          Prompt
+	now             func() time.Time
+	renewBefore     time.Duration
+	onSecret        func(username, password string)
 }
 
 // NewResolver returns a Resolver configured by opts.
 func NewResolver(opts ...Option) *Resolver {
-	r := &Resolver{
-		keyring:        SystemKeyring{},
-		systemKeyring:  true,
-		keyringTimeout: DefaultKeyringTimeout,
-		now:            time.Now,
-		renewBefore:    DefaultRenewBefore,
-		goos:           runtime.GOOS,
-	}
+	r := &Resolver{now: time.Now, renewBefore: DefaultRenewBefore}
 	for _, o := range opts {
 		o(r)
+	}
+	r.keyring = NewKeyringStore(r.keyringOpts...)
+	if !r.customProviders {
+		r.providers = DefaultProviders(r.trusted, r.keyring, r.prompt)
 	}
 	return r
 }
 
-// Resolve finds a credential for req, trying explicit candidates, trusted
-// publishing, the keyring and the prompt in that order. The Report is
-// returned with and without an error. When nothing applies the error is a
-// *NotFoundError (matching ErrNotFound) naming each source and why it did
-// not apply. A trusted publishing failure after a provider was detected
-// (ModeAuto on PyPI), or any failure under ModeAlways, is a
-// *TrustedPublishingError: Resolve does not fall back then. Keyring errors
-// are recorded in the Report and Resolve moves on. A prompt error (other
-// than an empty answer) is returned as is.
+// DefaultProviders returns pyup's providers in pyup's order: the explicit
+// candidates of the Request, trusted publishing through tp (nil: not
+// available), the keyring (nil: none configured) and the prompt (nil: never
+// prompts).
+func DefaultProviders(tp TrustedPublisher, kr *KeyringStore, p Prompt) []Provider {
+	return []Provider{Explicit(), TrustedPublishing(tp), FromKeyring(kr), FromPrompt(p)}
+}
+
+// Resolve finds a credential for req by asking each provider in order,
+// stopping at the first that yields one. The repository URL is judged first
+// (CheckURL): no provider is asked for a URL a credential must not go to.
+// The Report, with one Step per provider asked, is returned with and
+// without an error. When no provider yields, the error is a *NotFoundError
+// (matching ErrNotFound) naming each provider and why it gave nothing. A
+// provider's error ends the resolution and is returned as is: with the
+// default providers, a trusted publishing failure after a CI provider was
+// detected (ModeAuto on PyPI) or any failure under ModeAlways (a
+// *TrustedPublishingError: no fall back to the keyring or a prompt), and a
+// prompt error other than an empty answer. Keyring errors are recorded in
+// the Report and Resolve moves on.
 func (r *Resolver) Resolve(ctx context.Context, req Request) (*Credential, *Report, error) {
-	username := req.Username
-	if username == "" {
-		username = TokenUsername
+	if req.Username == "" {
+		req.Username = TokenUsername
 	}
-	rep := &Report{RepositoryURL: req.RepositoryURL, Username: username}
-	// The URL is judged before any source is asked: no credential is looked
-	// up, minted or typed for a place it must not go.
+	rep := &Report{RepositoryURL: req.RepositoryURL, Username: req.Username}
+	// The URL is judged before any provider is asked: no credential is
+	// looked up, minted or typed for a place it must not go.
 	if err := CheckURL(req.RepositoryURL); err != nil {
 		return nil, rep, err
 	}
-	done := func(c *Credential, src Source) (*Credential, *Report, error) {
-		if r.onSecret != nil {
-			r.onSecret(c.Username, c.Password.Reveal())
-		}
-		c.onSecret = r.onSecret
-		for _, s := range []Source{SourceExplicit, SourceTrustedPublishing, SourceKeyring, SourcePrompt} {
-			if !rep.has(s) {
-				rep.add(s, StatusNotReached, "not needed: %s gave a credential", stepLabel(src))
+	for i, p := range r.providers {
+		if i > 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, rep, err
 			}
 		}
-		return c, rep, nil
-	}
-
-	// 1. Explicit.
-	if c := r.explicit(req, username, rep); c != nil {
-		return done(c, SourceExplicit)
-	}
-
-	// 2. Trusted publishing.
-	c, err := r.trustedPublishing(ctx, req, username, rep)
-	if err != nil {
-		return nil, rep, err
-	}
-	if c != nil {
-		return done(c, SourceTrustedPublishing)
-	}
-
-	// 3. Keyring.
-	if c := r.fromKeyring(ctx, req, username, rep); c != nil {
-		return done(c, SourceKeyring)
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, rep, err
-	}
-
-	// 4. Prompt.
-	c, err = r.fromPrompt(ctx, req, username, rep)
-	if err != nil {
-		return nil, rep, err
-	}
-	if c != nil {
-		return done(c, SourcePrompt)
+		step := Step{Source: p.Source()}
+		if ok, why := p.Applies(req); !ok {
+			step.Status, step.Reason = StatusSkipped, why
+			rep.Steps = append(rep.Steps, step)
+			continue
+		}
+		c, out, err := p.Resolve(ctx, req)
+		step.Status, step.Reason = out.Status, out.Reason
+		if err != nil {
+			if step.Reason == "" {
+				step.Reason = err.Error()
+			}
+			step.Status = StatusFailed
+			rep.Steps = append(rep.Steps, step)
+			return nil, rep, err
+		}
+		if c == nil {
+			rep.Steps = append(rep.Steps, step)
+			continue
+		}
+		step.Status = StatusUsed
+		rep.Steps = append(rep.Steps, step)
+		for _, rest := range r.providers[i+1:] {
+			rep.Steps = append(rep.Steps, Step{Source: rest.Source(), Status: StatusNotReached,
+				Reason: "not needed: " + p.Source().Label() + " gave a credential"})
+		}
+		return r.finish(c, p.Source()), rep, nil
 	}
 	return nil, rep, &NotFoundError{RepositoryURL: req.RepositoryURL, Steps: rep.Steps}
 }
 
-func (r *Report) has(s Source) bool {
-	for _, st := range r.Steps {
-		if st.Source == s {
-			return true
+// finish makes c the Resolver's: its source, the renewal threshold and
+// clock, its expiry when the token embeds one, and the secret hook, which
+// sees the password before anything else does.
+func (r *Resolver) finish(c *Credential, src Source) *Credential {
+	c.Source = src
+	c.renewBefore, c.now, c.onSecret = r.renewBefore, r.now, r.onSecret
+	if c.Username == "" {
+		c.Username = TokenUsername
+	}
+	if c.Expires.IsZero() && c.Renew == nil {
+		if info, err := ParseToken(c.Password.Reveal()); err == nil {
+			c.Expires = info.Expires
 		}
 	}
-	return false
-}
-
-func (r *Resolver) newCredential(username string, pw Secret, src Source, detail string) *Credential {
-	c := &Credential{Username: username, Password: pw, Source: src, Detail: detail, renewBefore: r.renewBefore, now: r.now}
-	if info, err := ParseToken(pw.Reveal()); err == nil {
-		c.Expires = info.Expires
+	if r.onSecret != nil {
+		r.onSecret(c.Username, c.Password.Reveal())
 	}
 	return c
-}
-
-func (r *Resolver) explicit(req Request, username string, rep *Report) *Credential {
-	var passed []string
-	for _, cand := range req.Explicit {
-		if cand.Password == "" {
-			if cand.Detail != "" {
-				passed = append(passed, cand.Detail)
-			}
-			continue
-		}
-		u := cand.Username
-		if u == "" {
-			u = username
-		}
-		rep.add(SourceExplicit, StatusUsed, "password from %s", cand.Detail)
-		return r.newCredential(u, cand.Password, SourceExplicit, cand.Detail)
-	}
-	if len(passed) > 0 {
-		rep.add(SourceExplicit, StatusNotFound, "no password in %s", strings.Join(passed, ", "))
-	} else {
-		rep.add(SourceExplicit, StatusNotFound, "none given")
-	}
-	return nil
-}
-
-func (r *Resolver) trustedPublishing(ctx context.Context, req Request, username string, rep *Report) (*Credential, error) {
-	src := SourceTrustedPublishing
-	fail := func(provider, op string, err error) (*Credential, error) {
-		tpErr := &TrustedPublishingError{Provider: provider, Op: op, Err: err}
-		rep.add(src, StatusFailed, "%v", tpErr)
-		return nil, tpErr
-	}
-	switch req.TrustedPublishing {
-	case ModeNever:
-		rep.add(src, StatusSkipped, "disabled (mode never)")
-		return nil, nil
-	case ModeAuto:
-		if !IsPyPI(req.RepositoryURL) {
-			rep.add(src, StatusSkipped, "%s is not PyPI or TestPyPI (mode auto; use mode always to force it)", req.RepositoryURL)
-			return nil, nil
-		}
-		if username != TokenUsername {
-			rep.add(src, StatusSkipped, "username is %q, not %s", username, TokenUsername)
-			return nil, nil
-		}
-		if r.trusted == nil {
-			rep.add(src, StatusSkipped, "not available in this build")
-			return nil, nil
-		}
-	case ModeAlways:
-		if r.trusted == nil {
-			return fail("", "detect", errors.New("not available in this build"))
-		}
-	default:
-		return fail("", "detect", fmt.Errorf("unknown mode %v", req.TrustedPublishing))
-	}
-
-	provider, ok := r.trusted.Detect(ctx)
-	if !ok {
-		if req.TrustedPublishing == ModeAlways {
-			return fail("", "detect", errors.New("no CI identity provider detected"))
-		}
-		rep.add(src, StatusSkipped, "no CI provider detected")
-		return nil, nil
-	}
-	ts, err := r.trusted.Token(ctx, req.RepositoryURL)
-	if err != nil {
-		return fail(provider, "prepare", err)
-	}
-	value, exp, err := ts.Token(ctx)
-	if err != nil {
-		return fail(provider, "mint token", err)
-	}
-	if value == "" {
-		return fail(provider, "mint token", errors.New("the index returned an empty token"))
-	}
-	detail := "trusted publishing via " + provider
-	rep.add(src, StatusUsed, "token minted %s", detail)
-	return &Credential{
-		Username: TokenUsername, Password: Secret(value), Source: src, Detail: detail, Expires: exp,
-		tokens: ts, renewBefore: r.renewBefore, now: r.now,
-	}, nil
-}
-
-func (r *Resolver) fromKeyring(ctx context.Context, req Request, username string, rep *Report) *Credential {
-	src := SourceKeyring
-	switch {
-	case req.NoKeyring:
-		rep.add(src, StatusSkipped, "disabled (no-keyring)")
-		return nil
-	case r.keyring == nil:
-		rep.add(src, StatusSkipped, "no keyring configured")
-		return nil
-	case req.RepositoryURL == "":
-		rep.add(src, StatusSkipped, "no repository URL to look up")
-		return nil
-	}
-	if r.systemKeyring && r.goos == "linux" && r.lookupEnv != nil {
-		if v, ok := r.lookupEnv("DBUS_SESSION_BUS_ADDRESS"); !ok || v == "" {
-			rep.add(src, StatusSkipped, "no D-Bus session (DBUS_SESSION_BUS_ADDRESS is unset), so no Secret Service")
-			return nil
-		}
-	}
-	entry := req.RepositoryURL + " " + username
-	pw, err := r.lookupKeyring(ctx, req.RepositoryURL, username)
-	switch {
-	case errors.Is(err, ErrNoEntry):
-		rep.add(src, StatusNotFound, "no entry for %s", entry)
-		return nil
-	case err != nil:
-		rep.add(src, StatusFailed, "%v", err)
-		return nil
-	case pw == "":
-		rep.add(src, StatusNotFound, "empty entry for %s", entry)
-		return nil
-	}
-	rep.add(src, StatusUsed, "entry for %s", entry)
-	return r.newCredential(username, Secret(pw), src, "keyring "+entry)
-}
-
-func (r *Resolver) fromPrompt(ctx context.Context, req Request, username string, rep *Report) (*Credential, error) {
-	src := SourcePrompt
-	if !req.Interactive {
-		why := req.NotInteractiveReason
-		if why == "" {
-			why = "non-interactive session"
-		}
-		rep.add(src, StatusSkipped, "not interactive (%s)", why)
-		return nil, nil
-	}
-	if r.prompt == nil {
-		rep.add(src, StatusSkipped, "no prompt available")
-		return nil, nil
-	}
-	what := "password"
-	if IsPyPI(req.RepositoryURL) || username == TokenUsername {
-		what = "API token"
-	}
-	pw, err := r.prompt(ctx, fmt.Sprintf("Enter your %s for %s: ", what, req.RepositoryURL), false)
-	if err != nil {
-		rep.add(src, StatusFailed, "%v", err)
-		return nil, fmt.Errorf("prompt for %s: %w", what, err)
-	}
-	pw = strings.TrimRight(pw, "\r\n")
-	if pw == "" {
-		rep.add(src, StatusNotFound, "empty answer")
-		return nil, nil
-	}
-	rep.add(src, StatusUsed, "typed at the prompt")
-	return r.newCredential(username, Secret(pw), src, "prompt"), nil
 }

@@ -346,7 +346,7 @@ func TestStoreScrubsSecretFromErrors(t *testing.T) {
 
 func TestDBusCheck(t *testing.T) {
 	r := NewResolver(WithLookupEnv(func(string) (string, bool) { return "", false }))
-	r.goos = "linux"
+	r.keyring.goos = "linux"
 	_, rep, err := r.Resolve(t.Context(), Request{RepositoryURL: pypiURL})
 	if !errors.Is(err, ErrNotFound) {
 		t.Fatal(err)
@@ -569,5 +569,78 @@ func TestIsPyPI(t *testing.T) {
 		if got := IsPyPI(u); got != want {
 			t.Errorf("IsPyPI(%q) = %v", u, got)
 		}
+	}
+}
+
+// staticProvider is a provider from outside the package's list.
+type staticProvider struct {
+	src    Source
+	pw     Secret
+	asked  *[]Source
+	renews TokenSource
+}
+
+func (p staticProvider) Source() Source { return p.src }
+func (p staticProvider) Applies(req Request) (bool, string) {
+	return req.RepositoryURL != otherURL, "only for PyPI"
+}
+func (p staticProvider) Resolve(context.Context, Request) (*Credential, Outcome, error) {
+	*p.asked = append(*p.asked, p.src)
+	if p.pw == "" {
+		return nil, Outcome{Status: StatusNotFound, Reason: "nothing here"}, nil
+	}
+	return &Credential{Password: p.pw, Detail: "static", Renew: p.renews}, Outcome{Status: StatusUsed, Reason: "static"}, nil
+}
+
+func TestResolverAsksProvidersInOrder(t *testing.T) {
+	var asked []Source
+	var secrets []string
+	r := NewResolver(WithOnSecret(func(_, pw string) { secrets = append(secrets, pw) }), WithProviders(
+		Explicit(),
+		staticProvider{src: "first", asked: &asked},
+		staticProvider{src: "second", pw: "pypi-" + marker, asked: &asked},
+		staticProvider{src: "third", pw: "never", asked: &asked},
+	))
+	c, rep, err := r.Resolve(t.Context(), Request{RepositoryURL: pypiURL})
+	assertNoLeak(t, c, rep, err)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Source != "second" || c.Username != TokenUsername || len(secrets) != 1 || secrets[0] != "pypi-"+marker {
+		t.Fatalf("got %v, secrets %d", c, len(secrets))
+	}
+	var got []string
+	for _, s := range rep.Steps {
+		got = append(got, string(s.Source)+"="+string(s.Status))
+	}
+	if want := "explicit=not-found first=not-found second=used third=not-reached"; strings.Join(got, " ") != want {
+		t.Errorf("steps %s, want %s", strings.Join(got, " "), want)
+	}
+	if len(asked) != 2 {
+		t.Errorf("asked %v", asked)
+	}
+
+	// A provider that does not apply is skipped with its reason.
+	_, rep, err = r.Resolve(t.Context(), Request{RepositoryURL: otherURL})
+	if !errors.Is(err, ErrNotFound) || stepOf(rep, "first").Status != StatusSkipped || stepOf(rep, "first").Reason != "only for PyPI" {
+		t.Fatalf("err %v, steps %+v", err, rep.Steps)
+	}
+	if !strings.Contains(err.Error(), "first: only for PyPI") {
+		t.Errorf("error %v", err)
+	}
+}
+
+func TestProviderCredentialRenews(t *testing.T) {
+	clk := newClock()
+	pub := &fakePublisher{now: clk.Now, lifetime: time.Minute}
+	var asked []Source
+	r := NewResolver(WithClock(clk.Now), WithProviders(staticProvider{src: "cloud", pw: "first", asked: &asked, renews: tokenSourceFunc(pub.mint)}))
+	c, _, err := r.Resolve(t.Context(), Request{RepositoryURL: pypiURL})
+	if err != nil || !c.Renewable() {
+		t.Fatalf("got %v, %v", c, err)
+	}
+	// Expiry unknown: the first use renews.
+	if _, p, err := c.Credentials(t.Context()); err != nil || p == "first" || pub.mints.Load() != 1 {
+		t.Fatalf("p %q, %d mints, %v", p, pub.mints.Load(), err)
 	}
 }

@@ -19,7 +19,6 @@ import (
 	"github.com/pyup-dev/pyup/cmd/pyup/internal/cmdutil"
 	"github.com/pyup-dev/pyup/cmd/pyup/internal/config"
 	"github.com/pyup-dev/pyup/cmd/pyup/internal/escape"
-	"github.com/pyup-dev/pyup/cmd/pyup/internal/iostreams"
 	"github.com/pyup-dev/pyup/pkg/upload/credential"
 )
 
@@ -35,7 +34,7 @@ func Main() int {
 	sigs := make(chan os.Signal, 2)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
 	defer signal.Stop(sigs)
-	f := &cmdutil.Factory{IOStreams: iostreams.System(), LookupEnv: os.LookupEnv}
+	f := cmdutil.New(os.LookupEnv)
 	go watchSignals(sigs, cancel, f.IOStreams.ErrOut)
 	return Run(ctx, f, os.Args[1:])
 }

@@ -2,13 +2,17 @@ package cmdutil
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"strings"
+	"io"
+	"net/http"
+	"sync"
 
-	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/pyup-dev/pyup/cmd/pyup/internal/ci"
 	"github.com/pyup-dev/pyup/cmd/pyup/internal/config"
+	pkgupload "github.com/pyup-dev/pyup/pkg/upload"
 	"github.com/pyup-dev/pyup/pkg/upload/credential"
 )
 
@@ -42,11 +46,148 @@ func (c *CredFlags) Audience(t *Target) string {
 	return t.Config.OIDCAudience
 }
 
-// CredentialRequest builds the resolver's request from the flags, the
-// environment and the target, in precedence order: --password or its
-// environment variables, credentials in the repository URL, the .pypirc
-// password.
-func CredentialRequest(cmd *cobra.Command, f *Factory, t *Target, c *CredFlags) (credential.Request, error) {
+// ResolveTarget resolves rf's target (a config file named by flag or
+// environment must exist) and, when judge is true, refuses one no
+// credential may be sent to.
+func ResolveTarget(rf *RepoFlags, sources config.Sources, judge bool) (*Target, error) {
+	t, err := rf.Resolve(sources.Given("config-file"))
+	if err != nil {
+		return nil, err
+	}
+	if judge {
+		if err := t.Judge(); err != nil {
+			return nil, err
+		}
+	}
+	return t, nil
+}
+
+// ErrOffline is the trusted-publishing failure of a Remote made Offline:
+// the CI provider was detected, the exchange skipped.
+var ErrOffline = errors.New("exchange skipped (--offline)")
+
+// RemoteOptions are what a command says about its Remote.
+type RemoteOptions struct {
+	// Creds are the command's credential flags.
+	Creds *CredFlags
+	// Sources say which flags the user gave (config.Apply).
+	Sources config.Sources
+	// Verbose logs each request to ErrOut.
+	Verbose bool
+	// Offline lets trusted publishing detect the CI provider but never
+	// exchange: Resolve then fails with an error matching ErrOffline.
+	Offline bool
+}
+
+// Remote is what a command needs to act as the user on one index: the
+// judged target, the CI environment, the transport options, and, built on
+// first use, the HTTP client, the trusted publisher and the credential
+// resolution. Get one from Factory.Remote.
+type Remote struct {
+	// Target is the index, already judged (Target.Judge).
+	Target *Target
+	// CI is the CI environment (step summary, masking, sections).
+	CI *ci.Env
+	// HTTPOptions are the transport options for Target (HTTPOptions).
+	HTTPOptions []pkgupload.Option
+
+	f    *Factory
+	opts RemoteOptions
+
+	once      sync.Once
+	client    *http.Client
+	publisher *credential.OIDCPublisher
+	err       error
+}
+
+// Remote resolves and judges the target of rf, before any credential is
+// looked for, and returns what the command needs to talk to it. Nothing is
+// loaded (certificates) or asked (network, keyring) yet.
+func (f *Factory) Remote(rf *RepoFlags, opts RemoteOptions) (*Remote, error) {
+	t, err := ResolveTarget(rf, opts.Sources, true)
+	if err != nil {
+		return nil, err
+	}
+	if opts.Creds == nil {
+		opts.Creds = &CredFlags{TrustedPublishing: "auto"}
+	}
+	return &Remote{Target: t, CI: DetectCI(f), HTTPOptions: HTTPOptions(t, opts.Verbose, f.IOStreams.ErrOut), f: f, opts: opts}, nil
+}
+
+func (r *Remote) build() {
+	r.once.Do(func() {
+		r.client, r.err = HTTPClient(r.HTTPOptions)
+		if r.err != nil {
+			return
+		}
+		errOut := r.f.IOStreams.ErrOut
+		r.publisher = NewTrustedPublisher(r.f, r.client, r.opts.Creds.Audience(r.Target), func(token string) { r.CI.Mask(errOut, token) })
+	})
+}
+
+// HTTPClient returns the client for the small JSON exchanges around an
+// upload (HTTPClient), built on first use.
+func (r *Remote) HTTPClient() (*http.Client, error) {
+	r.build()
+	return r.client, r.err
+}
+
+// TrustedPublisher returns the trusted publisher for Target, exchanging
+// through HTTPClient, built on first use; whoami reads its provider and
+// claims after Resolve.
+func (r *Remote) TrustedPublisher() (*credential.OIDCPublisher, error) {
+	r.build()
+	return r.publisher, r.err
+}
+
+// Resolve finds the credential for Target: the request from the flags, the
+// environment and the target, asked of the providers in order. Every
+// password the user gave, and every credential found, joins the run's
+// secrets first. Errors other than the client's are the resolver's; map
+// them with CredentialError.
+func (r *Remote) Resolve(ctx context.Context) (*credential.Credential, *credential.Report, error) {
+	tp, err := r.TrustedPublisher()
+	if err != nil {
+		return nil, nil, err
+	}
+	req, err := r.request()
+	if err != nil {
+		return nil, nil, err
+	}
+	var publisher credential.TrustedPublisher = tp
+	if r.opts.Offline {
+		publisher = offlinePublisher{tp}
+	}
+	res := credential.NewResolver(
+		credential.WithOnSecret(r.f.IOStreams.Secrets().AddBasic),
+		credential.WithProviders(r.f.credentialProviders(publisher)...),
+	)
+	return res.Resolve(ctx, req)
+}
+
+// credentialProviders is the one list of places pyup looks for a
+// credential, in the order it asks them. A provider is one line here.
+func (f *Factory) credentialProviders(tp credential.TrustedPublisher) []credential.Provider {
+	return []credential.Provider{
+		credential.Explicit(),
+		credential.TrustedPublishing(tp),
+		credential.FromKeyring(f.KeyringStore()),
+		credential.FromPrompt(f.prompt),
+	}
+}
+
+// offlinePublisher detects providers but never exchanges.
+type offlinePublisher struct{ credential.TrustedPublisher }
+
+func (offlinePublisher) Token(context.Context, string) (credential.TokenSource, error) {
+	return nil, ErrOffline
+}
+
+// request builds the resolver's request from the flags, the environment
+// and the target, in precedence order: --password or its environment
+// variables, credentials in the repository URL, the .pypirc password.
+func (r *Remote) request() (credential.Request, error) {
+	c, t := r.opts.Creds, r.Target
 	mode, err := credential.ParseMode(c.TrustedPublishing)
 	if err != nil {
 		return credential.Request{}, &FlagError{Err: fmt.Errorf("--trusted-publishing: %w", err)}
@@ -56,7 +197,7 @@ func CredentialRequest(cmd *cobra.Command, f *Factory, t *Target, c *CredFlags) 
 	// The username: an explicit --username (or env) wins, then the URL's,
 	// then the .pypirc's, then __token__.
 	switch {
-	case config.SourceOf(cmd, "username") != "":
+	case r.opts.Sources.Given("username"):
 		req.Username = c.Username
 	case t.URLUsername != "":
 		req.Username = t.URLUsername
@@ -66,12 +207,12 @@ func CredentialRequest(cmd *cobra.Command, f *Factory, t *Target, c *CredFlags) 
 		req.Username = credential.TokenUsername
 	}
 
-	pwSource := config.SourceOf(cmd, "password")
+	pwSource := r.opts.Sources.Describe("password")
 	if pwSource == "" {
 		pwSource = "flag --password"
 	}
 	// Every password the user gave is a secret of the run, used or not.
-	secrets := f.IOStreams.Secrets()
+	secrets := r.f.IOStreams.Secrets()
 	secrets.AddBasic(req.Username, c.Password)
 	secrets.AddBasic(t.URLUsername, t.URLPassword)
 	secrets.AddBasic(req.Username, t.Config.Password)
@@ -90,7 +231,7 @@ func CredentialRequest(cmd *cobra.Command, f *Factory, t *Target, c *CredFlags) 
 	switch {
 	case c.NonInteractive:
 		req.NotInteractiveReason = "--non-interactive"
-	case !f.IOStreams.CanPrompt():
+	case !r.f.IOStreams.CanPrompt():
 		req.NotInteractiveReason = "stdin is not a terminal"
 	default:
 		req.Interactive = true
@@ -98,23 +239,29 @@ func CredentialRequest(cmd *cobra.Command, f *Factory, t *Target, c *CredFlags) 
 	return req, nil
 }
 
-// NewResolver returns the credential resolver commands share: the system
-// keyring (unless the request skips it), trusted publishing through the
-// ambient CI provider, and a no-echo prompt on the terminal.
-func NewResolver(f *Factory, tp credential.TrustedPublisher) *credential.Resolver {
-	opts := []credential.Option{
-		credential.WithLookupEnv(f.LookupEnv),
-		credential.WithOnSecret(f.IOStreams.Secrets().AddBasic),
-		credential.WithPrompt(func(ctx context.Context, label string, echo bool) (string, error) {
-			fmt.Fprint(f.IOStreams.ErrOut, strings.TrimRight(label, ": ")+": ")
-			if echo {
-				return f.IOStreams.ReadLine()
-			}
-			return f.IOStreams.ReadSecret()
-		}),
+// CredentialError maps an error of Remote.Resolve to pyup's exit code and
+// one hint, the same for every command. explain receives what a
+// trusted-publishing failure carries beyond its message (the index's
+// refusal codes); pass nil when the command has shown the resolution
+// already, as whoami's report does: the message is then the short one.
+func CredentialError(err error, explain io.Writer) error {
+	var nf *credential.NotFoundError
+	var ee *ExitError
+	var fe *FlagError
+	switch {
+	case errors.As(err, &ee), errors.As(err, &fe), errors.Is(err, context.Canceled):
+		return err
+	case errors.As(err, &nf):
+		hint := "set PYUP_PASSWORD (or TWINE_PASSWORD) to an API token, run `pyup login`, or use trusted publishing"
+		if explain == nil {
+			return WithExit(ExitAuth, errors.New("no credential found"), hint)
+		}
+		return WithExit(ExitAuth, err, hint+"; `pyup whoami` shows what pyup finds")
+	case errors.Is(err, credential.ErrTrustedPublishing):
+		if explain == nil {
+			return WithExit(ExitAuth, errors.New("trusted publishing exchange failed"), TrustedPublishingHint(err))
+		}
+		return WithExit(ExitAuth, err, ExplainTrustedPublishing(explain, err))
 	}
-	if tp != nil {
-		opts = append(opts, credential.WithTrustedPublisher(tp))
-	}
-	return credential.NewResolver(opts...)
+	return WithExit(ExitAuth, err, "")
 }

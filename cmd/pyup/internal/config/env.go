@@ -6,7 +6,6 @@ package config
 
 import (
 	"fmt"
-	"os"
 	"sort"
 	"strings"
 
@@ -77,55 +76,130 @@ func TwineFallbacks() [][2]string {
 	return out
 }
 
-// Source says where a flag's value came from.
-type Source struct {
-	Flag string
-	// From is "flag", or the environment variable's name.
-	From string
+// Origin says where one flag's value came from.
+type Origin struct {
+	// Flag is true when the value was given on the command line.
+	Flag bool
+	// Env is the variable the value was read from, "" when none was.
+	Env string
 }
 
+// Sources says where each flag's value came from; a flag it does not name
+// holds its default. Commands keep it in their options: it is how they ask
+// "did the user give this?".
+type Sources map[string]Origin
+
+// Given reports whether the user set flag, on the command line or in the
+// environment.
+func (s Sources) Given(flag string) bool {
+	o := s[flag]
+	return o.Flag || o.Env != ""
+}
+
+// FlagGiven reports whether flag was given on the command line.
+func (s Sources) FlagGiven(flag string) bool { return s[flag].Flag }
+
+// Describe says where flag's value came from for people: "flag --NAME",
+// "env VAR", or "" when it holds its default.
+func (s Sources) Describe(flag string) string {
+	switch o := s[flag]; {
+	case o.Flag:
+		return "flag --" + flag
+	case o.Env != "":
+		return "env " + o.Env
+	}
+	return ""
+}
+
+// envNames are the variables that may fill flag, in precedence order.
+func envNames(flag string) []string {
+	names := []string{EnvName(flag)}
+	if tw, ok := twineFallbacks[flag]; ok {
+		names = append(names, tw)
+	}
+	return names
+}
+
+// lookupFirst returns the first of names that lookup finds set to a value
+// that is not empty: an empty variable counts as unset, so the next name
+// is read.
+func lookupFirst(lookup func(string) (string, bool), names []string) (name, value string) {
+	for _, n := range names {
+		if v, ok := lookup(n); ok && v != "" {
+			return n, v
+		}
+	}
+	return "", ""
+}
+
+// originAnnotation records a flag's Origin on the flag, so that the command
+// that runs after Apply can read it (SourcesOf).
+const originAnnotation = "pyup_env_origin"
+
 // Apply fills every flag of cmd the user did not set on the command line from
-// PYUP_<FLAG>, else from twine's variable. A fresh viper instance per call
-// keeps runs independent. It returns where each filled flag came from.
-func Apply(cmd *cobra.Command) ([]Source, error) {
+// PYUP_<FLAG>, else from twine's variable, reading the environment only
+// through lookup (an empty variable counts as unset). A fresh viper instance
+// per call binds the layers (command line, then environment, then the
+// flag's default) and keeps runs independent. It returns where each value
+// that was not a default came from, and records it on cmd for SourcesOf.
+// An invalid value is an error naming the variable it came from.
+func Apply(cmd *cobra.Command, lookup func(string) (string, bool)) (Sources, error) {
 	v := viper.New()
-	var sources []Source
+	sources := Sources{}
+	fromEnv := map[string]any{}
+	cmd.Flags().VisitAll(func(f *pflag.Flag) {
+		if skipFlag(f.Name) {
+			return
+		}
+		if f.Changed {
+			sources[f.Name] = Origin{Flag: true}
+		} else if name, val := lookupFirst(lookup, envNames(f.Name)); name != "" {
+			sources[f.Name] = Origin{Env: name}
+			fromEnv[f.Name] = val
+		}
+	})
+	if err := v.MergeConfigMap(fromEnv); err != nil {
+		return nil, err
+	}
 	var firstErr error
 	cmd.Flags().VisitAll(func(f *pflag.Flag) {
 		if firstErr != nil || skipFlag(f.Name) {
 			return
 		}
-		if f.Changed {
-			sources = append(sources, Source{Flag: f.Name, From: "flag"})
-			return
-		}
-		names := []string{EnvName(f.Name)}
-		if tw, ok := twineFallbacks[f.Name]; ok {
-			names = append(names, tw)
-		}
-		args := append([]string{f.Name}, names...)
-		if err := v.BindEnv(args...); err != nil {
+		if err := v.BindPFlag(f.Name, f); err != nil {
 			firstErr = err
 			return
 		}
-		if !v.IsSet(f.Name) {
-			return
-		}
-		val := v.GetString(f.Name)
-		from := ""
-		for _, n := range names {
-			if _, ok := os.LookupEnv(n); ok {
-				from = n
-				break
+		o, ok := sources[f.Name]
+		if ok {
+			if f.Annotations == nil {
+				f.Annotations = map[string][]string{}
 			}
+			f.Annotations[originAnnotation] = []string{o.Env}
 		}
-		if err := setFlag(f, val); err != nil {
-			firstErr = fmt.Errorf("%s: %w", from, err)
+		if !ok || o.Flag {
 			return
 		}
-		sources = append(sources, Source{Flag: f.Name, From: from})
+		if err := setFlag(f, v.GetString(f.Name)); err != nil {
+			firstErr = fmt.Errorf("%s: %w", o.Env, err)
+		}
 	})
 	return sources, firstErr
+}
+
+// SourcesOf returns where each of cmd's flags got its value: the command
+// line, or the variable Apply read it from.
+func SourcesOf(cmd *cobra.Command) Sources {
+	sources := Sources{}
+	cmd.Flags().VisitAll(func(f *pflag.Flag) {
+		switch env := f.Annotations[originAnnotation]; {
+		case f.Changed:
+			sources[f.Name] = Origin{Flag: true}
+		case len(env) == 1 && env[0] != "":
+			sources[f.Name] = Origin{Env: env[0]}
+		}
+	})
+	return sources
 }
 
 func setFlag(f *pflag.Flag, val string) error {
@@ -143,28 +217,6 @@ func setFlag(f *pflag.Flag, val string) error {
 
 func splitList(s string) []string {
 	return strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' || r == '\n' })
-}
-
-// SourceOf says where flag's current value came from: "flag --NAME", "env
-// VAR", or "" when it holds its default.
-func SourceOf(cmd *cobra.Command, flag string) string {
-	f := cmd.Flags().Lookup(flag)
-	if f == nil {
-		return ""
-	}
-	if f.Changed {
-		return "flag --" + flag
-	}
-	names := []string{EnvName(flag)}
-	if tw, ok := twineFallbacks[flag]; ok {
-		names = append(names, tw)
-	}
-	for _, n := range names {
-		if v, ok := os.LookupEnv(n); ok && v != "" {
-			return "env " + n
-		}
-	}
-	return ""
 }
 
 // SecretVars are the environment variables whose values are secrets that pyup

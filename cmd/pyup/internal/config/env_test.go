@@ -1,6 +1,8 @@
 package config
 
 import (
+	"os"
+	"strings"
 	"testing"
 
 	"github.com/spf13/cobra"
@@ -48,7 +50,7 @@ func TestApplyPrecedence(t *testing.T) {
 			if err := cmd.ParseFlags(tt.args); err != nil {
 				t.Fatal(err)
 			}
-			_, err := Apply(cmd)
+			srcs, err := Apply(cmd, os.LookupEnv)
 			if tt.wantErr {
 				if err == nil {
 					t.Fatal("want error")
@@ -61,7 +63,7 @@ func TestApplyPrecedence(t *testing.T) {
 			if *user != tt.wantUser || *pw != tt.wantPW || *ni != tt.wantNI || *jobs != tt.wantJobs {
 				t.Fatalf("user=%q pw=%q ni=%v jobs=%d", *user, *pw, *ni, *jobs)
 			}
-			if got := SourceOf(cmd, "password"); got != tt.wantSrc {
+			if got := srcs.Describe("password"); got != tt.wantSrc {
 				t.Fatalf("source %q, want %q", got, tt.wantSrc)
 			}
 		})
@@ -72,7 +74,7 @@ func TestSensitiveValueNotInError(t *testing.T) {
 	cmd := &cobra.Command{Use: "x"}
 	cmd.Flags().Int("password", 0, "") // a sensitive flag whose value fails to parse
 	t.Setenv("PYUP_PASSWORD", "pypi-SECRET")
-	_, err := Apply(cmd)
+	_, err := Apply(cmd, os.LookupEnv)
 	if err == nil {
 		t.Fatal("want error")
 	}
@@ -88,4 +90,58 @@ func contains(s, sub string) bool {
 		}
 	}
 	return false
+}
+
+// envOf is an environment lookup over a map, as the factory supplies one.
+func envOf(m map[string]string) func(string) (string, bool) {
+	return func(k string) (string, bool) { v, ok := m[k]; return v, ok }
+}
+
+// The value, the error and the recorded source are decided by one lookup,
+// so they name the same variable: an empty PYUP_* counts as unset and the
+// TWINE_* variable behind it is the one read and blamed.
+func TestApplyOneLookupDecidesValueAndSource(t *testing.T) {
+	t.Run("error blames the variable read", func(t *testing.T) {
+		cmd, _, _, _, _ := newCmd()
+		_, err := Apply(cmd, envOf(map[string]string{"PYUP_NON_INTERACTIVE": "", "TWINE_NON_INTERACTIVE": "maybe"}))
+		if err == nil || !strings.Contains(err.Error(), "TWINE_NON_INTERACTIVE") || strings.Contains(err.Error(), "PYUP_NON_INTERACTIVE") {
+			t.Fatalf("err = %v, want it to name TWINE_NON_INTERACTIVE only", err)
+		}
+	})
+	t.Run("returned and recorded sources agree", func(t *testing.T) {
+		cmd, _, _, ni, _ := newCmd()
+		srcs, err := Apply(cmd, envOf(map[string]string{"PYUP_NON_INTERACTIVE": "", "TWINE_NON_INTERACTIVE": "1", "PYUP_PASSWORD": "pw"}))
+		if err != nil || !*ni {
+			t.Fatalf("ni %v, err %v", *ni, err)
+		}
+		for _, s := range []Sources{srcs, SourcesOf(cmd)} {
+			if got := s.Describe("non-interactive"); got != "env TWINE_NON_INTERACTIVE" {
+				t.Errorf("non-interactive from %q", got)
+			}
+			if got := s.Describe("password"); got != "env PYUP_PASSWORD" {
+				t.Errorf("password from %q", got)
+			}
+			if s.Given("username") || s.Given("jobs") {
+				t.Errorf("defaults counted as given: %v", s)
+			}
+		}
+	})
+	t.Run("the process environment is not read", func(t *testing.T) {
+		t.Setenv("PYUP_JOBS", "7")
+		cmd, _, _, _, jobs := newCmd()
+		srcs, err := Apply(cmd, envOf(nil))
+		if err != nil || *jobs != 1 || srcs.Given("jobs") {
+			t.Fatalf("jobs %d from %v, err %v", *jobs, srcs, err)
+		}
+	})
+	t.Run("flag given", func(t *testing.T) {
+		cmd, _, _, _, _ := newCmd()
+		if err := cmd.ParseFlags([]string{"--username", "bob"}); err != nil {
+			t.Fatal(err)
+		}
+		srcs, err := Apply(cmd, envOf(map[string]string{"PYUP_USERNAME": "alice"}))
+		if err != nil || !srcs.FlagGiven("username") || !SourcesOf(cmd).FlagGiven("username") {
+			t.Fatalf("srcs %v, err %v", srcs, err)
+		}
+	})
 }

@@ -61,14 +61,16 @@ func (s *IOStreams) Flush() {
 }
 
 // System returns the process's own streams. Colour is off when NO_COLOR is
-// set (to anything) or TERM is "dumb".
-func System() *IOStreams {
+// set (to anything) or TERM is "dumb", as lookupEnv (os.LookupEnv in the
+// binary) says.
+func System(lookupEnv func(string) (string, bool)) *IOStreams {
 	s := &IOStreams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr, stdinFd: int(os.Stdin.Fd())}
 	s.stdinTTY = term.IsTerminal(int(os.Stdin.Fd()))
 	s.stdoutTTY = term.IsTerminal(int(os.Stdout.Fd()))
 	s.stderrTTY = term.IsTerminal(int(os.Stderr.Fd()))
-	_, nc := os.LookupEnv("NO_COLOR")
-	s.noColor = nc || os.Getenv("TERM") == "dumb"
+	_, nc := lookupEnv("NO_COLOR")
+	termName, _ := lookupEnv("TERM")
+	s.noColor = nc || termName == "dumb"
 	return s
 }
 

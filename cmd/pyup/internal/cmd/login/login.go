@@ -23,10 +23,9 @@ type Options struct {
 	Factory *cmdutil.Factory
 
 	cmdutil.RepoFlags
-	Username        string
-	configFileGiven bool
-	// Resolver stores and deletes keyring entries (the system keyring by default).
-	Resolver *credential.Resolver
+	Username string
+	// Sources say which flags the user gave, and where (config.Apply).
+	Sources config.Sources
 }
 
 func newOptions(f *cmdutil.Factory) *Options {
@@ -56,7 +55,7 @@ refused, and the stored token's embedded restrictions are shown.`,
   printf '%s' "$TOKEN" | pyup login --repository-url https://pypi.example.com/legacy/`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.configFileGiven = cmd.Flags().Changed("config-file") || config.SourceOf(cmd, "config-file") != ""
+			opts.Sources = config.SourcesOf(cmd)
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -80,7 +79,7 @@ not an error: the outcome is the same.`,
   pyup logout -r testpypi`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.configFileGiven = cmd.Flags().Changed("config-file") || config.SourceOf(cmd, "config-file") != ""
+			opts.Sources = config.SourcesOf(cmd)
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -91,20 +90,11 @@ not an error: the outcome is the same.`,
 	return cmd
 }
 
-func (o *Options) resolver() *credential.Resolver {
-	if o.Resolver != nil {
-		return o.Resolver
-	}
-	return credential.NewResolver()
-}
-
 func loginRun(ctx context.Context, opts *Options) error {
-	target, err := opts.Resolve(opts.configFileGiven)
+	// A token stored for a URL pyup will never send it to is a trap: the
+	// target is judged.
+	target, err := cmdutil.ResolveTarget(&opts.RepoFlags, opts.Sources, true)
 	if err != nil {
-		return err
-	}
-	// A token stored for a URL pyup will never send it to is a trap.
-	if err := target.Judge(); err != nil {
 		return err
 	}
 	var token string
@@ -132,7 +122,7 @@ func loginRun(ctx context.Context, opts *Options) error {
 	} else if i, err := credential.ParseToken(token); err == nil {
 		info = i
 	}
-	if err := opts.resolver().Store(ctx, target.URL, opts.Username, credential.Secret(token)); err != nil {
+	if err := opts.Factory.KeyringStore().Store(ctx, target.URL, opts.Username, credential.Secret(token)); err != nil {
 		return cmdutil.WithExit(cmdutil.ExitUnexpected, err, "is a keyring (Secret Service, macOS Keychain, Windows Credential Manager) available? CI jobs should use PYUP_PASSWORD or trusted publishing instead")
 	}
 	fmt.Fprintf(opts.IO.Out, "Stored %s for %s (%s) in the keyring.\n", credential.Secret(token).Masked(), target.URL, opts.Username)
@@ -146,11 +136,11 @@ func loginRun(ctx context.Context, opts *Options) error {
 }
 
 func logoutRun(ctx context.Context, opts *Options) error {
-	target, err := opts.Resolve(opts.configFileGiven)
+	target, err := cmdutil.ResolveTarget(&opts.RepoFlags, opts.Sources, false)
 	if err != nil {
 		return err
 	}
-	err = opts.resolver().Delete(ctx, target.URL, opts.Username)
+	err = opts.Factory.KeyringStore().Delete(ctx, target.URL, opts.Username)
 	switch {
 	case err == nil:
 		fmt.Fprintf(opts.IO.Out, "Removed the token for %s (%s) from the keyring.\n", target.URL, opts.Username)

@@ -33,7 +33,7 @@ plus trusted publishing from CI.`,
 		SilenceErrors: true,
 		SilenceUsage:  true,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
-			_, err := config.Apply(cmd)
+			_, err := config.Apply(cmd, f.LookupEnv)
 			if err != nil {
 				return cmdutil.FlagErrorf("%v", err)
 			}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/pyup-dev/pyup/cmd/pyup/internal/ci"
 	"github.com/pyup-dev/pyup/cmd/pyup/internal/cmdutil"
+	"github.com/pyup-dev/pyup/cmd/pyup/internal/config"
 	"github.com/pyup-dev/pyup/cmd/pyup/internal/escape"
 	"github.com/pyup-dev/pyup/cmd/pyup/internal/iostreams"
 	"github.com/pyup-dev/pyup/pkg/attest"
@@ -27,12 +28,12 @@ import (
 type UploadOptions struct {
 	IO      *iostreams.IOStreams
 	Factory *cmdutil.Factory
-	Cmd     *cobra.Command
 
 	Dists []string
 	cmdutil.RepoFlags
 	cmdutil.CredFlags
-	configFileGiven bool
+	// Sources say which flags the user gave, and where (config.Apply).
+	Sources config.Sources
 
 	Attestations       bool
 	NoCheck            bool
@@ -93,8 +94,7 @@ Google Cloud, Buildkite, CircleCI), the OS keyring, and a prompt.`,
 				return err
 			}
 			opts.Dists = dists
-			opts.Cmd = cmd
-			opts.configFileGiven = cmd.Flags().Changed("config-file") || f.Getenv("PYUP_CONFIG_FILE") != ""
+			opts.Sources = config.SourcesOf(cmd)
 			if opts.Jobs < 1 {
 				return cmdutil.FlagErrorf("--jobs must be at least 1")
 			}
@@ -158,15 +158,11 @@ type Report struct {
 
 func uploadRun(ctx context.Context, opts *UploadOptions) error {
 	ios := opts.IO
-	env := cmdutil.DetectCI(opts.Factory)
-
-	target, err := opts.RepoFlags.Resolve(opts.configFileGiven)
+	remote, err := opts.Factory.Remote(&opts.RepoFlags, cmdutil.RemoteOptions{Creds: &opts.CredFlags, Sources: opts.Sources, Verbose: opts.Verbose})
 	if err != nil {
 		return err
 	}
-	if err := target.Judge(); err != nil {
-		return err
-	}
+	target, env := remote.Target, remote.CI
 
 	// Read and check every file before anything is sent.
 	files, err := openAndCheck(ctx, opts, env)
@@ -180,19 +176,10 @@ func uploadRun(ctx context.Context, opts *UploadOptions) error {
 		}
 	}
 
-	httpOpts := cmdutil.HTTPOptions(target, opts.Verbose, ios.ErrOut)
-	client, err := cmdutil.HTTPClient(httpOpts)
+	httpOpts := remote.HTTPOptions
+	cred, _, err := remote.Resolve(ctx)
 	if err != nil {
-		return err
-	}
-	tp := cmdutil.NewTrustedPublisher(opts.Factory, client, opts.CredFlags.Audience(target), func(token string) { env.Mask(ios.ErrOut, token) })
-	req, err := cmdutil.CredentialRequest(opts.Cmd, opts.Factory, target, &opts.CredFlags)
-	if err != nil {
-		return err
-	}
-	cred, _, err := cmdutil.NewResolver(opts.Factory, tp).Resolve(ctx, req)
-	if err != nil {
-		return credentialError(ios.ErrOut, err)
+		return cmdutil.CredentialError(err, ios.ErrOut)
 	}
 	if opts.Verbose {
 		fmt.Fprintf(ios.ErrOut, "pyup: uploading to %s as %s\n", escape.Text(target.URL), escape.Text(cred.String()))
@@ -319,19 +306,6 @@ func loadAttestation(distPath string) ([]byte, error) {
 		return nil, err
 	}
 	return attest.FormValue(a)
-}
-
-func credentialError(w io.Writer, err error) error {
-	var nf *credential.NotFoundError
-	switch {
-	case errors.As(err, &nf):
-		return cmdutil.WithExit(cmdutil.ExitAuth, err, "set PYUP_PASSWORD (or TWINE_PASSWORD) to an API token, run `pyup login`, or use trusted publishing; `pyup whoami` shows what pyup finds")
-	case errors.Is(err, credential.ErrTrustedPublishing):
-		return cmdutil.WithExit(cmdutil.ExitAuth, err, cmdutil.ExplainTrustedPublishing(w, err))
-	case errors.Is(err, context.Canceled):
-		return err
-	}
-	return cmdutil.WithExit(cmdutil.ExitAuth, err, "")
 }
 
 // resultError picks the exit code: credentials refused (4) over any other

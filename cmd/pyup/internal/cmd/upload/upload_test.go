@@ -66,7 +66,7 @@ func TestNewCmdUploadFlags(t *testing.T) {
 			var got *UploadOptions
 			cmd := NewCmdUpload(f, func(_ context.Context, o *UploadOptions) error { got = o; return nil })
 			cmd.PersistentPreRunE = nil
-			cmd.PreRunE = func(c *cobra.Command, _ []string) error { _, err := config.Apply(c); return err }
+			cmd.PreRunE = func(c *cobra.Command, _ []string) error { _, err := config.Apply(c, os.LookupEnv); return err }
 			cmd.SetArgs(tt.args)
 			cmd.SetOut(ios.Out)
 			cmd.SetErr(ios.ErrOut)

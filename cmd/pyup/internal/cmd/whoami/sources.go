@@ -50,7 +50,7 @@ func lookedAt(opts *WhoamiOptions, t *cmdutil.Target, rep *credential.Report) []
 		return "set"
 	}
 
-	if opts.Cmd != nil && opts.Cmd.Flags().Changed("password") {
+	if opts.Sources.FlagGiven("password") {
 		add("flag", "--password", "given but empty")
 	} else {
 		add("flag", "--password", "not given")
@@ -69,19 +69,25 @@ func lookedAt(opts *WhoamiOptions, t *cmdutil.Target, rep *credential.Report) []
 		add("config-file", fmt.Sprintf("%s [%s]", t.ConfigPath, t.Name), "no password (nor in [server-login])")
 	}
 
+	// Every provider after the explicit ones (listed above in detail), in
+	// the resolver's order.
 	for _, s := range rep.Steps {
+		result := string(s.Status) + ": " + s.Reason
 		switch s.Source {
+		case credential.SourceExplicit:
 		case credential.SourceTrustedPublishing:
-			add("trusted-publishing", "OIDC from the CI", string(s.Status)+": "+s.Reason)
+			add(string(s.Source), "OIDC from the CI", result)
 		case credential.SourceKeyring:
-			add("keyring", fmt.Sprintf("service %s, user %s", t.URL, rep.Username), string(s.Status)+": "+s.Reason)
+			add(string(s.Source), fmt.Sprintf("service %s, user %s", t.URL, rep.Username), result)
 		case credential.SourcePrompt:
-			add("prompt", "terminal", string(s.Status)+": "+s.Reason)
+			add(string(s.Source), "terminal", result)
+		default:
+			add(string(s.Source), "provider", result)
 		}
 	}
 
 	// The username decides the keyring entry and trusted publishing.
-	if opts.Cmd != nil && opts.Cmd.Flags().Changed("username") {
+	if opts.Sources.FlagGiven("username") {
 		add("flag", "--username", "given")
 	} else {
 		add("flag", "--username", "not given")

@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/pyup-dev/pyup/cmd/pyup/internal/cmdutil"
+	"github.com/pyup-dev/pyup/cmd/pyup/internal/config"
 	"github.com/pyup-dev/pyup/cmd/pyup/internal/escape"
 	"github.com/pyup-dev/pyup/cmd/pyup/internal/iostreams"
 	"github.com/pyup-dev/pyup/pkg/oidc"
@@ -22,11 +23,11 @@ import (
 type WhoamiOptions struct {
 	IO      *iostreams.IOStreams
 	Factory *cmdutil.Factory
-	Cmd     *cobra.Command
 
 	cmdutil.RepoFlags
 	cmdutil.CredFlags
-	configFileGiven bool
+	// Sources say which flags the user gave, and where (config.Apply).
+	Sources config.Sources
 
 	Offline bool
 	JSON    bool
@@ -70,8 +71,7 @@ whoami exits non-zero when no credential is found or the exchange fails.`,
   pyup whoami --repository-url https://upload.pypi.org/legacy/ --offline`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.Cmd = cmd
-			opts.configFileGiven = cmd.Flags().Changed("config-file") || f.Getenv("PYUP_CONFIG_FILE") != ""
+			opts.Sources = config.SourcesOf(cmd)
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -84,16 +84,6 @@ whoami exits non-zero when no credential is found or the exchange fails.`,
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "Print one JSON report on stdout")
 	cmd.Flags().BoolVarP(&opts.Verbose, "verbose", "v", false, "Log requests and responses to stderr (credentials redacted, no bodies)")
 	return cmd
-}
-
-// errOffline stops the trusted-publishing exchange under --offline.
-var errOffline = errors.New("exchange skipped (--offline)")
-
-// offlinePublisher detects providers but never exchanges.
-type offlinePublisher struct{ credential.TrustedPublisher }
-
-func (offlinePublisher) Token(context.Context, string) (credential.TokenSource, error) {
-	return nil, errOffline
 }
 
 // Report is `pyup whoami --json`'s output.
@@ -135,29 +125,19 @@ type TPReport struct {
 
 func whoamiRun(ctx context.Context, opts *WhoamiOptions) error {
 	ios := opts.IO
-	target, err := opts.RepoFlags.Resolve(opts.configFileGiven)
+	remote, err := opts.Factory.Remote(&opts.RepoFlags, cmdutil.RemoteOptions{Creds: &opts.CredFlags, Sources: opts.Sources, Verbose: opts.Verbose, Offline: opts.Offline})
 	if err != nil {
 		return err
 	}
-	if err := target.Judge(); err != nil {
-		return err
+	target := remote.Target
+	cred, steps, rerr := remote.Resolve(ctx)
+	if steps == nil {
+		return rerr // nothing was asked: a usage error
 	}
-	env := cmdutil.DetectCI(opts.Factory)
-	httpOpts := cmdutil.HTTPOptions(target, opts.Verbose, ios.ErrOut)
-	client, err := cmdutil.HTTPClient(httpOpts)
+	tp, err := remote.TrustedPublisher()
 	if err != nil {
 		return err
 	}
-	tp := cmdutil.NewTrustedPublisher(opts.Factory, client, opts.CredFlags.Audience(target), func(token string) { env.Mask(ios.ErrOut, token) })
-	var publisher credential.TrustedPublisher = tp
-	if opts.Offline {
-		publisher = offlinePublisher{tp}
-	}
-	req, err := cmdutil.CredentialRequest(opts.Cmd, opts.Factory, target, &opts.CredFlags)
-	if err != nil {
-		return err
-	}
-	cred, steps, rerr := cmdutil.NewResolver(opts.Factory, publisher).Resolve(ctx, req)
 
 	rep := &Report{Repository: target.URL, RepositoryName: target.Name, Config: target.ConfigPath, Steps: []credential.Step{}}
 	if steps != nil {
@@ -185,7 +165,7 @@ func whoamiRun(ctx context.Context, opts *WhoamiOptions) error {
 		switch {
 		case cred != nil && cred.Source == credential.SourceTrustedPublishing:
 			tpr.Exchange = "ok"
-		case errors.Is(rerr, errOffline):
+		case errors.Is(rerr, cmdutil.ErrOffline):
 			tpr.Exchange = "skipped"
 		case rerr != nil && errors.Is(rerr, credential.ErrTrustedPublishing):
 			tpr.Exchange = "failed"
@@ -198,7 +178,7 @@ func whoamiRun(ctx context.Context, opts *WhoamiOptions) error {
 		}
 		rep.TrustedPublishing = tpr
 	}
-	offlineTP := errors.Is(rerr, errOffline)
+	offlineTP := errors.Is(rerr, cmdutil.ErrOffline)
 	if cred == nil && !offlineTP && steps != nil {
 		rep.LookedAt = lookedAt(opts, target, steps)
 	}
@@ -217,14 +197,8 @@ func whoamiRun(ctx context.Context, opts *WhoamiOptions) error {
 	case offlineTP:
 		return nil
 	case rerr != nil:
-		var nf *credential.NotFoundError
-		if errors.As(rerr, &nf) {
-			return cmdutil.WithExit(cmdutil.ExitAuth, errors.New("no credential found"), "set PYUP_PASSWORD, run `pyup login`, or configure trusted publishing")
-		}
-		if errors.Is(rerr, credential.ErrTrustedPublishing) {
-			return cmdutil.WithExit(cmdutil.ExitAuth, errors.New("trusted publishing exchange failed"), cmdutil.TrustedPublishingHint(rerr))
-		}
-		return cmdutil.WithExit(cmdutil.ExitAuth, rerr, "")
+		// The report above showed every source and the exchange's errors.
+		return cmdutil.CredentialError(rerr, nil)
 	}
 	return nil
 }
@@ -270,7 +244,7 @@ func writeText(w io.Writer, rep *Report, now time.Time, offlineTP bool) {
 	for _, s := range rep.Steps {
 		reason := s.Reason
 		if offlineTP && s.Source == credential.SourceTrustedPublishing {
-			reason = "would be used; " + errOffline.Error()
+			reason = "would be used; " + cmdutil.ErrOffline.Error()
 		}
 		fmt.Fprintf(w, "  %-19s %-12s %s\n", s.Source, s.Status, e(reason))
 	}
