@@ -5,8 +5,9 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strings"
+
+	"github.com/pyup-dev/pyup/internal/redact"
 )
 
 // Sentinel errors. Errors returned by this package wrap these with %w, so
@@ -89,24 +90,11 @@ func (e *HTTPError) Error() string {
 
 const maxExcerpt = 512
 
-var (
-	jwtLike   = regexp.MustCompile(`eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*(\.[A-Za-z0-9_-]*)?`)
-	pypiLike  = regexp.MustCompile(`pypi-[A-Za-z0-9_-]{8,}`)
-	bearerish = regexp.MustCompile(`(?i)(bearer\s+)[^\s"',;]+`)
-)
-
-// redact removes anything that looks like a credential from server text
-// before it goes into an error, and caps its length.
-func redact(s string, secrets ...string) string {
-	for _, sec := range secrets {
-		if sec != "" {
-			s = strings.ReplaceAll(s, sec, "[REDACTED]")
-		}
-	}
-	s = jwtLike.ReplaceAllString(s, "[REDACTED-JWT]")
-	s = pypiLike.ReplaceAllString(s, "pypi-[REDACTED]")
-	s = bearerish.ReplaceAllString(s, "${1}[REDACTED]")
-	s = strings.TrimSpace(s)
+// scrub removes the secrets given, and anything that looks like a
+// credential, from server text before it goes into an error, and caps its
+// length.
+func scrub(s string, secrets ...string) string {
+	s = strings.TrimSpace(redact.Lookalikes(redact.Scrub(s, secrets...)))
 	if len(s) > maxExcerpt {
 		s = s[:maxExcerpt] + "…"
 	}

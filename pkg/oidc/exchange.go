@@ -184,9 +184,9 @@ func Mint(ctx context.Context, client *http.Client, indexURL, idToken string) (*
 		if json.Unmarshal(body, &refusal) != nil || len(refusal.Errors) == 0 {
 			return nil, err
 		}
-		me := &MintError{Host: hostOf(base), StatusCode: he.StatusCode, Message: redact(refusal.Message, idToken)}
+		me := &MintError{Host: hostOf(base), StatusCode: he.StatusCode, Message: scrub(refusal.Message, idToken)}
 		for _, d := range refusal.Errors {
-			me.Errors = append(me.Errors, ErrorDetail{Code: redact(d.Code, idToken), Description: redact(d.Description, idToken)})
+			me.Errors = append(me.Errors, ErrorDetail{Code: scrub(d.Code, idToken), Description: scrub(d.Description, idToken)})
 		}
 		if c, perr := ParseClaims(idToken); perr == nil {
 			me.Claims = *c

@@ -39,7 +39,7 @@ func do(client *http.Client, req *http.Request, op string, secrets ...string) ([
 			Method:     req.Method,
 			URL:        safeURL(req.URL.String()),
 			StatusCode: resp.StatusCode,
-			Body:       redact(string(body), secrets...),
+			Body:       scrub(string(body), secrets...),
 		}
 	}
 	return body, nil
