@@ -39,6 +39,7 @@ func do(client *http.Client, req *http.Request, op string, secrets ...string) ([
 			Method:     req.Method,
 			URL:        safeURL(req.URL.String()),
 			StatusCode: resp.StatusCode,
+			Reason:     scrub(reasonOf(resp), secrets...),
 			Body:       scrub(string(body), secrets...),
 		}
 	}

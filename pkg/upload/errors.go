@@ -41,7 +41,9 @@ var (
 	ErrCredentials = errors.New("cannot obtain credentials")
 )
 
-// HTTPError is an unexpected HTTP answer from the index.
+// HTTPError is an unexpected HTTP answer from the index. It has the shape
+// of oidc.HTTPError (the same fields, meaning the same), with Location at
+// the end.
 type HTTPError struct {
 	// Method and URL of the request; URL never carries userinfo.
 	Method string
