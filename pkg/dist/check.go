@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/pyup-dev/pyup/internal/pyrepr"
 )
 
 // DefaultMaxFileSize is the per-file upload limit PyPI applies unless a
@@ -136,35 +138,7 @@ func oneLine(s string) string {
 
 // pyRepr quotes s the way Python's repr quotes a str, so that messages that
 // repeat PyPI's wording read exactly as PyPI's do ('x', or "it's").
-func pyRepr(s string) string {
-	q := byte('\'')
-	if strings.Contains(s, "'") && !strings.Contains(s, `"`) {
-		q = '"'
-	}
-	var b strings.Builder
-	b.WriteByte(q)
-	for _, r := range s {
-		switch {
-		case r == '\\':
-			b.WriteString(`\\`)
-		case r == rune(q):
-			b.WriteByte('\\')
-			b.WriteRune(r)
-		case r == '\n':
-			b.WriteString(`\n`)
-		case r == '\r':
-			b.WriteString(`\r`)
-		case r == '\t':
-			b.WriteString(`\t`)
-		case r < 0x20 || r == 0x7f:
-			fmt.Fprintf(&b, `\x%02x`, r)
-		default:
-			b.WriteRune(r)
-		}
-	}
-	b.WriteByte(q)
-	return b.String()
-}
+func pyRepr(s string) string { return pyrepr.Str(s) }
 
 // pyList renders ss the way Python prints a list of str: ['a', 'b'].
 func pyList(ss []string) string {
