@@ -22,7 +22,8 @@ type checkConfig struct {
 
 // WithRSTValidator sets the validator Check uses for reStructuredText long
 // descriptions (content type text/x-rst, or none, which PyPI renders as
-// reStructuredText). The default is DocutilsValidator; nil turns the
+// reStructuredText). The default is a DocutilsValidator{}, which remembers
+// nothing between calls (see NewDocutilsValidator); nil turns the
 // validation off.
 func WithRSTValidator(v RSTValidator) CheckOption {
 	return func(c *checkConfig) { c.rst = v }

@@ -102,8 +102,9 @@ type Report struct {
 func CheckFiles(ctx context.Context, paths []string, strict bool) *Report {
 	dists, errs := dist.OpenAll(ctx, paths)
 	r := &Report{Files: make([]FileReport, len(paths)), Strict: strict}
+	rst := dist.WithRSTValidator(dist.NewDocutilsValidator())
 	for i, p := range paths {
-		r.Files[i] = checkOne(p, dists[i], errs[i], strict)
+		r.Files[i] = checkOne(p, dists[i], errs[i], strict, rst)
 		switch r.Files[i].Status {
 		case Passed:
 			r.Passed++
@@ -118,7 +119,7 @@ func CheckFiles(ctx context.Context, paths []string, strict bool) *Report {
 }
 
 // checkOne turns one opened file (or the error opening it) into its report.
-func checkOne(path string, d *dist.Dist, openErr error, strict bool) FileReport {
+func checkOne(path string, d *dist.Dist, openErr error, strict bool, opts ...dist.CheckOption) FileReport {
 	fr := FileReport{Path: path, Filename: baseName(path), Problems: []dist.Problem{}}
 	if openErr != nil {
 		fr.Status = Failed
@@ -129,7 +130,7 @@ func checkOne(path string, d *dist.Dist, openErr error, strict bool) FileReport 
 	if d.Metadata != nil {
 		fr.Name, fr.Version = d.Metadata.Name(), d.Metadata.Version()
 	}
-	fr.Problems = append(fr.Problems, dist.Check(d)...)
+	fr.Problems = append(fr.Problems, dist.Check(d, opts...)...)
 	fr.Status = Verdict(fr.Problems, strict)
 	return fr
 }

@@ -268,6 +268,7 @@ func openAndCheck(ctx context.Context, opts *UploadOptions, env *ci.Env) ([]pkgu
 	dists, errs := dist.OpenAll(ctx, opts.Dists)
 	var files []pkgupload.File
 	failed := 0
+	rst := dist.WithRSTValidator(dist.NewDocutilsValidator())
 	for i, p := range opts.Dists {
 		if err := errs[i]; err != nil {
 			env.Error(w, p, err.Error())
@@ -277,7 +278,7 @@ func openAndCheck(ctx context.Context, opts *UploadOptions, env *ci.Env) ([]pkgu
 		}
 		d := dists[i]
 		if !opts.NoCheck {
-			problems := dist.Check(d)
+			problems := dist.Check(d, rst)
 			// Notes need no action and never fail the upload: they are
 			// shown only with --verbose (pyup check always lists them).
 			if check.Verdict(problems, opts.Strict) == check.Failed {
