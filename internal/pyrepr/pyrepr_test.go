@@ -25,3 +25,20 @@ func TestStr(t *testing.T) {
 		}
 	}
 }
+
+// TestStrASCII checks that StrASCII escapes as Str does below U+0080 and
+// keeps every other character.
+func TestStrASCII(t *testing.T) {
+	for in, want := range map[string]string{
+		"c\u200benter":       "'c\u200benter'",
+		"x\x1b]0;t\x07":      `'x\x1b]0;t\x07'`,
+		"\u009b2J\u202eevil": "'\u009b2J\u202eevil'",
+		"it's":               `"it's"`,
+		`a'b"c\`:             `'a\'b"c\\'`,
+		"tab\t\r\n\x7f":      `'tab\t\r\n\x7f'`,
+	} {
+		if got := StrASCII(in); got != want {
+			t.Errorf("StrASCII(%q) = %s, want %s", in, got, want)
+		}
+	}
+}

@@ -138,8 +138,10 @@ func oneLine(s string) string {
 }
 
 // pyRepr quotes s the way Python's repr quotes a str, so that messages that
-// repeat PyPI's wording read exactly as PyPI's do ('x', or "it's").
-func pyRepr(s string) string { return pyrepr.Str(s) }
+// repeat PyPI's wording read exactly as PyPI's do ('x', or "it's"). Other
+// than Python it keeps non-ASCII characters: the CLI escapes those for the
+// terminal in its own, visible way.
+func pyRepr(s string) string { return pyrepr.StrASCII(s) }
 
 // pyList renders ss the way Python prints a list of str: ['a', 'b'].
 func pyList(ss []string) string {

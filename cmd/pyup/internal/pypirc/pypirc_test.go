@@ -328,6 +328,12 @@ func TestNormalizeURL(t *testing.T) {
 		"http://test.pypi.org/legacy/":   "https://test.pypi.org/legacy/",
 		"http://example.com/legacy/":     "http://example.com/legacy/",
 		"https://upload.pypi.org/legacy": "https://upload.pypi.org/legacy",
+		// The hosts are pkg/pypi's: pypi.org and the retired names too.
+		"http://pypi.org/legacy/":             "https://pypi.org/legacy/",
+		"http://pypi.python.org/pypi":         "https://pypi.python.org/pypi",
+		"http://testpypi.python.org/pypi":     "https://testpypi.python.org/pypi",
+		"http://upload.pypi.org:8080/legacy/": "http://upload.pypi.org:8080/legacy/",
+		"http://upload.pypi.io/legacy/":       "http://upload.pypi.io/legacy/",
 	} {
 		if got := NormalizeURL(in); got != want {
 			t.Errorf("NormalizeURL(%q) = %q, want %q", in, got, want)
