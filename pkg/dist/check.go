@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/pyup-dev/pyup/pkg/internal/pyrepr"
 )
 
 // DefaultMaxFileSize is the per-file upload limit PyPI applies unless a
@@ -20,7 +22,8 @@ type checkConfig struct {
 
 // WithRSTValidator sets the validator Check uses for reStructuredText long
 // descriptions (content type text/x-rst, or none, which PyPI renders as
-// reStructuredText). The default is DocutilsValidator; nil turns the
+// reStructuredText). The default is a DocutilsValidator{}, which remembers
+// nothing between calls (see NewDocutilsValidator); nil turns the
 // validation off.
 func WithRSTValidator(v RSTValidator) CheckOption {
 	return func(c *checkConfig) { c.rst = v }
@@ -135,36 +138,10 @@ func oneLine(s string) string {
 }
 
 // pyRepr quotes s the way Python's repr quotes a str, so that messages that
-// repeat PyPI's wording read exactly as PyPI's do ('x', or "it's").
-func pyRepr(s string) string {
-	q := byte('\'')
-	if strings.Contains(s, "'") && !strings.Contains(s, `"`) {
-		q = '"'
-	}
-	var b strings.Builder
-	b.WriteByte(q)
-	for _, r := range s {
-		switch {
-		case r == '\\':
-			b.WriteString(`\\`)
-		case r == rune(q):
-			b.WriteByte('\\')
-			b.WriteRune(r)
-		case r == '\n':
-			b.WriteString(`\n`)
-		case r == '\r':
-			b.WriteString(`\r`)
-		case r == '\t':
-			b.WriteString(`\t`)
-		case r < 0x20 || r == 0x7f:
-			fmt.Fprintf(&b, `\x%02x`, r)
-		default:
-			b.WriteRune(r)
-		}
-	}
-	b.WriteByte(q)
-	return b.String()
-}
+// repeat PyPI's wording read exactly as PyPI's do ('x', or "it's"). Other
+// than Python it keeps non-ASCII characters: the CLI escapes those for the
+// terminal in its own, visible way.
+func pyRepr(s string) string { return pyrepr.StrASCII(s) }
 
 // pyList renders ss the way Python prints a list of str: ['a', 'b'].
 func pyList(ss []string) string {

@@ -70,8 +70,10 @@ type Report struct {
 func CheckFiles(ctx context.Context, paths []string, strict bool) *Report {
 	dists, errs := OpenAll(ctx, paths)
 	r := &Report{Files: make([]FileReport, 0, len(paths)), Strict: strict, Success: true}
+	// One validator for the batch: identical descriptions are checked once.
+	rst := WithRSTValidator(NewDocutilsValidator())
 	for i, p := range paths {
-		r.Add(CheckOpened(p, dists[i], errs[i], strict))
+		r.Add(CheckOpened(p, dists[i], errs[i], strict, rst))
 	}
 	return r
 }
@@ -91,8 +93,8 @@ func (r *Report) Add(fr FileReport) {
 }
 
 // CheckOpened turns one opened distribution d (or openErr, the error opening
-// the file at path) into its result.
-func CheckOpened(path string, d *Dist, openErr error, strict bool) FileReport {
+// the file at path) into its result; opts go to Check.
+func CheckOpened(path string, d *Dist, openErr error, strict bool, opts ...CheckOption) FileReport {
 	fr := FileReport{Path: path, Filename: filepath.Base(path), Problems: []Problem{}}
 	if openErr != nil {
 		fr.Status = Failed
@@ -103,7 +105,7 @@ func CheckOpened(path string, d *Dist, openErr error, strict bool) FileReport {
 	if d.Metadata != nil {
 		fr.Name, fr.Version = d.Metadata.Name(), d.Metadata.Version()
 	}
-	fr.Problems = append(fr.Problems, Check(d)...)
+	fr.Problems = append(fr.Problems, Check(d, opts...)...)
 	fr.Status = Verdict(fr.Problems, strict)
 	return fr
 }

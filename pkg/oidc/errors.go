@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"regexp"
+	"strconv"
 	"strings"
+
+	"github.com/pyup-dev/pyup/pkg/redact"
 )
 
 // Sentinel errors. Errors returned by this package wrap these with %w, so
@@ -67,46 +69,53 @@ func (e *ProviderError) Error() string {
 // Unwrap returns the underlying cause.
 func (e *ProviderError) Unwrap() error { return e.Err }
 
-// HTTPError is an unexpected HTTP status from a token endpoint, the
-// metadata server or the index. URL has no query string or user info; Body
-// is a short excerpt with anything resembling a token redacted.
+// HTTPError is an unexpected HTTP answer from a token endpoint, the
+// metadata server or the index. It has the shape of upload.HTTPError (the
+// same fields, meaning the same), with Op in front.
 type HTTPError struct {
-	Op         string // what was attempted, e.g. "request audience"
-	Method     string
-	URL        string
+	// Op is what was attempted, e.g. "trusted publishing audience".
+	Op string
+	// Method and URL of the request; URL has no query string or user info.
+	Method string
+	URL    string
+	// StatusCode is the HTTP status code.
 	StatusCode int
-	Body       string
+	// Reason is the server's reason phrase when it sent its own, else the
+	// standard status text.
+	Reason string
+	// Body is a short excerpt of the response body (at most 512 bytes), with
+	// the request's secrets and anything resembling a token masked.
+	Body string
 }
 
-// Error returns "<op>: <method> <url>: <status>[: <body excerpt>]".
+// Error returns one line: "<op>: <method> <url>: <status> <reason>[ (<body
+// excerpt>)]".
 func (e *HTTPError) Error() string {
-	s := fmt.Sprintf("%s: %s %s: %d %s", e.Op, e.Method, e.URL, e.StatusCode, http.StatusText(e.StatusCode))
+	s := fmt.Sprintf("%s: %s %s: %d %s", e.Op, e.Method, e.URL, e.StatusCode, e.Reason)
 	if e.Body != "" {
-		s += ": " + e.Body
+		s += " (" + e.Body + ")"
 	}
 	return s
 }
 
+// reasonOf returns the reason phrase of resp's status line, or the standard
+// status text when the server sent none of its own.
+func reasonOf(resp *http.Response) string {
+	std := http.StatusText(resp.StatusCode)
+	phrase := strings.TrimSpace(strings.TrimPrefix(resp.Status, strconv.Itoa(resp.StatusCode)))
+	if phrase == "" || strings.EqualFold(phrase, std) {
+		return std
+	}
+	return phrase
+}
+
 const maxExcerpt = 512
 
-var (
-	jwtLike   = regexp.MustCompile(`eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*(\.[A-Za-z0-9_-]*)?`)
-	pypiLike  = regexp.MustCompile(`pypi-[A-Za-z0-9_-]{8,}`)
-	bearerish = regexp.MustCompile(`(?i)(bearer\s+)[^\s"',;]+`)
-)
-
-// redact removes anything that looks like a credential from server text
-// before it goes into an error, and caps its length.
-func redact(s string, secrets ...string) string {
-	for _, sec := range secrets {
-		if sec != "" {
-			s = strings.ReplaceAll(s, sec, "[REDACTED]")
-		}
-	}
-	s = jwtLike.ReplaceAllString(s, "[REDACTED-JWT]")
-	s = pypiLike.ReplaceAllString(s, "pypi-[REDACTED]")
-	s = bearerish.ReplaceAllString(s, "${1}[REDACTED]")
-	s = strings.TrimSpace(s)
+// scrub removes the secrets given, and anything that looks like a
+// credential, from server text before it goes into an error, and caps its
+// length.
+func scrub(s string, secrets ...string) string {
+	s = strings.TrimSpace(redact.Lookalikes(redact.Scrub(s, secrets...)))
 	if len(s) > maxExcerpt {
 		s = s[:maxExcerpt] + "…"
 	}

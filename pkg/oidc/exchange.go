@@ -11,6 +11,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/pyup-dev/pyup/pkg/pypi"
 )
 
 // Mint error codes PyPI (Warehouse) returns in a 422 answer.
@@ -41,22 +43,12 @@ func IndexBaseURL(uploadURL string) (string, error) {
 	return u.Scheme + "://" + strings.ToLower(u.Host), nil
 }
 
-// IsPyPI reports whether indexURL belongs to PyPI or TestPyPI (hosts
-// pypi.org, upload.pypi.org, test.pypi.org). An ID token for audience
-// "pypi" can be replayed at PyPI by whoever receives it, so a credential
-// resolver should send ID tokens only to these hosts unless the user opts
-// in for another index.
-func IsPyPI(indexURL string) bool {
-	u, err := url.Parse(indexURL)
-	if err != nil || u.Scheme != "https" {
-		return false
-	}
-	switch strings.ToLower(u.Hostname()) {
-	case "pypi.org", "upload.pypi.org", "test.pypi.org":
-		return u.Port() == "" || u.Port() == "443"
-	}
-	return false
-}
+// IsPyPI reports whether indexURL belongs to PyPI or TestPyPI: https on
+// the hosts pypi.org, upload.pypi.org, test.pypi.org (it is
+// [pypi.IsPyPI]). An ID token for audience "pypi" can be replayed at PyPI
+// by whoever receives it, so a credential resolver should send ID tokens
+// only to these hosts unless the user opts in for another index.
+func IsPyPI(indexURL string) bool { return pypi.IsPyPI(indexURL) }
 
 // Audience asks the index behind indexURL (see [IndexBaseURL]) which
 // audience its ID tokens must carry: GET <base>/_/oidc/audience. A 403
@@ -192,9 +184,9 @@ func Mint(ctx context.Context, client *http.Client, indexURL, idToken string) (*
 		if json.Unmarshal(body, &refusal) != nil || len(refusal.Errors) == 0 {
 			return nil, err
 		}
-		me := &MintError{Host: hostOf(base), StatusCode: he.StatusCode, Message: redact(refusal.Message, idToken)}
+		me := &MintError{Host: hostOf(base), StatusCode: he.StatusCode, Message: scrub(refusal.Message, idToken)}
 		for _, d := range refusal.Errors {
-			me.Errors = append(me.Errors, ErrorDetail{Code: redact(d.Code, idToken), Description: redact(d.Description, idToken)})
+			me.Errors = append(me.Errors, ErrorDetail{Code: scrub(d.Code, idToken), Description: scrub(d.Description, idToken)})
 		}
 		if c, perr := ParseClaims(idToken); perr == nil {
 			me.Claims = *c
@@ -252,11 +244,8 @@ func KnownAudience(indexURL string) string {
 	if !IsPyPI(indexURL) {
 		return ""
 	}
-	u, _ := url.Parse(indexURL)
-	if strings.EqualFold(u.Hostname(), "test.pypi.org") {
-		return "testpypi"
-	}
-	return "pypi"
+	idx, _ := pypi.Lookup(indexURL)
+	return idx.Name
 }
 
 // ErrInsecureIndex is matched by the error [Exchange] returns for an index

@@ -39,7 +39,8 @@ func do(client *http.Client, req *http.Request, op string, secrets ...string) ([
 			Method:     req.Method,
 			URL:        safeURL(req.URL.String()),
 			StatusCode: resp.StatusCode,
-			Body:       redact(string(body), secrets...),
+			Reason:     scrub(reasonOf(resp), secrets...),
+			Body:       scrub(string(body), secrets...),
 		}
 	}
 	return body, nil

@@ -181,7 +181,7 @@ func ExecCommand(ctx context.Context, name string, args ...string) ([]byte, erro
 		if errors.Is(err, exec.ErrNotFound) {
 			return nil, fmt.Errorf("%s: %w", name, exec.ErrNotFound)
 		}
-		if msg := redact(stderr.String()); msg != "" {
+		if msg := scrub(stderr.String()); msg != "" {
 			return nil, fmt.Errorf("%s: %w: %s", name, err, msg)
 		}
 		return nil, fmt.Errorf("%s: %w", name, err)

@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/pyup-dev/pyup/pkg/pypi"
 )
 
 // Client uploads distributions to one repository. It is safe for
@@ -104,11 +106,8 @@ func DefaultCheckURL(repositoryURL string) string {
 	if err != nil || u.Host == "" {
 		return ""
 	}
-	switch strings.ToLower(u.Hostname()) {
-	case "upload.pypi.org", "pypi.org", "pypi.python.org", "upload.pypi.io":
-		return "https://pypi.org/simple/"
-	case "test.pypi.org", "testpypi.python.org":
-		return "https://test.pypi.org/simple/"
+	if idx, ok := pypi.Lookup(repositoryURL); ok {
+		return idx.SimpleURL()
 	}
 	c := url.URL{Scheme: u.Scheme, Host: u.Host, Path: u.Path}
 	p := strings.TrimSuffix(c.Path, "/")

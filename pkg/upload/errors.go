@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+
+	"github.com/pyup-dev/pyup/pkg/redact"
 )
 
 // Sentinel errors. Errors returned by this package wrap them, so callers
@@ -39,7 +41,9 @@ var (
 	ErrCredentials = errors.New("cannot obtain credentials")
 )
 
-// HTTPError is an unexpected HTTP answer from the index.
+// HTTPError is an unexpected HTTP answer from the index. It has the shape
+// of oidc.HTTPError (the same fields, meaning the same), with Location at
+// the end.
 type HTTPError struct {
 	// Method and URL of the request; URL never carries userinfo.
 	Method string
@@ -191,22 +195,18 @@ func scrubCredentials(s string, req *http.Request) string {
 	if req == nil || s == "" {
 		return s
 	}
-	var secrets []string
+	var secrets redact.Set
 	if h := req.Header.Get("Authorization"); h != "" {
 		if _, cred, ok := strings.Cut(h, " "); ok {
-			secrets = append(secrets, cred)
+			secrets.Add(cred)
 		}
-		secrets = append(secrets, h)
+		secrets.Add(h)
 	}
-	if user, pass, ok := req.BasicAuth(); ok && len(pass) >= 4 {
-		secrets = append(secrets, user+":"+pass, pass)
+	if user, pass, ok := req.BasicAuth(); ok && len(pass) >= redact.MinLen {
+		secrets.AddBasic(user, pass)
+		secrets.Add(user + ":" + pass)
 	}
-	for _, v := range secrets {
-		if len(v) >= 4 {
-			s = strings.ReplaceAll(s, v, "****")
-		}
-	}
-	return s
+	return secrets.String(s)
 }
 
 func oneLine(s string) string {

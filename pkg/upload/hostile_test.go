@@ -46,16 +46,20 @@ func dripError(status int, interval time.Duration) http.Handler {
 	})
 }
 
-// within fails the test when fn takes longer than max.
-func within(t *testing.T, max time.Duration, fn func()) time.Duration {
+// ends runs fn and fails the test if it has not returned after a minute:
+// a guard against a hang (what the bounds under test prevent would take
+// hours or days), not a measure of speed, which benchmarks do.
+func ends(t *testing.T, fn func()) time.Duration {
 	t.Helper()
 	start := time.Now()
-	fn()
-	d := time.Since(start)
-	if d > max {
-		t.Errorf("took %s, want under %s", d.Round(time.Millisecond), max)
+	done := make(chan struct{})
+	go func() { defer close(done); fn() }()
+	select {
+	case <-done:
+	case <-time.After(time.Minute):
+		t.Fatal("still running after a minute")
 	}
-	return d
+	return time.Since(start)
 }
 
 // An index that answers 200 and then drips its body for hours: the upload
@@ -64,7 +68,7 @@ func TestDripAfterUploadAnswer(t *testing.T) {
 	url := hostile(t, uploadtest.Drip(10*time.Millisecond, 1<<30))
 	d := newDist(t, t.TempDir(), "demo-1.0.tar.gz", []byte("x"))
 	c := newClient(t, url+"/legacy/", upload.WithRetries(0), upload.WithResponseTimeout(200*time.Millisecond))
-	within(t, 3*time.Second, func() {
+	ends(t, func() {
 		if r := c.Upload(context.Background(), upload.File{Dist: d}); r.Status != upload.StatusUploaded || r.Err != nil {
 			t.Errorf("result %+v", r)
 		}
@@ -80,7 +84,7 @@ func TestDripAfterUploadAnswerDefaultBound(t *testing.T) {
 	url := hostile(t, uploadtest.Drip(10*time.Millisecond, 1<<30))
 	d := newDist(t, t.TempDir(), "demo-1.0.tar.gz", []byte("x"))
 	c := newClient(t, url+"/legacy/", upload.WithRetries(0))
-	took := within(t, 8*time.Second, func() {
+	took := ends(t, func() {
 		if r := c.Upload(context.Background(), upload.File{Dist: d}); r.Status != upload.StatusUploaded {
 			t.Errorf("result %+v", r)
 		}
@@ -96,7 +100,7 @@ func TestDripErrorAnswer(t *testing.T) {
 	d := newDist(t, t.TempDir(), "demo-1.0.tar.gz", []byte("x"))
 	c := newClient(t, url+"/legacy/", upload.WithRetries(0), upload.WithCheckURL(""),
 		upload.WithResponseTimeout(200*time.Millisecond))
-	within(t, 3*time.Second, func() {
+	ends(t, func() {
 		r := c.Upload(context.Background(), upload.File{Dist: d})
 		var he *upload.HTTPError
 		if !errors.As(r.Err, &he) || he.StatusCode != http.StatusForbidden || !strings.HasPrefix(he.Body, "Error: x") {
@@ -106,7 +110,7 @@ func TestDripErrorAnswer(t *testing.T) {
 
 	// The same on the simple API.
 	c = newClient(t, url+"/legacy/", upload.WithResponseTimeout(200*time.Millisecond))
-	within(t, 3*time.Second, func() {
+	ends(t, func() {
 		_, err := c.Existing(context.Background(), "demo")
 		var he *upload.HTTPError
 		if !errors.As(err, &he) || he.StatusCode != http.StatusForbidden {
@@ -120,7 +124,7 @@ func TestDripErrorAnswer(t *testing.T) {
 func TestDripSimplePage(t *testing.T) {
 	drip := hostile(t, uploadtest.Drip(10*time.Millisecond, 1<<30))
 	c := newClient(t, drip+"/legacy/", upload.WithResponseTimeout(300*time.Millisecond))
-	within(t, 3*time.Second, func() {
+	ends(t, func() {
 		_, err := c.Existing(context.Background(), "demo")
 		if !errors.Is(err, upload.ErrResponseTimeout) || !strings.Contains(err.Error(), "simple-API page") {
 			t.Errorf("Existing: %v", err)
@@ -133,7 +137,7 @@ func TestDripSimplePage(t *testing.T) {
 	c = newClient(t, srv.URL+"/legacy/", upload.WithCheckURL(drip+"/simple/"), upload.WithSkipExisting(true),
 		upload.WithResponseTimeout(300*time.Millisecond),
 		upload.WithLogger(func(f string, a ...any) { logged = append(logged, f) }))
-	within(t, 3*time.Second, func() {
+	ends(t, func() {
 		if r := c.Upload(context.Background(), upload.File{Dist: d}); r.Status != upload.StatusUploaded || ix.Posts() != 1 {
 			t.Errorf("result %+v", r)
 		}
@@ -147,7 +151,7 @@ func TestDripSimplePage(t *testing.T) {
 func TestDripSlowerThanTheStallTimeout(t *testing.T) {
 	url := hostile(t, uploadtest.Drip(time.Second, 100))
 	c := newClient(t, url+"/legacy/", upload.WithStallTimeout(200*time.Millisecond))
-	within(t, 3*time.Second, func() {
+	ends(t, func() {
 		if _, err := c.Existing(context.Background(), "demo"); !errors.Is(err, upload.ErrStalled) {
 			t.Errorf("Existing: %v", err)
 		}
@@ -193,7 +197,7 @@ func TestHugeSimplePages(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := newClient(t, hostile(t, tc.h)+"/legacy/")
-			within(t, 10*time.Second, func() {
+			ends(t, func() {
 				_, err := c.Existing(context.Background(), "demo")
 				if tc.want == "" && err != nil || tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)) {
 					t.Errorf("err = %v, want %q", err, tc.want)
@@ -210,7 +214,7 @@ func TestExistingCancelledMidPage(t *testing.T) {
 		c := newClient(t, url+"/legacy/")
 		ctx, cancel := context.WithCancel(context.Background())
 		time.AfterFunc(200*time.Millisecond, cancel)
-		within(t, 2*time.Second, func() {
+		ends(t, func() {
 			if _, err := c.Existing(ctx, "demo"); !errors.Is(err, context.Canceled) {
 				t.Errorf("json=%v: %v", jsonForm, err)
 			}

@@ -356,13 +356,10 @@ func TestParseSimpleHonoursCancellation(t *testing.T) {
 			cause := errors.New("interrupted")
 			ctx, cancel := context.WithCancelCause(context.Background())
 			time.AfterFunc(50*time.Millisecond, func() { cancel(cause) })
-			start := time.Now()
+			// The reader never ends: only the cancellation can end the parse.
 			err := tc.parse(ctx, tc.r)
 			if !errors.Is(err, cause) {
 				t.Errorf("err = %v, want the context's cause", err)
-			}
-			if d := time.Since(start); d > 2*time.Second {
-				t.Errorf("took %s after cancellation", d)
 			}
 		})
 	}

@@ -546,6 +546,13 @@ func TestDefaultCheckURL(t *testing.T) {
 		"https://pkgs.dev.azure.com/o/_packaging/f/pypi/upload/": "https://pkgs.dev.azure.com/o/_packaging/f/pypi/simple/",
 		"https://artifactory.example.com/api/pypi/pypi-local":    "https://artifactory.example.com/api/pypi/pypi-local/simple/",
 		"https://index.example.com/legacy/":                      "https://index.example.com/simple/",
+		// PyPI's and TestPyPI's hosts are pkg/pypi's; upload.pypi.io is not one.
+		"https://pypi.org/legacy/":                "https://pypi.org/simple/",
+		"https://pypi.python.org/pypi":            "https://pypi.org/simple/",
+		"https://testpypi.python.org/pypi":        "https://test.pypi.org/simple/",
+		"https://UPLOAD.PYPI.ORG/legacy/":         "https://pypi.org/simple/",
+		"https://upload.pypi.io/legacy/":          "https://upload.pypi.io/simple/",
+		"https://upload.pypi.org.example/upload/": "https://upload.pypi.org.example/simple/",
 	} {
 		if got := upload.DefaultCheckURL(in); got != want {
 			t.Errorf("DefaultCheckURL(%s) = %s, want %s", in, got, want)

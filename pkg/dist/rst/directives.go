@@ -4,7 +4,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"unicode"
+
+	"github.com/pyup-dev/pyup/pkg/internal/pyrepr"
 )
 
 type optKind int
@@ -357,45 +358,7 @@ func pyReprPtr(s *string) string {
 	if s == nil {
 		return "None"
 	}
-	return pyRepr(*s)
-}
-
-// pyRepr is Python's repr() of a str.
-func pyRepr(s string) string {
-	q := "'"
-	if strings.Contains(s, "'") && !strings.Contains(s, "\"") {
-		q = "\""
-	}
-	var b strings.Builder
-	b.WriteString(q)
-	for _, r := range s {
-		switch {
-		case r == '\\':
-			b.WriteString(`\\`)
-		case r == '\n':
-			b.WriteString(`\n`)
-		case r == '\t':
-			b.WriteString(`\t`)
-		case r == '\r':
-			b.WriteString(`\r`)
-		case string(r) == q:
-			b.WriteString(`\` + q)
-		case r < 0x20 || r == 0x7f:
-			fmt.Fprintf(&b, `\x%02x`, r)
-		case r < 0x80 || unicode.IsPrint(r):
-			// Python prints what is not a control, format, private-use,
-			// surrogate, unassigned or separator character: Go's IsPrint
-			b.WriteRune(r)
-		case r <= 0xff:
-			fmt.Fprintf(&b, `\x%02x`, r)
-		case r <= 0xffff:
-			fmt.Fprintf(&b, `\u%04x`, r)
-		default:
-			fmt.Fprintf(&b, `\U%08x`, r)
-		}
-	}
-	b.WriteString(q)
-	return b.String()
+	return pyrepr.Str(*s)
 }
 
 // lengthUnits are docutils 0.23's CSS3_LENGTH_UNITS.
@@ -465,7 +428,7 @@ func pyInt(s string) (int, string) {
 	if !ok {
 		// CPython formats the value with %.200R: its repr, cut to 200
 		// characters
-		r := []rune(pyRepr(s))
+		r := []rune(pyrepr.Str(s))
 		return 0, "invalid literal for int() with base 10: " + string(r[:min(len(r), 200)])
 	}
 	return n, ""
@@ -629,7 +592,7 @@ func convertOption(kind optKind, v *string) (string, string) {
 			return val, ""
 		}
 		if runeLen(val) > 1 && !isUnicodeCode(val) {
-			return "", fmt.Sprintf("%s invalid; must be a single character or a Unicode code", pyRepr(val))
+			return "", fmt.Sprintf("%s invalid; must be a single character or a Unicode code", pyrepr.Str(val))
 		}
 		return val, ""
 	case optParser:

@@ -217,25 +217,3 @@ func TestKnownEncoding(t *testing.T) {
 		}
 	}
 }
-
-// TestPyRepr holds pyRepr to Python 3.11's repr() of the same strings.
-func TestPyRepr(t *testing.T) {
-	for in, want := range map[string]string{
-		"c\u200benter":  `'c\u200benter'`,
-		"\u3000L":       `'\u3000L'`,
-		"a\u00a0b":      `'a\xa0b'`,
-		"\u00ad":        `'\xad'`,
-		"\U000e0001x":   `'\U000e0001x'`,
-		"日本":            `'日本'`,
-		"\u0301":        "'\u0301'",
-		"\ue000":        `'\ue000'`,
-		"\U0010ffff":    `'\U0010ffff'`,
-		"it's":          `"it's"`,
-		`a'b"c`:         `'a\'b"c'`,
-		"tab\there\x01": `'tab\there\x01'`,
-	} {
-		if got := pyRepr(in); got != want {
-			t.Errorf("pyRepr(%q) = %s, want %s", in, got, want)
-		}
-	}
-}

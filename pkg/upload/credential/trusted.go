@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/pyup-dev/pyup/pkg/oidc"
+	"github.com/pyup-dev/pyup/pkg/pypi"
 )
 
 // TrustedPublisher gets PyPI tokens through trusted publishing (OIDC).
@@ -58,8 +59,8 @@ func (e *TrustedPublishingError) Is(target error) bool { return target == ErrTru
 
 // IsPyPI reports whether repositoryURL is PyPI's or TestPyPI's (https,
 // host upload.pypi.org, test.pypi.org or pypi.org), the only indexes an ID
-// token is sent to unless trusted publishing is forced. It is oidc.IsPyPI.
-func IsPyPI(repositoryURL string) bool { return oidc.IsPyPI(repositoryURL) }
+// token is sent to unless trusted publishing is forced. It is pypi.IsPyPI.
+func IsPyPI(repositoryURL string) bool { return pypi.IsPyPI(repositoryURL) }
 
 // OIDCPublisher is the TrustedPublisher backed by pkg/oidc: it detects the
 // CI provider among its providers and mints tokens with an oidc.Minter. It

@@ -15,6 +15,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/pyup-dev/pyup/pkg/internal/pyrepr"
 )
 
 // maxField bounds one non-file form field (descriptions are the largest).
@@ -185,7 +187,7 @@ func (ix *Index) serveUpload(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 			fail(http.StatusBadRequest, fmt.Sprintf("File already exists (%s, with blake2_256 hash %s). See %s for more information.",
-				pyRepr(u.Filename), pyRepr(u.Blake2b256), helpReuse))
+				pyrepr.Str(u.Filename), pyrepr.Str(u.Blake2b256), helpReuse))
 			return
 		}
 		ix.dialectExists(w, r, &u)
@@ -211,7 +213,7 @@ func (ix *Index) dialectExists(w http.ResponseWriter, r *http.Request, u *Upload
 	status, msg, body, ctype := 0, "", "", "text/plain; charset=utf-8"
 	switch ix.dialect {
 	case "pypiserver":
-		status, body = http.StatusConflict, fmt.Sprintf("Package %s already exists!\n", pyRepr(u.Filename))
+		status, body = http.StatusConflict, fmt.Sprintf("Package %s already exists!\n", pyrepr.Str(u.Filename))
 	case "gitea":
 		status, body = http.StatusConflict, "package file already exists\n"
 	case "nexus":
@@ -258,7 +260,7 @@ func validateForm(u *Upload, hasContent bool) string {
 	}
 	if !validName(name) {
 		return fmt.Sprintf("%s is an invalid value for Name. Error: Start and end with a letter or numeral containing only ASCII numeric and '.', '_' and '-'. See %s for more information.",
-			pyRepr(name), helpMetadata)
+			pyrepr.Str(name), helpMetadata)
 	}
 	ft := first(*u, "filetype")
 	if ft != "sdist" && ft != "bdist_wheel" {
@@ -286,7 +288,7 @@ func validateForm(u *Upload, hasContent bool) string {
 		return "'metadata-version' is a required field. See " + helpMetadata + " for more information."
 	}
 	if !supportedMetadataVersions[mv] {
-		return fmt.Sprintf("%s is not a valid metadata version. See %s for more information.", pyRepr(mv), helpMetadata)
+		return fmt.Sprintf("%s is not a valid metadata version. See %s for more information.", pyrepr.Str(mv), helpMetadata)
 	}
 	if len(u.Field("name")) > 1 || len(u.Field("version")) > 1 || len(u.Field("metadata_version")) > 1 {
 		return "'name', 'version' and 'metadata_version' may be given once. See " + helpMetadata + " for more information."
@@ -296,7 +298,7 @@ func validateForm(u *Upload, hasContent bool) string {
 		return "'version' is a required field. See " + helpMetadata + " for more information."
 	}
 	if strings.Contains(ver, "+") {
-		return fmt.Sprintf("The use of local versions in %s is not allowed. See https://packaging.python.org/en/latest/specifications/version-specifiers/#local-version-identifiers for more information.", pyRepr(ver))
+		return fmt.Sprintf("The use of local versions in %s is not allowed. See https://packaging.python.org/en/latest/specifications/version-specifiers/#local-version-identifiers for more information.", pyrepr.Str(ver))
 	}
 	if !hasContent {
 		return "Upload payload does not have a file."
@@ -350,9 +352,6 @@ func isHex64(s string) bool {
 	}
 	return true
 }
-
-// pyRepr quotes like Python's repr of a simple str.
-func pyRepr(s string) string { return "'" + strings.ReplaceAll(s, "'", `\'`) + "'" }
 
 // respond answers an error the way Warehouse does: the message is the
 // reason phrase of the status line ("400 File already exists (...)") and

@@ -85,6 +85,7 @@ func Run(ctx context.Context, f *cmdutil.Factory, args []string) int {
 		f.IOStreams.Secrets().AddBasic(credential.TokenUsername, v)
 	}
 	rootCmd := root.NewCmdRoot(f)
+	argErrorsAreUsageErrors(rootCmd)
 	rootCmd.SetArgs(args)
 	rootCmd.SetIn(f.IOStreams.In)
 	rootCmd.SetOut(f.IOStreams.Out)
@@ -93,7 +94,7 @@ func Run(ctx context.Context, f *cmdutil.Factory, args []string) int {
 	if err == nil {
 		return cmdutil.ExitOK
 	}
-	if isUsageError(err) {
+	if isUsageError(cmd, err) {
 		err = &cmdutil.FlagError{Err: err}
 	}
 	if ctx.Err() != nil && errors.Is(err, context.Canceled) {
@@ -140,23 +141,40 @@ func escapeLines(s string) string {
 	return strings.Join(lines, "\n")
 }
 
-// isUsageError recognises cobra's own argument and flag errors, which it
-// returns as plain errors.
-func isUsageError(err error) bool {
-	var fe *cmdutil.FlagError
-	if errors.As(err, &fe) {
-		return false
-	}
-	var ee *cmdutil.ExitError
-	if errors.As(err, &ee) {
-		return false
-	}
-	s := err.Error()
-	for _, p := range []string{"unknown command", "unknown flag", "unknown shorthand flag", "flag needs an argument",
-		"invalid argument", "accepts ", "requires at least", "requires at most", "required flag", "if any flags in the group"} {
-		if strings.HasPrefix(s, p) || strings.Contains(s, " "+p) {
-			return true
+// argErrorsAreUsageErrors makes the errors of every command's positional
+// argument validator (cobra.NoArgs and the like, which cobra returns as
+// plain errors) *cmdutil.FlagError, as the root's flag error function does
+// for flag errors.
+func argErrorsAreUsageErrors(c *cobra.Command) {
+	if validate := c.Args; validate != nil {
+		c.Args = func(cmd *cobra.Command, args []string) error {
+			err := validate(cmd, args)
+			var fe *cmdutil.FlagError
+			if err == nil || errors.As(err, &fe) {
+				return err
+			}
+			return &cmdutil.FlagError{Err: err}
 		}
 	}
-	return false
+	for _, sub := range c.Commands() {
+		argErrorsAreUsageErrors(sub)
+	}
+}
+
+// isUsageError recognises the usage errors cobra returns as plain errors
+// (flag and argument errors are typed already, see argErrorsAreUsageErrors):
+// any error of a command that cannot run, which can only come from cobra
+// finding the command (an unknown subcommand), and a missing required flag
+// or a broken flag group, for which cobra has no hook.
+func isUsageError(cmd *cobra.Command, err error) bool {
+	var fe *cmdutil.FlagError
+	var ee *cmdutil.ExitError
+	switch {
+	case errors.As(err, &fe), errors.As(err, &ee):
+		return false
+	case cmd != nil && !cmd.Runnable():
+		return true
+	}
+	s := err.Error()
+	return strings.HasPrefix(s, "required flag") || strings.HasPrefix(s, "if any flags in the group")
 }

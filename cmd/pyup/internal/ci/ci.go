@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"github.com/pyup-dev/pyup/cmd/pyup/internal/escape"
-	"github.com/pyup-dev/pyup/cmd/pyup/internal/redact"
+	"github.com/pyup-dev/pyup/pkg/redact"
 )
 
 // Env is what pyup knows about the CI system it runs in.

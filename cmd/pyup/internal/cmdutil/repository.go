@@ -6,18 +6,12 @@ import (
 	"io"
 	"net/url"
 	"runtime"
-	"strings"
 
 	"github.com/spf13/pflag"
 
 	"github.com/pyup-dev/pyup/cmd/pyup/internal/pypirc"
+	"github.com/pyup-dev/pyup/pkg/pypi"
 	"github.com/pyup-dev/pyup/pkg/upload/credential"
-)
-
-// Built-in upload URLs.
-const (
-	PyPIUploadURL     = "https://upload.pypi.org/legacy/"
-	TestPyPIUploadURL = "https://test.pypi.org/legacy/"
 )
 
 // RepoFlags are the flags shared by every command that talks to an index.
@@ -60,30 +54,13 @@ type Target struct {
 	CACert, ClientCert string
 }
 
-// IsPyPI reports whether the target is PyPI or TestPyPI.
-func (t *Target) IsPyPI() bool {
-	u, err := url.Parse(t.URL)
-	if err != nil {
-		return false
-	}
-	switch strings.ToLower(u.Hostname()) {
-	case "upload.pypi.org", "pypi.org", "test.pypi.org":
-		return true
-	}
-	return false
-}
+// IsPyPI reports whether the target is PyPI or TestPyPI (see pypi.IsPyPI).
+func (t *Target) IsPyPI() bool { return pypi.IsPyPI(t.URL) }
 
 // ProjectURL returns the project's page on PyPI or TestPyPI, or "" for other indexes.
 func (t *Target) ProjectURL(project string) string {
-	u, err := url.Parse(t.URL)
-	if err != nil {
-		return ""
-	}
-	switch strings.ToLower(u.Hostname()) {
-	case "upload.pypi.org", "pypi.org":
-		return "https://pypi.org/project/" + project + "/"
-	case "test.pypi.org":
-		return "https://test.pypi.org/project/" + project + "/"
+	if idx, ok := pypi.Lookup(t.URL); ok {
+		return idx.ProjectURL(project)
 	}
 	return ""
 }

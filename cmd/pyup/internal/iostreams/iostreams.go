@@ -10,7 +10,7 @@ import (
 
 	"golang.org/x/term"
 
-	"github.com/pyup-dev/pyup/cmd/pyup/internal/redact"
+	"github.com/pyup-dev/pyup/pkg/redact"
 )
 
 // IOStreams are a command's input and outputs. Data goes to Out; progress,

@@ -25,14 +25,7 @@ import (
 	"gopkg.in/ini.v1"
 
 	"github.com/pyup-dev/pyup/pkg/dist"
-)
-
-// Upload URLs of the two repositories every configuration knows.
-const (
-	// PyPIURL is the upload URL of pypi, the default repository.
-	PyPIURL = "https://upload.pypi.org/legacy/"
-	// TestPyPIURL is the upload URL of testpypi.
-	TestPyPIURL = "https://test.pypi.org/legacy/"
+	"github.com/pyup-dev/pyup/pkg/pypi"
 )
 
 // DefaultIndexServers is the index-servers value used when the file has none.
@@ -255,12 +248,12 @@ func Parse(data []byte) (*File, error) {
 		return Repository{Name: name, Username: defUser, Password: defPass}
 	}
 
-	pypi := newRepo("pypi")
-	pypi.URL = PyPIURL
-	f.repos["pypi"] = pypi
+	def := newRepo("pypi")
+	def.URL = pypi.UploadURL
+	f.repos["pypi"] = def
 	if slices.Contains(f.IndexServers, "testpypi") {
 		t := newRepo("testpypi")
-		t.URL = TestPyPIURL
+		t.URL = pypi.TestUploadURL
 		f.repos["testpypi"] = t
 	}
 	for _, name := range f.IndexServers {
@@ -358,15 +351,16 @@ func (f *File) where() string {
 	return f.Path
 }
 
-// pypiHosts are the hosts whose URLs twine upgrades to https.
-var pypiHosts = []string{"pypi.python.org", "testpypi.python.org", "upload.pypi.org", "test.pypi.org"}
-
-// NormalizeURL upgrades an http URL of a PyPI host (upload.pypi.org,
-// test.pypi.org and the retired pypi.python.org names) to https, as twine
-// does. Any other URL is returned unchanged.
+// NormalizeURL upgrades an http URL of a PyPI or TestPyPI host (see
+// pypi.Lookup: pypi.org, upload.pypi.org, test.pypi.org and the retired
+// pypi.python.org names) without a port to https, as twine does. Any other
+// URL is returned unchanged.
 func NormalizeURL(raw string) string {
 	u, err := url.Parse(raw)
-	if err != nil || u.Scheme != "http" || !slices.Contains(pypiHosts, u.Host) {
+	if err != nil || u.Scheme != "http" || u.Port() != "" {
+		return raw
+	}
+	if _, ok := pypi.Lookup(raw); !ok {
 		return raw
 	}
 	u.Scheme = "https"

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/pyup-dev/pyup/pkg/pypi"
 )
 
 func writeFile(t *testing.T, content string) string {
@@ -30,13 +32,13 @@ func TestLoadRepository(t *testing.T) {
 			name:    "empty file gives pypi default",
 			content: "",
 			repo:    "pypi",
-			want:    Repository{Name: "pypi", URL: PyPIURL},
+			want:    Repository{Name: "pypi", URL: pypi.UploadURL},
 		},
 		{
 			name:    "empty file gives testpypi default",
 			content: "",
 			repo:    "testpypi",
-			want:    Repository{Name: "testpypi", URL: TestPyPIURL},
+			want:    Repository{Name: "testpypi", URL: pypi.TestUploadURL},
 		},
 		{
 			name: "pypi token",
@@ -48,7 +50,7 @@ username = __token__
 password = pypi-AgEIcHlwaS5vcmc
 `,
 			repo: "pypi",
-			want: Repository{Name: "pypi", URL: PyPIURL, Username: "__token__", Password: "pypi-AgEIcHlwaS5vcmc"},
+			want: Repository{Name: "pypi", URL: pypi.UploadURL, Username: "__token__", Password: "pypi-AgEIcHlwaS5vcmc"},
 		},
 		{
 			name: "multi-line index-servers",
@@ -75,7 +77,7 @@ password = a%b%(user)s#c ;d
 username = %(password)s
 `,
 			repo: "pypi",
-			want: Repository{Name: "pypi", URL: PyPIURL, Username: "%(password)s", Password: "a%b%(user)s#c ;d"},
+			want: Repository{Name: "pypi", URL: pypi.UploadURL, Username: "%(password)s", Password: "a%b%(user)s#c ;d"},
 		},
 		{
 			name: "full-line comments are skipped, quotes kept",
@@ -86,7 +88,7 @@ username = %(password)s
 password = "quoted"
 `,
 			repo: "pypi",
-			want: Repository{Name: "pypi", URL: PyPIURL, Password: `"quoted"`},
+			want: Repository{Name: "pypi", URL: pypi.UploadURL, Password: `"quoted"`},
 		},
 		{
 			name: "server-login fallback",
@@ -110,7 +112,7 @@ password = fallback
 password = own
 `,
 			repo: "pypi",
-			want: Repository{Name: "pypi", URL: PyPIURL, Username: "bob", Password: "own"},
+			want: Repository{Name: "pypi", URL: pypi.UploadURL, Username: "bob", Password: "own"},
 		},
 		{
 			name: "keys are case-insensitive",
@@ -119,7 +121,7 @@ UserName = carol
 PASSWORD = pw
 `,
 			repo: "pypi",
-			want: Repository{Name: "pypi", URL: PyPIURL, Username: "carol", Password: "pw"},
+			want: Repository{Name: "pypi", URL: pypi.UploadURL, Username: "carol", Password: "pw"},
 		},
 		{
 			name: "pypi exists even when index-servers omits it, section still ignored",
@@ -131,7 +133,7 @@ repository = https://example.com/
 username = ignored
 `,
 			repo: "pypi",
-			want: Repository{Name: "pypi", URL: PyPIURL},
+			want: Repository{Name: "pypi", URL: pypi.UploadURL},
 		},
 		{
 			name: "repository override of testpypi",
@@ -148,7 +150,7 @@ username = dflt
 [pypi]
 `,
 			repo: "pypi",
-			want: Repository{Name: "pypi", URL: PyPIURL, Username: "dflt"},
+			want: Repository{Name: "pypi", URL: pypi.UploadURL, Username: "dflt"},
 		},
 		{
 			name: "dotted section does not inherit",
@@ -169,7 +171,7 @@ repository = https://ab.example/
 repository = http://upload.pypi.org/legacy/
 `,
 			repo: "pypi",
-			want: Repository{Name: "pypi", URL: PyPIURL},
+			want: Repository{Name: "pypi", URL: pypi.UploadURL},
 		},
 		{
 			name: "multi-line password keeps newline",
@@ -178,7 +180,7 @@ password = first
   second
 `,
 			repo: "pypi",
-			want: Repository{Name: "pypi", URL: PyPIURL, Password: "first\nsecond"},
+			want: Repository{Name: "pypi", URL: pypi.UploadURL, Password: "first\nsecond"},
 		},
 	}
 	for _, tt := range tests {
@@ -272,10 +274,10 @@ func TestMissingFile(t *testing.T) {
 	if f.Exists {
 		t.Error("Exists = true for a missing file")
 	}
-	if r, err := f.Repository("pypi"); err != nil || r.URL != PyPIURL {
+	if r, err := f.Repository("pypi"); err != nil || r.URL != pypi.UploadURL {
 		t.Errorf("pypi = %v, %v", r, err)
 	}
-	if r, err := f.Repository("testpypi"); err != nil || r.URL != TestPyPIURL {
+	if r, err := f.Repository("testpypi"); err != nil || r.URL != pypi.TestUploadURL {
 		t.Errorf("testpypi = %v, %v", r, err)
 	}
 	if _, err := Load(p, MustExist(true)); !errors.Is(err, fs.ErrNotExist) {
@@ -312,7 +314,7 @@ func TestMalformedDoesNotLeak(t *testing.T) {
 }
 
 func TestRepositoryStringHidesPassword(t *testing.T) {
-	r := Repository{Name: "pypi", URL: PyPIURL, Username: "__token__", Password: "pypi-topsecret"}
+	r := Repository{Name: "pypi", URL: pypi.UploadURL, Username: "__token__", Password: "pypi-topsecret"}
 	for _, s := range []string{r.String(), fmt.Sprintf("%v", r), fmt.Sprintf("%+v", r), fmt.Sprintf("%#v", r), fmt.Sprint(r)} {
 		if strings.Contains(s, "topsecret") {
 			t.Errorf("formatted repository leaks the password: %q", s)
@@ -326,6 +328,12 @@ func TestNormalizeURL(t *testing.T) {
 		"http://test.pypi.org/legacy/":   "https://test.pypi.org/legacy/",
 		"http://example.com/legacy/":     "http://example.com/legacy/",
 		"https://upload.pypi.org/legacy": "https://upload.pypi.org/legacy",
+		// The hosts are pkg/pypi's: pypi.org and the retired names too.
+		"http://pypi.org/legacy/":             "https://pypi.org/legacy/",
+		"http://pypi.python.org/pypi":         "https://pypi.python.org/pypi",
+		"http://testpypi.python.org/pypi":     "https://testpypi.python.org/pypi",
+		"http://upload.pypi.org:8080/legacy/": "http://upload.pypi.org:8080/legacy/",
+		"http://upload.pypi.io/legacy/":       "http://upload.pypi.io/legacy/",
 	} {
 		if got := NormalizeURL(in); got != want {
 			t.Errorf("NormalizeURL(%q) = %q, want %q", in, got, want)

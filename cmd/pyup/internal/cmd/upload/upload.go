@@ -257,6 +257,10 @@ func openAndCheck(ctx context.Context, opts *UploadOptions, env *ci.Env) ([]pkgu
 	// with --verbose (pyup check always lists them). A file that passed
 	// cleanly is not listed.
 	text := []dist.TextOption{dist.WithNotes(opts.Verbose), dist.WithEscape(escape.Text)}
+	// One validator for the batch: it remembers the last description's
+	// verdict, so identical descriptions (a wheel and its sdist) are
+	// checked once.
+	rst := dist.WithRSTValidator(dist.NewDocutilsValidator())
 	for i, p := range opts.Dists {
 		var fr dist.FileReport
 		switch {
@@ -265,7 +269,7 @@ func openAndCheck(ctx context.Context, opts *UploadOptions, env *ci.Env) ([]pkgu
 		case opts.NoCheck:
 			fr = dist.FileReport{Status: dist.Passed}
 		default:
-			fr = dist.CheckOpened(p, dists[i], nil, opts.Strict)
+			fr = dist.CheckOpened(p, dists[i], nil, opts.Strict, rst)
 		}
 		if len(fr.Problems) > 0 && (fr.Status != dist.Passed || opts.Verbose) {
 			dist.WriteText(w, []dist.FileReport{fr}, text...)

@@ -1,4 +1,5 @@
-// Package redact scrubs the run's secrets from everything pyup writes.
+// Package redact scrubs secrets from everything pyup writes and from the
+// server text its libraries put into errors.
 //
 // Redaction is a property of the output, not of each place that builds a
 // message: every secret pyup learns during a run (a password or API token
@@ -11,6 +12,11 @@
 // A Set finds a secret whole and also in pieces: any run of Window or more
 // bytes taken from a secret is replaced, so a server reply cut to an excerpt
 // in the middle of an echoed Authorization header still shows nothing of it.
+//
+// The libraries use the same Set on what a server answered before it goes
+// into an error (Scrub), so that every user of pkg/upload and pkg/oidc gets
+// errors without the secrets a request carried; Lookalikes also masks what
+// is shaped like a credential though nobody named it.
 package redact
 
 import (
@@ -20,6 +26,7 @@ import (
 	"html"
 	"io"
 	"net/url"
+	"regexp"
 	"strings"
 	"sync"
 )
@@ -294,4 +301,33 @@ func Unwrap(w io.Writer) io.Writer {
 		return rw.Unredacted()
 	}
 	return w
+}
+
+// Scrub returns text with each of secrets, in every form Set.Add knows and
+// in pieces of Window bytes or more, replaced by Mask.
+func Scrub(text string, secrets ...string) string {
+	var s Set
+	for _, v := range secrets {
+		s.Add(v)
+	}
+	return s.String(text)
+}
+
+var (
+	jwtLike    = regexp.MustCompile(`eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*(\.[A-Za-z0-9_-]*)?`)
+	pypiLike   = regexp.MustCompile(`pypi-[A-Za-z0-9_-]{8,}`)
+	bearerLike = regexp.MustCompile(`(?i)(bearer\s+)[^\s"',;]+`)
+)
+
+// Lookalikes returns text with whatever is shaped like a credential
+// replaced by Mask, though no secret was named: a JWT (an ID token), a PyPI
+// API token (keeping its "pypi-" prefix) and the value after "Bearer". It is
+// for text from a source that may hold credentials pyup never saw, such as
+// a CI's token endpoint or a credential helper's stderr; it would mask
+// project names like pypi-something in an index's answers, so those use
+// Scrub alone.
+func Lookalikes(text string) string {
+	text = jwtLike.ReplaceAllString(text, Mask)
+	text = pypiLike.ReplaceAllString(text, "pypi-"+Mask)
+	return bearerLike.ReplaceAllString(text, "${1}"+Mask)
 }

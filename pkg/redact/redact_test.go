@@ -180,3 +180,30 @@ func FuzzWriter(f *testing.F) {
 		}
 	})
 }
+
+func TestScrub(t *testing.T) {
+	const tok = "pypi-AgEIcHlwaS5vcmcCJGFiY2RlZg"
+	for _, tc := range []struct{ text, want string }{
+		{"refused " + tok + " here", "refused **** here"},
+		{"refused " + url.QueryEscape(tok+"/+") + " here", "refused **** here"},
+		{"cut: " + tok[:14], "cut: ****"},
+		{"nothing to hide", "nothing to hide"},
+	} {
+		if got := Scrub(tc.text, tok, tok+"/+", "", "ab"); got != tc.want {
+			t.Errorf("Scrub(%q) = %q, want %q", tc.text, got, tc.want)
+		}
+	}
+}
+
+func TestLookalikes(t *testing.T) {
+	for _, tc := range []struct{ text, want string }{
+		{"id token eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln leaked", "id token **** leaked"},
+		{"token pypi-AgEIcHlwaS5vcmc leaked", "token pypi-**** leaked"},
+		{"Authorization: Bearer abc.def", "Authorization: Bearer ****"},
+		{"plain text", "plain text"},
+	} {
+		if got := Lookalikes(tc.text); got != tc.want {
+			t.Errorf("Lookalikes(%q) = %q, want %q", tc.text, got, tc.want)
+		}
+	}
+}
