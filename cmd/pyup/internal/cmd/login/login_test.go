@@ -1,31 +1,12 @@
 package login
 
 import (
-	"context"
-	"io"
 	"strings"
 	"testing"
 
-	"github.com/spf13/cobra"
-
 	"github.com/pyup-dev/pyup/cmd/pyup/internal/cmdutil"
 	"github.com/pyup-dev/pyup/cmd/pyup/internal/cmdutil/cmdutiltest"
-	"github.com/pyup-dev/pyup/cmd/pyup/internal/config"
 )
-
-func parse(t *testing.T, f *cmdutil.Factory, newCmd func(*cmdutil.Factory, func(context.Context, *Options) error) *cobra.Command, args ...string) *Options {
-	t.Helper()
-	var got *Options
-	cmd := newCmd(f, func(_ context.Context, o *Options) error { got = o; return nil })
-	cmd.PreRunE = func(c *cobra.Command, _ []string) error { _, err := config.Apply(c, f.LookupEnv); return err }
-	cmd.SetArgs(args)
-	cmd.SetOut(io.Discard)
-	cmd.SetErr(io.Discard)
-	if err := cmd.Execute(); err != nil {
-		t.Fatal(err)
-	}
-	return got
-}
 
 const (
 	privateURL = "https://pypi.example.com/legacy/"
@@ -36,7 +17,7 @@ func TestLoginRunStoresInKeyring(t *testing.T) {
 	kr := &cmdutiltest.Keyring{}
 	f, s := cmdutiltest.New(map[string]string{"PYUP_USERNAME": "ci"}, kr)
 	s.In.WriteString(token + "\n")
-	opts := parse(t, f, NewCmdLogin, "--repository-url", privateURL)
+	opts := cmdutiltest.Parse(t, f, NewCmdLogin, "--repository-url", privateURL)
 	if err := loginRun(t.Context(), opts); err != nil {
 		t.Fatal(err)
 	}
@@ -51,7 +32,7 @@ func TestLoginRunStoresInKeyring(t *testing.T) {
 	}
 
 	// logout removes it; a second logout finds nothing and says so.
-	lo := parse(t, f, NewCmdLogout, "--repository-url", privateURL, "-u", "ci")
+	lo := cmdutiltest.Parse(t, f, NewCmdLogout, "--repository-url", privateURL, "-u", "ci")
 	if err := logoutRun(t.Context(), lo); err != nil {
 		t.Fatal(err)
 	}
@@ -76,7 +57,7 @@ func TestLoginRunRefuses(t *testing.T) {
 			kr := &cmdutiltest.Keyring{}
 			f, s := cmdutiltest.New(nil, kr)
 			s.In.WriteString(tc.input)
-			err := loginRun(t.Context(), parse(t, f, NewCmdLogin, "--repository-url", tc.url))
+			err := loginRun(t.Context(), cmdutiltest.Parse(t, f, NewCmdLogin, "--repository-url", tc.url))
 			if code, hint := cmdutil.ExitCode(err); code != cmdutil.ExitUsage || !strings.Contains(hint, tc.hint) {
 				t.Fatalf("exit %d hint %q (%v)", code, hint, err)
 			}
@@ -90,7 +71,7 @@ func TestLoginRunRefuses(t *testing.T) {
 // A config file named in the environment must exist, as one named by flag.
 func TestLoginConfigFileFromEnvMustExist(t *testing.T) {
 	f, _ := cmdutiltest.New(map[string]string{"PYUP_CONFIG_FILE": t.TempDir() + "/missing.ini"}, &cmdutiltest.Keyring{})
-	err := loginRun(t.Context(), parse(t, f, NewCmdLogin))
+	err := loginRun(t.Context(), cmdutiltest.Parse(t, f, NewCmdLogin))
 	if code, _ := cmdutil.ExitCode(err); code != cmdutil.ExitUsage || !strings.Contains(err.Error(), "missing.ini") {
 		t.Fatalf("exit %d, %v", code, err)
 	}

@@ -1,37 +1,16 @@
 package upload
 
 import (
-	"context"
 	"encoding/json"
-	"io"
 	"net/http/httptest"
 	"strings"
 	"testing"
 
-	"github.com/spf13/cobra"
-
 	"github.com/pyup-dev/pyup/cmd/pyup/internal/cmdutil"
 	"github.com/pyup-dev/pyup/cmd/pyup/internal/cmdutil/cmdutiltest"
-	"github.com/pyup-dev/pyup/cmd/pyup/internal/config"
 	"github.com/pyup-dev/pyup/pkg/dist/disttest"
 	"github.com/pyup-dev/pyup/pkg/upload/uploadtest"
 )
-
-// parseUpload turns argv into options the way pyup does: flags, then the
-// factory's environment through config.Apply.
-func parseUpload(t *testing.T, f *cmdutil.Factory, args ...string) *UploadOptions {
-	t.Helper()
-	var got *UploadOptions
-	cmd := NewCmdUpload(f, func(_ context.Context, o *UploadOptions) error { got = o; return nil })
-	cmd.PreRunE = func(c *cobra.Command, _ []string) error { _, err := config.Apply(c, f.LookupEnv); return err }
-	cmd.SetArgs(args)
-	cmd.SetOut(io.Discard)
-	cmd.SetErr(io.Discard)
-	if err := cmd.Execute(); err != nil {
-		t.Fatal(err)
-	}
-	return got
-}
 
 const runToken = "pypi-uploadrun-token-0123456789"
 
@@ -63,7 +42,7 @@ func TestUploadRunCredentials(t *testing.T) {
 				_ = kr.Set(url, "__token__", runToken)
 			}
 			f, s := cmdutiltest.New(tt.env, kr)
-			opts := parseUpload(t, f, "--repository-url", url, "--non-interactive", "--json", whl)
+			opts := cmdutiltest.Parse(t, f, NewCmdUpload, "--repository-url", url, "--non-interactive", "--json", whl)
 			err := uploadRun(t.Context(), opts)
 			code, hint := cmdutil.ExitCode(err)
 			if code != tt.wantCode || !strings.Contains(hint, tt.wantHint) {
@@ -98,7 +77,7 @@ func TestUploadRunJudgesURLBeforeCredentials(t *testing.T) {
 	whl := disttest.Wheel(t, t.TempDir(), disttest.Name("demo"), disttest.Version("1.0"))
 	kr := &cmdutiltest.Keyring{}
 	f, _ := cmdutiltest.New(map[string]string{"TWINE_PASSWORD": runToken}, kr)
-	opts := parseUpload(t, f, "--repository-url", "http://pypi.example.com/legacy/", whl)
+	opts := cmdutiltest.Parse(t, f, NewCmdUpload, "--repository-url", "http://pypi.example.com/legacy/", whl)
 	err := uploadRun(t.Context(), opts)
 	if code, _ := cmdutil.ExitCode(err); code != cmdutil.ExitUsage {
 		t.Fatalf("exit %d (%v), want %d", code, err, cmdutil.ExitUsage)

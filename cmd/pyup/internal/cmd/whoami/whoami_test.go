@@ -1,32 +1,20 @@
 package whoami
 
 import (
-	"context"
 	"encoding/json"
 	"io"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/spf13/cobra"
-
 	"github.com/pyup-dev/pyup/cmd/pyup/internal/cmdutil"
 	"github.com/pyup-dev/pyup/cmd/pyup/internal/cmdutil/cmdutiltest"
-	"github.com/pyup-dev/pyup/cmd/pyup/internal/config"
 	"github.com/pyup-dev/pyup/pkg/upload/credential"
 )
 
 func parseWhoami(t *testing.T, f *cmdutil.Factory, args ...string) *WhoamiOptions {
 	t.Helper()
-	var got *WhoamiOptions
-	cmd := NewCmdWhoami(f, func(_ context.Context, o *WhoamiOptions) error { got = o; return nil })
-	cmd.PreRunE = func(c *cobra.Command, _ []string) error { _, err := config.Apply(c, f.LookupEnv); return err }
-	cmd.SetArgs(args)
-	cmd.SetOut(io.Discard)
-	cmd.SetErr(io.Discard)
-	if err := cmd.Execute(); err != nil {
-		t.Fatal(err)
-	}
+	got := cmdutiltest.Parse(t, f, NewCmdWhoami, args...)
 	got.Now = func() time.Time { return time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC) }
 	return got
 }

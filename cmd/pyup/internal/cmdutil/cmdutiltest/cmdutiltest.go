@@ -4,10 +4,16 @@ package cmdutiltest
 
 import (
 	"bytes"
+	"context"
+	"io"
 	"sync"
 	"sync/atomic"
+	"testing"
+
+	"github.com/spf13/cobra"
 
 	"github.com/pyup-dev/pyup/cmd/pyup/internal/cmdutil"
+	"github.com/pyup-dev/pyup/cmd/pyup/internal/config"
 	"github.com/pyup-dev/pyup/cmd/pyup/internal/iostreams"
 	"github.com/pyup-dev/pyup/pkg/upload/credential"
 )
@@ -87,4 +93,21 @@ func New(env map[string]string, kr credential.Keyring) (*cmdutil.Factory, Stream
 		Keyring:   kr,
 	}
 	return f, Streams{In: in, Out: out, ErrOut: errOut}
+}
+
+// Parse runs the command newCmd builds on args the way pyup does (flags,
+// then f's environment through config.Apply) and returns the options its
+// run function received, without running it.
+func Parse[O any](t testing.TB, f *cmdutil.Factory, newCmd func(*cmdutil.Factory, func(context.Context, *O) error) *cobra.Command, args ...string) *O {
+	t.Helper()
+	var got *O
+	cmd := newCmd(f, func(_ context.Context, o *O) error { got = o; return nil })
+	cmd.PreRunE = func(c *cobra.Command, _ []string) error { _, err := config.Apply(c, f.LookupEnv); return err }
+	cmd.SetArgs(args)
+	cmd.SetOut(io.Discard)
+	cmd.SetErr(io.Discard)
+	if err := cmd.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	return got
 }
