@@ -104,6 +104,10 @@ func TestUploadKeepsEarlyAnswer(t *testing.T) {
 				if !errors.As(r.Err, &he) || he.StatusCode != tc.status {
 					t.Fatalf("run %d: %+v, want the index's %d", run, r, tc.status)
 				}
+				// 403 is the credentials' exit code (4), the others 5.
+				if errors.Is(r.Err, upload.ErrUnauthorized) != (tc.status == 403) {
+					t.Fatalf("run %d: %v: ErrUnauthorized %v", run, r.Err, !(tc.status == 403))
+				}
 				if msg := r.Err.Error(); strings.Contains(msg, "broken pipe") || strings.Contains(msg, "connection reset") {
 					t.Fatalf("run %d: %v", run, msg)
 				}
