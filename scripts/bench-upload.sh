@@ -101,10 +101,11 @@ if [[ " $PARTS " == *" size "* || " $PARTS " == *" rss "* ]]; then
 	serve "$work/url"
 	url=$served
 	for mib in $SIZES; do
-		wheel="$work/size$mib/bench_pkg-1.0-py3-none-any.whl"
+		# One version per size: the index keeps what it was sent.
+		wheel="$work/size$mib/bench_pkg-1.$mib-py3-none-any.whl"
 		mkdir -p "$work/size$mib"
 		echo "writing a $mib MiB wheel..." >&2
-		mkwheel "$wheel" "$mib" 1.0
+		mkwheel "$wheel" "$mib" "1.$mib"
 		size=$(stat -c %s "$wheel")
 		sha=$(sha256sum "$wheel" | cut -d' ' -f1)
 		b2=$(b2sum -l 256 "$wheel" | cut -d' ' -f1)
@@ -118,7 +119,7 @@ if [[ " $PARTS " == *" size "* || " $PARTS " == *" rss "* ]]; then
 				--disable-progress-bar --retries 0 --hash-first --repository-url "$url/legacy/" "$wheel"
 			measure "curl -F (digests given)" "$size" curl -sS -f -o /dev/null \
 				-F ':action=file_upload' -F 'protocol_version=1' -F 'metadata_version=2.1' \
-				-F 'name=bench_pkg' -F 'version=1.0' -F 'filetype=bdist_wheel' -F 'pyversion=py3' \
+				-F 'name=bench_pkg' -F "version=1.$mib" -F 'filetype=bdist_wheel' -F 'pyversion=py3' \
 				-F "sha256_digest=$sha" -F "blake2_256_digest=$b2" \
 				-F "content=@$wheel;type=application/octet-stream" "$url/legacy/"
 			curl_wall=$median
