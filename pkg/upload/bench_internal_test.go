@@ -35,7 +35,7 @@ func BenchmarkStreamingBody(b *testing.B) {
 			b.Fatal(err)
 		}
 		// 256 KiB reads, as the transport's write buffer makes them.
-		n, err := io.CopyBuffer(writerOnly{io.Discard}, l.open(f), chunk)
+		n, err := io.CopyBuffer(writerOnly{io.Discard}, l.open(f, nil), chunk)
 		f.Close()
 		if err != nil || n != l.length() {
 			b.Fatal(n, err)

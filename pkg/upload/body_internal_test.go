@@ -23,7 +23,7 @@ func TestBodyLayoutLengthAndShape(t *testing.T) {
 	}
 	f, _ := os.Open(p)
 	defer f.Close()
-	body, err := io.ReadAll(l.open(f))
+	body, err := io.ReadAll(l.open(f, nil))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,7 +58,7 @@ func TestBodyLayoutLengthAndShape(t *testing.T) {
 	// body shorter than its Content-Length.
 	l.fileSize += 10
 	f.Seek(0, io.SeekStart)
-	if _, err := io.ReadAll(l.open(f)); err == nil {
+	if _, err := io.ReadAll(l.open(f, nil)); err == nil {
 		t.Fatal("short file not detected")
 	}
 }

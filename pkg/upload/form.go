@@ -57,7 +57,18 @@ var formKeys = map[string]string{
 // writes it into 2.1 metadata, which PyPI would refuse); then pyversion,
 // filetype, sha256_digest, blake2_256_digest, :action and protocol_version.
 // It is exported so a dry run can show what would be sent.
+//
+// Upload sends these fields in this order when the digests are known before
+// the send (d carries them, or WithHashFirst); otherwise it hashes the file
+// while sending it and moves sha256_digest and blake2_256_digest after the
+// content part (see Upload).
 func FormFields(d *dist.Dist) [][2]string {
+	return formFields(d, d.SHA256, d.Blake2b256)
+}
+
+// formFields is FormFields with the given digests; empty digests are left
+// out (the one-pass form sends them after the file).
+func formFields(d *dist.Dist, sha, b2 string) [][2]string {
 	var out [][2]string
 	add := func(k, v string) { out = append(out, [2]string{k, v}) }
 	var m dist.Metadata
@@ -124,8 +135,10 @@ func FormFields(d *dist.Dist) [][2]string {
 	}
 	add("pyversion", d.PyVersion)
 	add("filetype", string(d.Kind))
-	add("sha256_digest", d.SHA256)
-	add("blake2_256_digest", d.Blake2b256)
+	if sha != "" {
+		add("sha256_digest", sha)
+		add("blake2_256_digest", b2)
+	}
 	add(":action", "file_upload")
 	add("protocol_version", "1")
 	return out

@@ -72,6 +72,7 @@ type settings struct {
 	checkURL      *string
 	skipExisting  bool
 	dryRun        bool
+	hashFirst     bool
 	logf          func(format string, args ...any)
 	progress      func(Progress)
 	sleep         func(ctx context.Context, d time.Duration) error
@@ -247,6 +248,22 @@ func WithSkipExisting(skip bool) Option {
 func WithDryRun(dry bool) Option {
 	return func(s *settings) error {
 		s.dryRun = dry
+		return nil
+	}
+}
+
+// WithHashFirst makes Upload hash every file before sending it and send the
+// digests before the file, in twine's order, at the cost of reading each
+// file twice. Default: false: a Dist opened without digests
+// (dist.WithoutDigests) is hashed while it is sent, in one read, and
+// sha256_digest and blake2_256_digest follow the content part. Indexes that
+// read the whole form before validating it (Warehouse, pypiserver, devpi,
+// Nexus, GitLab) accept either order; this is the fallback for one that
+// would not. A Dist that already carries its digests is always sent in
+// twine's order.
+func WithHashFirst(first bool) Option {
+	return func(s *settings) error {
+		s.hashFirst = first
 		return nil
 	}
 }

@@ -4,9 +4,12 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
+	"sync"
+	"syscall"
 	"time"
 
 	"github.com/pyup-dev/pyup/pkg/dist"
@@ -65,7 +68,8 @@ func newBaseTransport(s *settings) (*http.Transport, error) {
 	}, nil
 }
 
-// largeWritesDialer hides the connection's io.ReaderFrom. net/http copies a
+// largeWritesDialer returns connections that keep an index's early answer
+// (see answerKeepingConn) and hide the connection's io.ReaderFrom. net/http copies a
 // request body through a bufio.Writer; when the connection implements
 // ReaderFrom, the writer hands the body to it and a non-file body then moves
 // in 32 KiB pieces. Without it, the body is read straight into the 256 KiB
@@ -76,9 +80,65 @@ func largeWritesDialer(d *net.Dialer) func(ctx context.Context, network, addr st
 		if err != nil {
 			return nil, err
 		}
-		return plainConn{c}, nil
+		return &answerKeepingConn{Conn: c}, nil
 	}
 }
 
-// plainConn exposes only net.Conn's methods.
-type plainConn struct{ net.Conn }
+// answerKeepingConn exposes only net.Conn's methods (no ReaderFrom) and
+// keeps the answer of an index that refuses a request before reading its
+// body. pypiserver under wsgiref, nginx over client_max_body_size and
+// others send their 403/405/413 as soon as they have the request head, then
+// close: the rest of the body then fails to write ("broken pipe",
+// "connection reset"). net/http, seeing the write fail, closes the
+// connection and reports only the write error, even when the answer is
+// already in the socket's receive buffer (golang/go#51109).
+//
+// So once a write fails because the peer hung up, this connection reports
+// success for every write until it is closed, discarding the bytes; net/http
+// then goes on to read the answer. If the index sent one, the upload gets
+// it, with its status and message; if it sent none, the read fails (EOF,
+// connection reset) and the attempt is a transport failure, retried. The
+// discarded writes last until net/http closes the connection, which it does
+// right after such an answer (the peer has gone). This works the same under
+// TLS (the connection sits below it) and through an HTTP proxy (the answer
+// is then the proxy's); an HTTP/2 index signals early answers in the
+// protocol itself.
+type answerKeepingConn struct {
+	net.Conn
+	mu       sync.Mutex
+	peerGone bool
+	closed   bool
+}
+
+func (c *answerKeepingConn) Write(p []byte) (int, error) {
+	c.mu.Lock()
+	gone, closed := c.peerGone, c.closed
+	c.mu.Unlock()
+	switch {
+	case closed:
+		return 0, net.ErrClosed
+	case gone:
+		return len(p), nil
+	}
+	n, err := c.Conn.Write(p)
+	if err != nil && peerHungUp(err) {
+		c.mu.Lock()
+		c.peerGone = true
+		c.mu.Unlock()
+		return len(p), nil
+	}
+	return n, err
+}
+
+func (c *answerKeepingConn) Close() error {
+	c.mu.Lock()
+	c.closed = true
+	c.mu.Unlock()
+	return c.Conn.Close()
+}
+
+// peerHungUp reports whether a write failed because the other end closed
+// the connection.
+func peerHungUp(err error) bool {
+	return errors.Is(err, syscall.EPIPE) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.ECONNABORTED)
+}

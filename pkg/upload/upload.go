@@ -50,7 +50,10 @@ type Result struct {
 	File string
 	// Size is the file size in bytes.
 	Size int64
-	// SHA256 and Blake2b256 are the file's lowercase hex digests.
+	// SHA256 and Blake2b256 are the file's lowercase hex digests: those of
+	// the Dist, or computed by Upload (ahead of the send or while sending).
+	// Empty when the Dist had none and the file was never read whole (for
+	// example the index refused it before the body was sent).
 	SHA256, Blake2b256 string
 	// Status is the outcome.
 	Status Status
@@ -80,6 +83,12 @@ const maxRetryAfter = 5 * time.Minute
 // unverifiable one is ErrFileExists (StatusSkipped with WithSkipExisting).
 // With WithSkipExisting the simple API is asked first, so files the index
 // holds are not sent at all.
+//
+// A Dist without digests (dist.WithoutDigests) is read once: hashed while
+// it is sent, its sha256_digest and blake2_256_digest after the content
+// part. It is hashed ahead, in twine's order, only when the digests are
+// needed first: WithHashFirst, WithDryRun, or an index that already lists a
+// file of that name (to compare hashes).
 func (c *Client) Upload(ctx context.Context, f File) Result {
 	return c.timedUpload(ctx, f, nil)
 }
@@ -108,6 +117,22 @@ func (c *Client) upload(ctx context.Context, f File, lookups *lookupCache) Resul
 		r.Err = err
 		return r
 	}
+	// The digests, when known before the send: from dist.Open, or computed
+	// here when they are needed ahead (WithHashFirst, a name the index
+	// already has, a dry run). Otherwise the file is hashed while it is sent.
+	sums := digests{sha: d.SHA256, b2: d.Blake2b256}
+	ahead := func() bool {
+		if sums.known() {
+			return true
+		}
+		var err error
+		if sums, err = c.digestsOf(ctx, d); err != nil {
+			r.Err = err
+			return false
+		}
+		r.SHA256, r.Blake2b256 = sums.sha, sums.b2
+		return true
+	}
 	project := projectName(d)
 	if c.s.skipExisting && c.checkURL != "" {
 		files, err := lookups.existing(ctx, c, project)
@@ -119,8 +144,11 @@ func (c *Client) upload(ctx context.Context, f File, lookups *lookupCache) Resul
 			c.logf("cannot ask the index which files %s has, uploading %s anyway: %v", project, d.Filename, err)
 		default:
 			if sha, ok := files[d.Filename]; ok {
-				if sha != "" && sha != d.SHA256 {
-					r.Err = &HashMismatchError{File: d.Filename, Local: d.SHA256, Remote: sha}
+				if sha != "" && !ahead() {
+					return r
+				}
+				if sha != "" && sha != sums.sha {
+					r.Err = &HashMismatchError{File: d.Filename, Local: sums.sha, Remote: sha}
 					return r
 				}
 				r.Status, r.Message = StatusSkipped, "already on the index"
@@ -131,15 +159,24 @@ func (c *Client) upload(ctx context.Context, f File, lookups *lookupCache) Resul
 			}
 		}
 	}
+	if (c.s.dryRun || c.s.hashFirst) && !ahead() {
+		return r
+	}
 	if c.s.dryRun {
 		r.Status = StatusWouldUpload
 		return r
 	}
-	fields := FormFields(d)
+	fields := formFields(d, sums.sha, sums.b2)
 	if f.Attestations != nil {
 		fields = append(fields, [2]string{"attestations", string(f.Attestations)})
 	}
-	layout, err := newBodyLayout(fields, d.Filename, d.Size)
+	var layout *bodyLayout
+	var err error
+	if sums.known() {
+		layout, err = newBodyLayout(fields, d.Filename, d.Size)
+	} else {
+		layout, err = newOnePassLayout(fields, d.Filename, d.Size)
+	}
 	if err != nil {
 		r.Err = err
 		return r
@@ -147,6 +184,10 @@ func (c *Client) upload(ctx context.Context, f File, lookups *lookupCache) Resul
 	for attempt := 1; ; attempt++ {
 		r.Attempts = attempt
 		out := c.attempt(ctx, d, layout, attempt)
+		if !sums.known() && out.sums.known() {
+			sums = out.sums
+			r.SHA256, r.Blake2b256 = sums.sha, sums.b2
+		}
 		if out.err == nil {
 			r.Status = StatusUploaded
 			return r
@@ -159,7 +200,10 @@ func (c *Client) upload(ctx context.Context, f File, lookups *lookupCache) Resul
 			return r
 		}
 		if he := out.answer; he != nil && isAlreadyExists(he.StatusCode, he.Reason+" "+he.Body) {
-			return c.settleExisting(ctx, d, project, he, attempt, r)
+			if !ahead() {
+				return r
+			}
+			return c.settleExisting(ctx, d, sums.sha, project, he, attempt, r)
 		}
 		if !out.retryable || attempt > c.s.retries {
 			if attempt > 1 {
@@ -182,7 +226,7 @@ func (c *Client) upload(ctx context.Context, f File, lookups *lookupCache) Resul
 
 // settleExisting decides what an "already exists" answer means by asking the
 // simple API for the file's hash.
-func (c *Client) settleExisting(ctx context.Context, d *dist.Dist, project string, answer *HTTPError, attempt int, r Result) Result {
+func (c *Client) settleExisting(ctx context.Context, d *dist.Dist, localSHA, project string, answer *HTTPError, attempt int, r Result) Result {
 	var detail string
 	if c.checkURL == "" {
 		detail = "no simple-API URL to compare hashes with"
@@ -192,8 +236,8 @@ func (c *Client) settleExisting(ctx context.Context, d *dist.Dist, project strin
 		detail = "the simple API does not list it"
 	} else if sha == "" {
 		detail = "the simple API publishes no sha256 for it"
-	} else if sha != d.SHA256 {
-		r.Err = &HashMismatchError{File: d.Filename, Local: d.SHA256, Remote: sha}
+	} else if sha != localSHA {
+		r.Err = &HashMismatchError{File: d.Filename, Local: localSHA, Remote: sha}
 		return r
 	} else {
 		if attempt > 1 {
@@ -215,8 +259,39 @@ func (c *Client) settleExisting(ctx context.Context, d *dist.Dist, project strin
 	return r
 }
 
+// digests are a file's hex digests; empty until known.
+type digests struct{ sha, b2 string }
+
+func (s digests) known() bool { return s.sha != "" && s.b2 != "" }
+
+// digestsOf reads d's file once to hash it, for the cases that need the
+// digests before (or without) sending it.
+func (c *Client) digestsOf(ctx context.Context, d *dist.Dist) (digests, error) {
+	fh, err := dist.OpenFile(d.Path)
+	if err != nil {
+		return digests{}, err
+	}
+	defer fh.Close()
+	dg, err := dist.ComputeDigests(ctx, fh)
+	if err != nil {
+		return digests{}, fmt.Errorf("hashing: %w", err)
+	}
+	if dg.Size != d.Size {
+		return digests{}, fmt.Errorf("%w: size %d, was %d when opened", ErrFileChanged, dg.Size, d.Size)
+	}
+	return digests{sha: dg.SHA256, b2: dg.Blake2b256}, nil
+}
+
+// expectContinueAbove: bodies larger than this are sent with "Expect:
+// 100-continue" (curl's threshold), so an index that refuses on the request
+// head (bad credentials, wrong URL, too large) refuses before the body goes.
+// The transport waits for the go-ahead at most ExpectContinueTimeout (1 s),
+// then sends anyway, for servers that never answer 100.
+const expectContinueAbove = 1 << 20
+
 // attemptOutcome is the result of one POST.
 type attemptOutcome struct {
+	sums       digests // of the bytes sent, when the whole file was hashed while sent
 	err        error
 	answer     *HTTPError // the index's answer, when there was one
 	retryable  bool
@@ -240,7 +315,11 @@ func (c *Client) attempt(ctx context.Context, d *dist.Dist, layout *bodyLayout, 
 	actx, wd := startWatchdog(ctx, c.s.stall)
 	defer wd.stop()
 	total := layout.length()
-	m := &meter{r: layout.open(fh), w: wd, total: total, chunk: c.s.progressChunk}
+	var h *sendHasher
+	if layout.digestsAfter {
+		h = newSendHasher()
+	}
+	m := &meter{r: layout.open(fh, h), w: wd, total: total, chunk: c.s.progressChunk}
 	if c.s.progress != nil {
 		report := c.s.progress
 		m.report = func(sent int64, done bool) {
@@ -258,7 +337,9 @@ func (c *Client) attempt(ctx context.Context, d *dist.Dist, layout *bodyLayout, 
 	req.ContentLength = total
 	req.Header.Set("Content-Type", layout.contentType)
 	req.Header.Set("Accept", "application/json")
-
+	if total > expectContinueAbove {
+		req.Header.Set("Expect", "100-continue")
+	}
 	resp, err := c.http.Do(req)
 	if err != nil {
 		return c.transportFailure(ctx, actx, err)
@@ -269,11 +350,18 @@ func (c *Client) attempt(ctx context.Context, d *dist.Dist, layout *bodyLayout, 
 		// Drain so the connection is reused for the next file; an answer
 		// that is long or slow to come is cut short (the upload succeeded).
 		readAnswer(actx, wd, resp.Body, maxErrorBody, c.s.smallReadTimeout(), "reading the answer")
-		return attemptOutcome{}
+		out := attemptOutcome{}
+		if s, b, ok := h.result(); ok {
+			out.sums = digests{sha: s, b2: b}
+		}
+		return out
 	}
 	b := readAnswer(actx, wd, resp.Body, maxErrorBody, c.s.smallReadTimeout(), "reading the error answer")
 	he := httpErrorFrom(http.MethodPost, redactURL(req.URL), resp, b)
 	out := attemptOutcome{err: he, answer: he}
+	if s, b, ok := h.result(); ok {
+		out.sums = digests{sha: s, b2: b}
+	}
 	switch resp.StatusCode {
 	case http.StatusRequestTimeout, http.StatusTooManyRequests, http.StatusInternalServerError,
 		http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
@@ -357,8 +445,9 @@ func validateFile(f File) error {
 		return errors.New("distribution has no path or file name")
 	case d.Kind != dist.Wheel && d.Kind != dist.Sdist:
 		return fmt.Errorf("unknown distribution kind %q", d.Kind)
-	case !isHex64(d.SHA256) || !isHex64(d.Blake2b256):
-		return errors.New("distribution digests missing or malformed")
+	case (d.SHA256 != "" || d.Blake2b256 != "") && (!isHex64(d.SHA256) || !isHex64(d.Blake2b256)):
+		// Both empty is fine: the file is hashed while it is sent.
+		return errors.New("distribution digests incomplete or malformed")
 	case d.Metadata == nil:
 		return errors.New("distribution has no metadata")
 	}

@@ -3,7 +3,9 @@
 // file through pkg/upload, so the library can be measured against curl and
 // twine posting the same file to the same server.
 //
-//	benchupload serve                      print the index URL, serve until killed
+//	benchupload serve [-rate B -latency D -dialect pypiserver]
+//	                                       print the index URL, serve until killed;
+//	                                       -rate/-latency throttle each connection
 //	benchupload upload -url U -file F ...  upload F to U/legacy/ with pkg/upload
 package main
 
@@ -46,13 +48,23 @@ func main() {
 func serve(args []string) error {
 	fs := flag.NewFlagSet("serve", flag.ExitOnError)
 	addr := fs.String("addr", "127.0.0.1:0", "listen address")
+	rate := fs.Int64("rate", 0, "bytes per second each connection reads (0: unlimited)")
+	latency := fs.Duration("latency", 0, "delay before each write of an answer")
+	dialect := fs.String("dialect", "", "uploadtest dialect (pypiserver accepts the same content under two names)")
 	fs.Parse(args)
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err
 	}
+	if *rate > 0 || *latency > 0 {
+		ln = uploadtest.Throttle(ln, *rate, *latency)
+	}
 	fmt.Printf("http://%s\n", ln.Addr())
-	return http.Serve(ln, uploadtest.New(uploadtest.WithDiscardContent()))
+	opts := []uploadtest.Option{uploadtest.WithDiscardContent()}
+	if *dialect != "" {
+		opts = append(opts, uploadtest.Dialect(*dialect))
+	}
+	return http.Serve(ln, uploadtest.New(opts...))
 }
 
 func uploadFile(args []string) error {

@@ -48,6 +48,7 @@ type UploadOptions struct {
 	Verbose            bool
 	JSON               bool
 	PrintHash          bool
+	HashFirst          bool
 }
 
 // NewCmdUpload returns `pyup upload`. A test passes runF to capture the
@@ -66,7 +67,11 @@ project is created once, then up to --jobs files at a time. After the first
 failure no new upload starts: a release is as all-or-nothing as a client can
 make it, and re-running the same command finishes it.
 
-Files are streamed with constant memory. Transient failures (connection
+Files are streamed with constant memory and read once: each is hashed
+while it is sent, and its sha256_digest and blake2_256_digest go after the
+file in the form (indexes read the whole form before checking it).
+--hash-first hashes first and sends the digests before the file, as twine
+does; --print-hash and --dry-run hash first too. Transient failures (connection
 resets, timeouts, 408, 429, 500, 502, 503, 504) are retried with backoff,
 reopening the file each time. A file the index already holds with the same
 sha256 counts as done (with --skip-existing it is not even sent); the same
@@ -126,6 +131,7 @@ Google Cloud, Buildkite, CircleCI), the OS keyring, and a prompt.`,
 	fl.BoolVarP(&opts.Verbose, "verbose", "v", false, "Log requests and responses to stderr (credentials redacted, no bodies)")
 	fl.BoolVar(&opts.JSON, "json", false, "Print one JSON report on stdout")
 	fl.BoolVar(&opts.PrintHash, "print-hash", false, "Print each file's sha256 and blake2b-256 before uploading")
+	fl.BoolVar(&opts.HashFirst, "hash-first", false, "Hash each file before sending it and send the digests before it, in twine's order (reads each file twice; for an index that needs the digests first)")
 	return cmd
 }
 
@@ -191,6 +197,7 @@ func uploadRun(ctx context.Context, opts *UploadOptions) error {
 		pkgupload.WithStallTimeout(opts.Timeout),
 		pkgupload.WithSkipExisting(opts.SkipExisting),
 		pkgupload.WithDryRun(opts.DryRun),
+		pkgupload.WithHashFirst(opts.HashFirst),
 	)
 	if opts.CheckURL != "" {
 		copts = append(copts, pkgupload.WithCheckURL(opts.CheckURL))
@@ -250,7 +257,13 @@ func uploadRun(ctx context.Context, opts *UploadOptions) error {
 // pairs attestations. A failure stops the whole batch before any upload.
 func openAndCheck(ctx context.Context, opts *UploadOptions, env *ci.Env) ([]pkgupload.File, error) {
 	w := opts.IO.ErrOut
-	dists, errs := dist.OpenAll(ctx, opts.Dists)
+	// Files are hashed while they are sent (one read of each), unless the
+	// digests are wanted before: --hash-first, --print-hash, --dry-run.
+	var openOpts []dist.Option
+	if !opts.HashFirst && !opts.PrintHash && !opts.DryRun {
+		openOpts = append(openOpts, dist.WithoutDigests())
+	}
+	dists, errs := dist.OpenAll(ctx, opts.Dists, openOpts...)
 	var files []pkgupload.File
 	failed := 0
 	// Notes need no action and never fail the upload: they are shown only
