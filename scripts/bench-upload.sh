@@ -7,6 +7,7 @@
 #   scripts/bench-upload.sh                       # 512 MiB and 1 GiB, then the --jobs table
 #   SIZES=256 RUNS=5 scripts/bench-upload.sh
 #   PARTS=jobs scripts/bench-upload.sh            # only the --jobs table (or PARTS=size, PARTS=rss)
+#   PIN=1 scripts/bench-upload.sh                 # the index on CPU 0, the clients on the others
 #
 # Size comparison: each client runs RUNS times (default 3); the table shows
 # the median wall time, the CPU time (user+sys) and peak RSS of that run, and
@@ -67,10 +68,19 @@ with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED, allowZip64=True) as z:
 PY
 }
 
+# PIN=1 gives the index CPU 0 and the clients the others, so that the index
+# hashing what it receives (as a real index does, on its own machine) does
+# not take its CPU from the client being measured. Off by default.
+server_pin=() client_pin=()
+if [ "${PIN:-0}" = 1 ] && [ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null; then
+	server_pin=(taskset -c 0)
+	client_pin=(taskset -c "1-$(( $(nproc) - 1 ))")
+fi
+
 # serve FILE ARGS...: start an index, set $served to its URL.
 serve() {
 	local out=$1; shift
-	"$work/benchupload" serve "$@" >"$out" 2>>"$work/serve.err" &
+	"${server_pin[@]}" "$work/benchupload" serve "$@" >"$out" 2>>"$work/serve.err" &
 	pids+=($!)
 	for _ in $(seq 50); do [ -s "$out" ] && break; sleep 0.1; done
 	served=$(cat "$out")
@@ -82,7 +92,7 @@ measure() {
 	local name=$1 size=$2; shift 2
 	local rows=() wall rss_kb user sys max_rss=0
 	for _ in $(seq "$RUNS"); do
-		if ! /usr/bin/time -f '%e %M %U %S' -o "$work/time" "$@" >"$work/out" 2>"$work/err"; then
+		if ! /usr/bin/time -f '%e %M %U %S' -o "$work/time" "${client_pin[@]}" "$@" >"$work/out" 2>"$work/err"; then
 			echo "bench-upload: $name failed:" >&2; cat "$work/out" "$work/err" >&2; return 0
 		fi
 		read -r wall rss_kb user sys <"$work/time"
