@@ -39,19 +39,9 @@ func (c *counted) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // GitHub Actions outputs (annotations, the step summary), and fails if a
 // secret appears in any of them.
 func TestHostileIndexGetsNoSecretOut(t *testing.T) {
-	keyring.MockInit()
-	s := &secrets{}
 	const apiToken = "pypi-AgEIcHlwaS5vcmcCJDAwMDAwMDAwLTAwMDAtMDAwMC0wMDAwLTAwMDAwMDAwMDAwMAACKlszLCJ1c2VyIl0AAAYgECHOECHOECHOECHO"
 	const requestToken = "gh-request-token-ECHOCANARY-0123456789"
-	s.add(apiToken)
-	s.add(requestToken)
-
-	iss, err := oidctest.NewIssuer(oidctest.WithClaims(oidctest.GitHubClaims("octo/demo", "release.yml", "refs/heads/main")))
-	if err != nil {
-		t.Fatal(err)
-	}
-	gh := httptest.NewServer(recordIDTokens(iss.GitHubHandler(requestToken), s))
-	defer gh.Close()
+	s, _, gh := leakSetup(t, apiToken, requestToken)
 
 	dir := t.TempDir()
 	wheel, err := disttest.BuildWheel(dir, disttest.Name("demo"), disttest.Version("1.0"))

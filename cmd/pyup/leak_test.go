@@ -78,6 +78,24 @@ func recordIDTokens(h http.Handler, s *secrets) http.Handler {
 	})
 }
 
+// leakSetup starts a scenario's fakes: the mock keyring, the secrets to look
+// for (apiToken, requestToken and every ID token handed out), and a GitHub
+// Actions issuer behind its token endpoint, which only requestToken opens.
+func leakSetup(t *testing.T, apiToken, requestToken string) (*secrets, *oidctest.Issuer, *httptest.Server) {
+	t.Helper()
+	keyring.MockInit()
+	s := &secrets{}
+	s.add(apiToken)
+	s.add(requestToken)
+	iss, err := oidctest.NewIssuer(oidctest.WithClaims(oidctest.GitHubClaims("octo/demo", "release.yml", "refs/heads/main")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	gh := httptest.NewServer(recordIDTokens(iss.GitHubHandler(requestToken), s))
+	t.Cleanup(gh.Close)
+	return s, iss, gh
+}
+
 func runPyup(t *testing.T, stdin string, args ...string) string {
 	t.Helper()
 	ios, in, out, errOut := iostreams.Test()
@@ -93,19 +111,9 @@ func runPyup(t *testing.T, stdin string, args ...string) string {
 // --verbose (and --json where it exists) and fails if an API token, a
 // minted token, an ID token or the CI's request token appears anywhere.
 func TestNoTokenInAnyOutput(t *testing.T) {
-	keyring.MockInit()
-	s := &secrets{}
 	const apiToken = "pypi-AgEIcHlwaS5vcmcCJDAwMDAwMDAwLTAwMDAtMDAwMC0wMDAwLTAwMDAwMDAwMDAwMAACKlszLCJ1c2VyIl0AAAYgLEAKCANARYLEAKCANARYLEAKCANARY"
 	const requestToken = "gh-request-token-LEAKCANARY-0123456789"
-	s.add(apiToken)
-	s.add(requestToken)
-
-	iss, err := oidctest.NewIssuer(oidctest.WithClaims(oidctest.GitHubClaims("octo/demo", "release.yml", "refs/heads/main")))
-	if err != nil {
-		t.Fatal(err)
-	}
-	gh := httptest.NewServer(recordIDTokens(iss.GitHubHandler(requestToken), s))
-	defer gh.Close()
+	s, iss, gh := leakSetup(t, apiToken, requestToken)
 	mint := oidctest.NewMintServer("pypi", []*oidctest.Issuer{iss}, oidctest.Publisher{Repository: "octo/demo", Workflow: "release.yml"})
 	ix := uploadtest.New(uploadtest.WithToken(apiToken), uploadtest.WithHandler("/_/oidc/", mint))
 	mint.OnMint = func(tok string, _ time.Time) { s.add(tok); ix.AddToken(tok) }

@@ -261,13 +261,16 @@ func CheckIndexURL(indexURL string) error {
 	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
 		return fmt.Errorf("index URL %q is not an http(s) URL", safeURL(indexURL))
 	}
-	if u.Scheme == "http" && !isLoopback(u.Hostname()) {
+	if u.Scheme == "http" && !IsLoopbackHost(u.Hostname()) {
 		return fmt.Errorf("%w to %s: use an https:// repository URL", ErrInsecureIndex, u.Host)
 	}
 	return nil
 }
 
-func isLoopback(host string) bool {
+// IsLoopbackHost reports whether host (a URL's Hostname) is "localhost" or
+// a loopback IP address: the one place plain http may carry a credential,
+// to an index on the same machine.
+func IsLoopbackHost(host string) bool {
 	if strings.EqualFold(host, "localhost") {
 		return true
 	}

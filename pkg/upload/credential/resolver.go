@@ -4,10 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/pyup-dev/pyup/pkg/oidc"
 )
 
 // ErrInsecureURL is matched by the error Resolve returns for a repository URL
@@ -28,18 +29,10 @@ func CheckURL(repositoryURL string) error {
 	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
 		return errors.New("repository URL is not an http(s) URL")
 	}
-	if u.Scheme == "http" && !isLoopback(u.Hostname()) {
+	if u.Scheme == "http" && !oidc.IsLoopbackHost(u.Hostname()) {
 		return fmt.Errorf("%w to %s: use an https:// repository URL", ErrInsecureURL, u.Host)
 	}
 	return nil
-}
-
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 // ErrNotFound is matched (errors.Is) by *NotFoundError: no source produced
