@@ -20,6 +20,7 @@ import (
 	"github.com/pyup-dev/pyup/cmd/pyup/internal/iostreams"
 	"github.com/pyup-dev/pyup/pkg/attest"
 	"github.com/pyup-dev/pyup/pkg/dist"
+	"github.com/pyup-dev/pyup/pkg/pypi"
 	pkgupload "github.com/pyup-dev/pyup/pkg/upload"
 	"github.com/pyup-dev/pyup/pkg/upload/credential"
 )
@@ -387,7 +388,7 @@ func authHint(t *cmdutil.Target, cred *credential.Credential) string {
 
 // wrongEndpointHint follows a 404 or 405 from the upload URL.
 const wrongEndpointHint = "the repository URL is probably not the index's upload endpoint; known forms: " +
-	"PyPI https://upload.pypi.org/legacy/, TestPyPI https://test.pypi.org/legacy/, " +
+	"PyPI " + pypi.UploadURL + ", TestPyPI " + pypi.TestUploadURL + ", " +
 	"pypiserver its root URL (https://host:8080/), devpi https://host/<user>/<index>/, " +
 	"GitLab https://gitlab.example.com/api/v4/projects/<id>/packages/pypi, " +
 	"Artifactory https://host/artifactory/api/pypi/<repo>, Nexus https://host/repository/<repo>/, " +
