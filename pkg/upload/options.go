@@ -74,6 +74,7 @@ type settings struct {
 	dryRun        bool
 	hashFirst     bool
 	logf          func(format string, args ...any)
+	warnf         func(format string, args ...any)
 	progress      func(Progress)
 	sleep         func(ctx context.Context, d time.Duration) error
 	progressChunk int64
@@ -264,6 +265,21 @@ func WithDryRun(dry bool) Option {
 func WithHashFirst(first bool) Option {
 	return func(s *settings) error {
 		s.hashFirst = first
+		return nil
+	}
+}
+
+// WithWarnings sets where the client reports what the user should see even
+// without a request log: a simple-API lookup that failed, so --skip-existing
+// style checks could not decide and the file is sent anyway (the index then
+// settles it), and each retry of a failed attempt. Default: these go to the
+// WithLogger function, if any, else nowhere.
+func WithWarnings(warnf func(format string, args ...any)) Option {
+	return func(s *settings) error {
+		if warnf == nil {
+			return errors.New("WithWarnings: nil function")
+		}
+		s.warnf = warnf
 		return nil
 	}
 }

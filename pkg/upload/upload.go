@@ -141,7 +141,7 @@ func (c *Client) upload(ctx context.Context, f File, lookups *lookupCache) Resul
 			r.Err = ctx.Err()
 			return r
 		case err != nil:
-			c.logf("cannot ask the index which files %s has, uploading %s anyway: %v", project, d.Filename, err)
+			c.warnf("cannot ask the index which files %s has, uploading %s anyway: %v", project, d.Filename, err)
 		default:
 			if sha, ok := files[d.Filename]; ok {
 				if sha != "" && !ahead() {
@@ -216,7 +216,7 @@ func (c *Client) upload(ctx context.Context, f File, lookups *lookupCache) Resul
 		if out.retryAfter > 0 {
 			delay = min(out.retryAfter, maxRetryAfter)
 		}
-		c.logf("%s: attempt %d failed (%v), retrying in %s", d.Filename, attempt, out.err, delay.Round(time.Millisecond))
+		c.warnf("%s: attempt %d failed (%v), retrying in %s", d.Filename, attempt, out.err, delay.Round(time.Millisecond))
 		if err := c.s.sleep(ctx, delay); err != nil {
 			r.Err = fmt.Errorf("%w (interrupted while waiting to retry: %v)", out.err, err)
 			return r
@@ -428,6 +428,16 @@ func parseRetryAfter(v string, now time.Time) time.Duration {
 		}
 	}
 	return 0
+}
+
+// warnf reports what the user should see without a request log (see
+// WithWarnings).
+func (c *Client) warnf(format string, args ...any) {
+	if c.s.warnf != nil {
+		c.s.warnf(format, args...)
+		return
+	}
+	c.logf(format, args...)
 }
 
 func (c *Client) logf(format string, args ...any) {

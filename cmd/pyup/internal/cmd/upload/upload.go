@@ -195,6 +195,9 @@ func uploadRun(ctx context.Context, opts *UploadOptions) error {
 	copts := append(httpOpts,
 		pkgupload.WithCredentials(cred),
 		pkgupload.WithRetries(opts.Retries),
+		pkgupload.WithWarnings(func(format string, args ...any) {
+			fmt.Fprintf(ios.ErrOut, "pyup: warning: %s\n", escape.Text(fmt.Sprintf(format, args...)))
+		}),
 		pkgupload.WithStallTimeout(opts.Timeout),
 		pkgupload.WithSkipExisting(opts.SkipExisting),
 		pkgupload.WithDryRun(opts.DryRun),
