@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
-	"strings"
-	"unicode"
+
+	"github.com/pyup-dev/pyup/pkg/escape"
 )
 
 // Status is a file's verdict.
@@ -127,8 +127,7 @@ func WithColor(on bool) TextOption { return func(s *textSettings) { s.color = on
 func WithNotes(on bool) TextOption { return func(s *textSettings) { s.notes = on } }
 
 // WithEscape sets how untrusted text (paths, messages quoting metadata) is
-// made safe for a terminal. Default: every rune that is not printable
-// becomes a \uXXXX escape.
+// made safe for a terminal. Default: escape.Text, pyup's one escaper.
 func WithEscape(f func(string) string) TextOption { return func(s *textSettings) { s.escape = f } }
 
 // WriteText writes files' results in pyup's one text format:
@@ -136,7 +135,7 @@ func WithEscape(f func(string) string) TextOption { return func(s *textSettings)
 //	Checking dist/demo-1.0.tar.gz: PASSED with warnings
 //	  warning [missing-description] ...
 func WriteText(w io.Writer, files []FileReport, opts ...TextOption) {
-	s := textSettings{notes: true, escape: escapeNonPrintable}
+	s := textSettings{notes: true, escape: escape.Text}
 	for _, o := range opts {
 		o(&s)
 	}
@@ -173,16 +172,4 @@ func WriteText(w io.Writer, files []FileReport, opts ...TextOption) {
 			fmt.Fprintf(w, "  %s [%s] %s\n", sev, p.Code, s.escape(p.Message))
 		}
 	}
-}
-
-func escapeNonPrintable(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		if unicode.IsPrint(r) {
-			b.WriteRune(r)
-		} else {
-			fmt.Fprintf(&b, `\u%04x`, r)
-		}
-	}
-	return b.String()
 }

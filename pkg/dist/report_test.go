@@ -37,7 +37,7 @@ func TestWriteTextOneFormat(t *testing.T) {
 	var b bytes.Buffer
 	dist.WriteText(&b, []dist.FileReport{fr}, dist.WithNotes(false))
 	got := b.String()
-	want := "Checking dist/demo\\u001b[2J-1.0.tar.gz: PASSED with warnings\n  warning [unknown-field] field \\u202eX\n"
+	want := "Checking dist/demo\\x1b[2J-1.0.tar.gz: PASSED with warnings\n  warning [unknown-field] field \\u202eX\n"
 	if got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}

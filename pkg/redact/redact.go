@@ -73,10 +73,7 @@ func (s *Set) Add(secret string) {
 	if s.seen[secret] {
 		return
 	}
-	if s.seen == nil {
-		s.seen = map[string]bool{}
-		s.windows = map[string]struct{}{}
-	}
+	s.init()
 	s.seen[secret] = true
 	forms := []string{secret, url.QueryEscape(secret), url.PathEscape(secret), html.EscapeString(secret),
 		url.UserPassword("x", secret).String()[2:], jsonEscaped(secret), strings.ReplaceAll(secret, "%", "%25")}
@@ -98,11 +95,16 @@ func (s *Set) AddBasic(user, password string) {
 	b := base64.StdEncoding.EncodeToString([]byte(user + ":" + password))
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.windows == nil {
+	s.init()
+	s.addForm(b)
+}
+
+// init makes the maps of a zero Set; the caller holds the lock.
+func (s *Set) init() {
+	if s.seen == nil {
 		s.seen = map[string]bool{}
 		s.windows = map[string]struct{}{}
 	}
-	s.addForm(b)
 }
 
 // addForm indexes one form; the caller holds the lock.

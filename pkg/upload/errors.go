@@ -142,8 +142,9 @@ func (e *HashMismatchError) Is(target error) bool { return target == ErrHashMism
 // read already.
 func httpErrorFrom(method, redactedURL string, resp *http.Response, body []byte) *HTTPError {
 	e := &HTTPError{Method: method, URL: redactedURL, StatusCode: resp.StatusCode}
-	e.Reason = scrubCredentials(reasonFrom(resp, body), resp.Request)
-	e.Body = scrubCredentials(excerpt(body, e.Reason), resp.Request)
+	sent := requestCredentials(resp.Request)
+	e.Reason = sent.String(reasonFrom(resp, body))
+	e.Body = sent.String(excerpt(body, e.Reason))
 	if isRedirect(resp.StatusCode) {
 		e.Location = redirectTarget(resp)
 	}
@@ -186,27 +187,27 @@ func excerpt(body []byte, reason string) string {
 	return s
 }
 
-// scrubCredentials removes from s the credentials req carried (the
+// requestCredentials is the set of the credentials req carried (the
 // Authorization header's value, its Basic password and "user:password"),
-// which an index may echo in its reason or body. The CLI scrubs every secret
+// which an index may echo in its reason or body, built once per error. The CLI scrubs every secret
 // of the run from its output as well; this keeps them out of the error
 // itself for every user of the package.
-func scrubCredentials(s string, req *http.Request) string {
-	if req == nil || s == "" {
-		return s
-	}
+func requestCredentials(req *http.Request) *redact.Set {
 	var secrets redact.Set
+	if req == nil {
+		return &secrets
+	}
 	if h := req.Header.Get("Authorization"); h != "" {
 		if _, cred, ok := strings.Cut(h, " "); ok {
 			secrets.Add(cred)
 		}
 		secrets.Add(h)
 	}
-	if user, pass, ok := req.BasicAuth(); ok && len(pass) >= redact.MinLen {
+	if user, pass, ok := req.BasicAuth(); ok {
 		secrets.AddBasic(user, pass)
 		secrets.Add(user + ":" + pass)
 	}
-	return secrets.String(s)
+	return &secrets
 }
 
 func oneLine(s string) string {

@@ -18,7 +18,7 @@ import (
 	"github.com/pyup-dev/pyup/cmd/pyup/internal/cmd/root"
 	"github.com/pyup-dev/pyup/cmd/pyup/internal/cmdutil"
 	"github.com/pyup-dev/pyup/cmd/pyup/internal/config"
-	"github.com/pyup-dev/pyup/cmd/pyup/internal/escape"
+	"github.com/pyup-dev/pyup/pkg/escape"
 	"github.com/pyup-dev/pyup/pkg/upload/credential"
 )
 

@@ -14,7 +14,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/pyup-dev/pyup/cmd/pyup/internal/escape"
+	"github.com/pyup-dev/pyup/pkg/escape"
 	"github.com/pyup-dev/pyup/pkg/redact"
 )
 

@@ -10,7 +10,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/pyup-dev/pyup/cmd/pyup/internal/escape"
+	"github.com/pyup-dev/pyup/pkg/escape"
 )
 
 // distExtensions are the file endings pyup picks from a directory.

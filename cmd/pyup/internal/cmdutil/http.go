@@ -9,7 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/pyup-dev/pyup/cmd/pyup/internal/build"
-	"github.com/pyup-dev/pyup/cmd/pyup/internal/escape"
+	"github.com/pyup-dev/pyup/pkg/escape"
 	pkgupload "github.com/pyup-dev/pyup/pkg/upload"
 )
 

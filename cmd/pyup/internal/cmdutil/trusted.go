@@ -7,7 +7,7 @@ import (
 	"net/http"
 
 	"github.com/pyup-dev/pyup/cmd/pyup/internal/ci"
-	"github.com/pyup-dev/pyup/cmd/pyup/internal/escape"
+	"github.com/pyup-dev/pyup/pkg/escape"
 	"github.com/pyup-dev/pyup/pkg/oidc"
 	"github.com/pyup-dev/pyup/pkg/upload/credential"
 )

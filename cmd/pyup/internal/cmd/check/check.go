@@ -8,7 +8,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/pyup-dev/pyup/cmd/pyup/internal/cmdutil"
-	"github.com/pyup-dev/pyup/cmd/pyup/internal/escape"
 	"github.com/pyup-dev/pyup/cmd/pyup/internal/iostreams"
 	"github.com/pyup-dev/pyup/pkg/dist"
 )
@@ -72,7 +71,7 @@ func checkRun(ctx context.Context, opts *CheckOptions) error {
 			return err
 		}
 	} else {
-		dist.WriteText(opts.IO.Out, r.Files, dist.WithColor(opts.IO.ColorEnabled()), dist.WithEscape(escape.Text))
+		dist.WriteText(opts.IO.Out, r.Files, dist.WithColor(opts.IO.ColorEnabled()))
 	}
 	if !r.Success {
 		if opts.JSON {

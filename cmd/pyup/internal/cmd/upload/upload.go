@@ -16,10 +16,10 @@ import (
 	"github.com/pyup-dev/pyup/cmd/pyup/internal/ci"
 	"github.com/pyup-dev/pyup/cmd/pyup/internal/cmdutil"
 	"github.com/pyup-dev/pyup/cmd/pyup/internal/config"
-	"github.com/pyup-dev/pyup/cmd/pyup/internal/escape"
 	"github.com/pyup-dev/pyup/cmd/pyup/internal/iostreams"
 	"github.com/pyup-dev/pyup/pkg/attest"
 	"github.com/pyup-dev/pyup/pkg/dist"
+	"github.com/pyup-dev/pyup/pkg/escape"
 	"github.com/pyup-dev/pyup/pkg/pypi"
 	pkgupload "github.com/pyup-dev/pyup/pkg/upload"
 	"github.com/pyup-dev/pyup/pkg/upload/credential"
@@ -273,7 +273,7 @@ func openAndCheck(ctx context.Context, opts *UploadOptions, env *ci.Env) ([]pkgu
 	// Notes need no action and never fail the upload: they are shown only
 	// with --verbose (pyup check always lists them). A file that passed
 	// cleanly is not listed.
-	text := []dist.TextOption{dist.WithNotes(opts.Verbose), dist.WithEscape(escape.Text)}
+	text := []dist.TextOption{dist.WithNotes(opts.Verbose)}
 	// One validator for the batch: it remembers the last description's
 	// verdict, so identical descriptions (a wheel and its sdist) are
 	// checked once.
