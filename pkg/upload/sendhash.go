@@ -89,22 +89,23 @@ func (h *sendHasher) Write(p []byte) (int, error) {
 func (h *sendHasher) dispatch() {
 	sl := &h.slots[h.cur]
 	b := sl.buf[:h.fill]
-	sl.shaDone, h.lastSHA = after(h.lastSHA, func() { h.sha.Write(b) })
-	sl.b2Done, h.lastB2 = after(h.lastB2, func() { h.b2.Write(b) })
+	sl.shaDone = after(h.lastSHA, func() { h.sha.Write(b) })
+	sl.b2Done = after(h.lastB2, func() { h.b2.Write(b) })
+	h.lastSHA, h.lastB2 = sl.shaDone, sl.b2Done
 	h.cur = (h.cur + 1) % sendSlots
 	h.fill = 0
 }
 
 // after runs f in a goroutine once prev (if any) is closed, and returns the
-// channel closed when f is done, twice (for the slot and as the new last).
-func after(prev chan struct{}, f func()) (done, last chan struct{}) {
-	done = make(chan struct{})
+// channel closed when f is done.
+func after(prev chan struct{}, f func()) chan struct{} {
+	done := make(chan struct{})
 	go func() {
 		waitClosed(prev)
 		f()
 		close(done)
 	}()
-	return done, done
+	return done
 }
 
 func waitClosed(c chan struct{}) {
