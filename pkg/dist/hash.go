@@ -27,117 +27,170 @@ type Digests struct {
 // in one pass. It checks ctx between reads (every 1 MiB at most), so a large
 // file can be abandoned promptly; it then returns ctx's error.
 func ComputeDigests(ctx context.Context, r io.Reader) (Digests, error) {
-	h := newDigester()
-	defer h.release()
-	if err := h.copyFrom(ctx, r); err != nil {
+	h := NewHasher()
+	defer h.Release()
+	if err := h.readFrom(ctx, r); err != nil {
 		return Digests{}, err
 	}
-	return h.sum(), nil
+	return h.Sum(), nil
 }
 
-// chunkSize is the unit the two hashes work on concurrently.
-const chunkSize = 1 << 20
+// hashChunk is the unit a Hasher hands to its two hashes, and hashSlots how
+// many chunks one Hasher may have in flight (1 MiB). More than two lets the
+// reader or sender run ahead while a hash catches up, instead of waiting
+// chunk by chunk.
+const (
+	hashChunk = 256 << 10
+	hashSlots = 4
+)
 
-// syncBelow: chunks smaller than this are hashed in the caller's goroutine,
-// where starting two goroutines would cost more than it saves.
-const syncBelow = 64 << 10
+var chunkBufs = sync.Pool{New: func() any { b := make([]byte, hashChunk); return &b }}
 
-// chunkBufs recycles digesters' double buffers (2 x chunkSize): allocating
-// and zeroing them per file would cost more than hashing a small wheel.
-var chunkBufs = sync.Pool{New: func() any { b := make([]byte, 2*chunkSize); return &b }}
-
-// digester computes both digests of what is written to it. Each chunk is
-// hashed by SHA-256 and BLAKE2b in two goroutines while the caller reads (or
-// gunzips) the next chunk into the other half of a double buffer: on two
-// cores that runs at the speed of the slower hash instead of their sum.
-// Open uses it as an io.Writer so an sdist is hashed as gzip reads it.
-type digester struct {
+// Hasher computes SHA-256 and BLAKE2b-256 of what is written to it, each
+// hash in goroutines of its own, so that hashing costs about the time of the
+// slower hash rather than their sum, and runs while the caller goes on
+// (reading a file, or sending it: the upload hashes what it sends). Writes
+// are gathered into a ring of hashSlots chunks; each full chunk is hashed by
+// each hash after that hash finished the chunk before (a hash takes its
+// bytes in order). Write blocks only when the slot it is about to fill is
+// still being hashed. Every goroutine ends on its own, so a Hasher abandoned
+// half-way leaks nothing. Create it with NewHasher; it is not safe for
+// concurrent use.
+type Hasher struct {
 	sha, b2 hash.Hash
+	slots   [hashSlots]hashSlot
+	cur     int // slot being filled
+	fill    int // bytes in the current slot
 	n       int64
-	wg      sync.WaitGroup // the chunk in flight
-	buf     *[]byte
-	cur     int // half of buf to fill next
+	// lastSHA and lastB2 close when the hashes have taken the latest
+	// dispatched chunk.
+	lastSHA, lastB2 chan struct{}
 }
 
-func newDigester() *digester {
+// hashSlot is one chunk of the ring and the signals that its hashes are
+// done with it.
+type hashSlot struct {
+	buf             *[]byte
+	shaDone, b2Done chan struct{}
+}
+
+// NewHasher returns an empty Hasher.
+func NewHasher() *Hasher {
 	b2, err := blake2b.New256(nil)
 	if err != nil {
-		// Only a key longer than 64 bytes makes New256 fail; there is none.
 		panic(err)
 	}
-	return &digester{sha: sha256.New(), b2: b2, buf: chunkBufs.Get().(*[]byte)}
+	return &Hasher{sha: sha256.New(), b2: b2}
 }
 
-// half returns the half of the double buffer to fill next.
-func (d *digester) half() []byte {
-	return (*d.buf)[d.cur*chunkSize : (d.cur+1)*chunkSize]
+// slot returns the current slot's free space, waiting until its last chunk
+// has been hashed when it is about to be reused.
+func (h *Hasher) slot() []byte {
+	sl := &h.slots[h.cur]
+	if h.fill == 0 {
+		waitClosed(sl.shaDone)
+		waitClosed(sl.b2Done)
+		if sl.buf == nil {
+			sl.buf = chunkBufs.Get().(*[]byte)
+		}
+	}
+	return (*sl.buf)[h.fill:]
 }
 
-// dispatch hashes b, which must be the current half, once the chunk in
-// flight is done; it returns before b is hashed unless b is small.
-func (d *digester) dispatch(b []byte) {
-	d.wg.Wait()
-	d.n += int64(len(b))
-	if len(b) < syncBelow {
-		d.sha.Write(b)
-		d.b2.Write(b)
+// filled records c more bytes in the current slot, handing it to the hashes
+// when it is full.
+func (h *Hasher) filled(c int) {
+	h.fill += c
+	h.n += int64(c)
+	if h.fill < hashChunk {
 		return
 	}
-	d.wg.Add(2)
-	go func() { d.sha.Write(b); d.wg.Done() }()
-	go func() { d.b2.Write(b); d.wg.Done() }()
-	d.cur ^= 1
+	sl := &h.slots[h.cur]
+	b := (*sl.buf)[:h.fill]
+	sl.shaDone = after(h.lastSHA, func() { h.sha.Write(b) })
+	sl.b2Done = after(h.lastB2, func() { h.b2.Write(b) })
+	h.lastSHA, h.lastB2 = sl.shaDone, sl.b2Done
+	h.cur = (h.cur + 1) % hashSlots
+	h.fill = 0
 }
 
-// Write copies p and hashes it; it never fails.
-func (d *digester) Write(p []byte) (int, error) {
+// Write takes p into the ring. It never fails.
+func (h *Hasher) Write(p []byte) (int, error) {
 	n := len(p)
 	for len(p) > 0 {
-		b := d.half()
-		c := copy(b, p)
-		d.dispatch(b[:c])
+		c := copy(h.slot(), p)
+		h.filled(c)
 		p = p[c:]
 	}
 	return n, nil
 }
 
-// copyFrom hashes the rest of r, reading it straight into the buffer.
-func (d *digester) copyFrom(ctx context.Context, r io.Reader) error {
+// readFrom reads r to its end straight into the ring, checking ctx between
+// chunks.
+func (h *Hasher) readFrom(ctx context.Context, r io.Reader) error {
 	for {
 		if err := ctx.Err(); err != nil {
-			d.wg.Wait()
 			return err
 		}
-		b := d.half()
-		n, err := io.ReadFull(r, b)
-		if n > 0 {
-			d.dispatch(b[:n])
-		}
+		c, err := io.ReadFull(r, h.slot())
+		h.filled(c)
 		switch {
 		case err == io.EOF || errors.Is(err, io.ErrUnexpectedEOF):
 			return nil
 		case err != nil:
-			d.wg.Wait()
 			return err
 		}
 	}
 }
 
-// sum waits for the chunk in flight and returns the digests.
-func (d *digester) sum() Digests {
-	d.wg.Wait()
-	return Digests{
-		SHA256:     hex.EncodeToString(d.sha.Sum(nil)),
-		Blake2b256: hex.EncodeToString(d.b2.Sum(nil)),
-		Size:       d.n,
+// after runs f in a goroutine once prev (if any) is closed, and returns the
+// channel closed when f is done.
+func after(prev chan struct{}, f func()) chan struct{} {
+	done := make(chan struct{})
+	go func() {
+		waitClosed(prev)
+		f()
+		close(done)
+	}()
+	return done
+}
+
+func waitClosed(c chan struct{}) {
+	if c != nil {
+		<-c
 	}
 }
 
-// release returns the buffer to the pool once nothing hashes from it.
-func (d *digester) release() {
-	d.wg.Wait()
-	if d.buf != nil {
-		chunkBufs.Put(d.buf)
-		d.buf = nil
+// Sum hashes what is left (the last, partial chunk, in the caller's
+// goroutine: a small file starts no goroutine at all) and returns the
+// digests of everything written. Call it once, after the last Write.
+func (h *Hasher) Sum() Digests {
+	waitClosed(h.lastSHA)
+	waitClosed(h.lastB2)
+	if h.fill > 0 {
+		b := (*h.slots[h.cur].buf)[:h.fill]
+		h.sha.Write(b)
+		h.b2.Write(b)
+		h.fill = 0
+	}
+	return Digests{
+		SHA256:     hex.EncodeToString(h.sha.Sum(nil)),
+		Blake2b256: hex.EncodeToString(h.b2.Sum(nil)),
+		Size:       h.n,
+	}
+}
+
+// Release gives the Hasher's buffers back for reuse, once every chunk has
+// been hashed. Call it when done with the Hasher (after Sum, or to abandon
+// it); the Hasher must not be used after.
+func (h *Hasher) Release() {
+	for i := range h.slots {
+		sl := &h.slots[i]
+		waitClosed(sl.shaDone)
+		waitClosed(sl.b2Done)
+		if sl.buf != nil {
+			chunkBufs.Put(sl.buf)
+			sl.buf = nil
+		}
 	}
 }

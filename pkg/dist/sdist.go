@@ -18,10 +18,10 @@ import (
 // cfg.digests is off).
 func readTarGz(ctx context.Context, f *os.File, d *Dist, cfg *openConfig) ([]byte, Digests, error) {
 	var src io.Reader = f
-	var dg *digester
+	var dg *Hasher
 	if cfg.digests {
-		dg = newDigester()
-		defer dg.release()
+		dg = NewHasher()
+		defer dg.Release()
 		// Every byte bufio pulls from the file passes through the digester
 		// exactly once; what gzip leaves unread is hashed at the end.
 		src = io.TeeReader(f, dg)
@@ -96,10 +96,10 @@ func readTarGz(ctx context.Context, f *os.File, d *Dist, cfg *openConfig) ([]byt
 	if !cfg.digests {
 		return meta, Digests{}, nil
 	}
-	if err := dg.copyFrom(ctx, f); err != nil {
+	if err := dg.readFrom(ctx, f); err != nil {
 		return nil, Digests{}, err
 	}
-	return meta, dg.sum(), nil
+	return meta, dg.Sum(), nil
 }
 
 // errUncompressedCap is capReader's error, turned into ErrTooLarge by tarError.
