@@ -1,0 +1,231 @@
+package attest
+
+import (
+	"context"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/sigstore/sigstore-go/pkg/root"
+	"github.com/sigstore/sigstore-go/pkg/sign"
+	protobundle "github.com/sigstore/protobuf-specs/gen/pb-go/bundle/v1"
+
+	"github.com/pyup-dev/pyup/pkg/escape"
+)
+
+// Sigstore's public-good instance, which PyPI trusts.
+const (
+	DefaultFulcioURL = "https://fulcio.sigstore.dev"
+	DefaultRekorURL  = "https://rekor.sigstore.dev"
+)
+
+// SigstoreAudience is the audience of the ID token a signer presents to
+// Fulcio.
+const SigstoreAudience = "sigstore"
+
+// IDTokenSource returns a fresh OIDC ID token with audience
+// SigstoreAudience, such as the ambient one of a CI job. Its error must
+// not contain the token.
+type IDTokenSource func(ctx context.Context) (string, error)
+
+// SignError is a failure to sign; Step says which part of Sigstore's flow
+// failed ("identity", "certificate", "transparency log", "signature").
+type SignError struct {
+	Step string
+	Err  error
+}
+
+func (e *SignError) Error() string { return "signing: " + e.Step + ": " + e.Err.Error() }
+func (e *SignError) Unwrap() error { return e.Err }
+
+// Signer signs publish attestations keylessly: an ephemeral key, a
+// short-lived certificate from Fulcio for the ID token's identity, and an
+// entry in Rekor for each signature. One key and one certificate serve
+// every file signed while the certificate is valid, as one CI job has one
+// identity; a certificate close to expiry is replaced before use. A Signer
+// is safe for concurrent use: files sign in parallel once the certificate
+// is in hand.
+type Signer struct {
+	cfg signerConfig
+
+	mu      sync.Mutex
+	keypair *sign.EphemeralKeypair
+	cert    *x509.Certificate
+}
+
+type signerConfig struct {
+	fulcioURL string
+	rekorURL  string
+	transport http.RoundTripper
+	onIDToken func(string)
+	now       func() time.Time
+	trusted   root.TrustedMaterial
+	timeout   time.Duration
+	tokens    IDTokenSource
+}
+
+// SignerOption configures NewSigner.
+type SignerOption func(*signerConfig)
+
+// WithFulcioURL sets the certificate authority's base URL (default
+// DefaultFulcioURL).
+func WithFulcioURL(u string) SignerOption { return func(c *signerConfig) { c.fulcioURL = u } }
+
+// WithRekorURL sets the transparency log's base URL (default
+// DefaultRekorURL).
+func WithRekorURL(u string) SignerOption { return func(c *signerConfig) { c.rekorURL = u } }
+
+// WithTransport sets the HTTP transport of requests to the certificate
+// authority (default http.DefaultTransport).
+func WithTransport(rt http.RoundTripper) SignerOption {
+	return func(c *signerConfig) { c.transport = rt }
+}
+
+// WithOnIDToken calls f with every ID token before it is sent, so that a
+// caller can keep it out of its output.
+func WithOnIDToken(f func(idToken string)) SignerOption {
+	return func(c *signerConfig) { c.onIDToken = f }
+}
+
+// WithSignClock sets the signer's clock (default time.Now).
+func WithSignClock(now func() time.Time) SignerOption { return func(c *signerConfig) { c.now = now } }
+
+// WithVerifyAfterSigning makes every signature be verified against tm
+// before it is returned, as a check that the instance signed with is the
+// one the verifier trusts.
+func WithVerifyAfterSigning(tm root.TrustedMaterial) SignerOption {
+	return func(c *signerConfig) { c.trusted = tm }
+}
+
+// WithRequestTimeout bounds each request to Sigstore (default 30 s).
+func WithRequestTimeout(d time.Duration) SignerOption {
+	return func(c *signerConfig) { c.timeout = d }
+}
+
+// NewSigner returns a signer that gets its identity from tokens.
+func NewSigner(tokens IDTokenSource, opts ...SignerOption) *Signer {
+	c := signerConfig{
+		fulcioURL: DefaultFulcioURL,
+		rekorURL:  DefaultRekorURL,
+		now:       time.Now,
+		timeout:   30 * time.Second,
+		tokens:    tokens,
+	}
+	for _, o := range opts {
+		o(&c)
+	}
+	return &Signer{cfg: c}
+}
+
+// CheckServiceURL refuses a Sigstore URL that is not https, but for a
+// loopback host (a local test instance).
+func CheckServiceURL(what, raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return fmt.Errorf("%s URL %q is not an absolute URL", what, escape.Text(raw))
+	}
+	if u.Scheme == "https" {
+		return nil
+	}
+	host := u.Hostname()
+	if u.Scheme == "http" && (host == "localhost" || host == "127.0.0.1" || host == "::1") {
+		return nil
+	}
+	return fmt.Errorf("%s URL %s: the ID token would travel in clear: use https", what, escape.Text(raw))
+}
+
+// renewBefore is how long before its expiry a certificate is replaced:
+// long enough for one signature and its log entry.
+const renewBefore = 2 * time.Minute
+
+// certificate returns the key and certificate to sign with, getting a new
+// pair from Fulcio when there is none or the one held is about to expire.
+func (s *Signer) certificate(ctx context.Context) (*sign.EphemeralKeypair, *x509.Certificate, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.cert != nil && s.cfg.now().Add(renewBefore).Before(s.cert.NotAfter) {
+		return s.keypair, s.cert, nil
+	}
+	if err := CheckServiceURL("Fulcio", s.cfg.fulcioURL); err != nil {
+		return nil, nil, &SignError{Step: "certificate", Err: err}
+	}
+	if s.cfg.tokens == nil {
+		return nil, nil, &SignError{Step: "identity", Err: errors.New("no ID token source")}
+	}
+	tok, err := s.cfg.tokens(ctx)
+	if err != nil {
+		return nil, nil, &SignError{Step: "identity", Err: err}
+	}
+	if s.cfg.onIDToken != nil {
+		s.cfg.onIDToken(tok)
+	}
+	kp, err := sign.NewEphemeralKeypair(nil)
+	if err != nil {
+		return nil, nil, &SignError{Step: "certificate", Err: err}
+	}
+	fulcio := sign.NewFulcio(&sign.FulcioOptions{
+		BaseURL:   strings.TrimRight(s.cfg.fulcioURL, "/"),
+		Timeout:   s.cfg.timeout,
+		Retries:   1,
+		Transport: s.cfg.transport,
+	})
+	der, err := fulcio.GetCertificate(ctx, kp, &sign.CertificateProviderOptions{IDToken: tok})
+	if err != nil {
+		return nil, nil, &SignError{Step: "certificate", Err: fmt.Errorf("%s: %s", s.cfg.fulcioURL, escape.Text(err.Error()))}
+	}
+	cert, err := x509.ParseCertificate(der)
+	if err != nil {
+		return nil, nil, &SignError{Step: "certificate", Err: fmt.Errorf("%s answered with a certificate that does not parse: %v", s.cfg.fulcioURL, err)}
+	}
+	s.keypair, s.cert = kp, cert
+	return kp, cert, nil
+}
+
+// Certificate returns the signing certificate in use, or nil before the
+// first signature.
+func (s *Signer) Certificate() *x509.Certificate {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.cert
+}
+
+// staticCert hands sign.Bundle the certificate already obtained.
+type staticCert []byte
+
+func (c staticCert) GetCertificate(context.Context, sign.Keypair, *sign.CertificateProviderOptions) ([]byte, error) {
+	return c, nil
+}
+
+// signBundle signs statement (an in-toto Statement) in a DSSE envelope and
+// logs the signature, returning the Sigstore bundle.
+func (s *Signer) signBundle(ctx context.Context, statement []byte) (*protobundle.Bundle, error) {
+	kp, cert, err := s.certificate(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := CheckServiceURL("Rekor", s.cfg.rekorURL); err != nil {
+		return nil, &SignError{Step: "transparency log", Err: err}
+	}
+	opts := sign.BundleOptions{
+		Context:             ctx,
+		CertificateProvider: staticCert(cert.Raw),
+		TransparencyLogs: []sign.Transparency{sign.NewRekor(&sign.RekorOptions{
+			BaseURL: strings.TrimRight(s.cfg.rekorURL, "/"),
+			Timeout: s.cfg.timeout,
+			Retries: 1,
+		})},
+	}
+	if s.cfg.trusted != nil {
+		opts.TrustedRoot = s.cfg.trusted
+	}
+	b, err := sign.Bundle(&sign.DSSEData{Data: statement, PayloadType: "application/vnd.in-toto+json"}, kp, opts)
+	if err != nil {
+		return nil, &SignError{Step: "transparency log", Err: fmt.Errorf("%s: %s", s.cfg.rekorURL, escape.Text(err.Error()))}
+	}
+	return b, nil
+}
