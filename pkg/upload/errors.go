@@ -39,6 +39,8 @@ var (
 	ErrFileChanged = errors.New("file changed since it was opened")
 	// ErrCredentials: the Credentials source failed.
 	ErrCredentials = errors.New("cannot obtain credentials")
+	// ErrAttest: File.Attest failed, so the file was not sent.
+	ErrAttest = errors.New("cannot attest the file")
 )
 
 // HTTPError is an unexpected HTTP answer from the index. It has the shape

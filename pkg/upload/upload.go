@@ -23,6 +23,13 @@ type File struct {
 	// Attestations is the PEP 740 "attestations" form field: a JSON array of
 	// attestation objects, sent verbatim. Nil sends no field.
 	Attestations []byte
+	// Attest, when set and Attestations is nil, makes the attestations
+	// field just before the file is sent: it is called once, with the
+	// file's sha256 in lowercase hex, after WithSkipExisting's check (a
+	// file the index has is not attested) and never on a dry run. It runs
+	// in the file's own job, so attesting one file does not hold up the
+	// others. Its error fails the file, without a retry.
+	Attest func(ctx context.Context, sha256 string) ([]byte, error)
 }
 
 // Status is the outcome of one file.
@@ -165,6 +172,22 @@ func (c *Client) upload(ctx context.Context, f File, lookups *lookupCache) Resul
 	if c.s.dryRun {
 		r.Status = StatusWouldUpload
 		return r
+	}
+	if f.Attestations == nil && f.Attest != nil {
+		// The statement names the file's sha256: it is needed first.
+		if !ahead() {
+			return r
+		}
+		att, err := f.Attest(ctx, sums.sha)
+		if err != nil {
+			r.Err = fmt.Errorf("%w: %w", ErrAttest, err)
+			return r
+		}
+		f.Attestations = att
+		if err := validateFile(f); err != nil {
+			r.Err = err
+			return r
+		}
 	}
 	fields := formFields(d, sums.sha, sums.b2)
 	if f.Attestations != nil {
