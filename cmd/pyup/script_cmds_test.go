@@ -13,6 +13,7 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
+	"github.com/pyup-dev/pyup/pkg/attest/attesttest"
 	"github.com/pyup-dev/pyup/pkg/dist/disttest"
 	"github.com/pyup-dev/pyup/pkg/oidc/oidctest"
 	"github.com/pyup-dev/pyup/pkg/upload/uploadtest"
@@ -27,6 +28,10 @@ import (
 //	fakegithub [flags]                       start a GitHub Actions OIDC issuer + the index's mint endpoint
 //	indexfield NAME REGEXP                   the last upload's form field NAME matches REGEXP
 //	fakeci PROVIDER [flags]                  the same for GitLab CI, Buildkite, CircleCI or Google Cloud
+//
+// fakegithub and fakeci also start a fake Sigstore trusting their issuer
+// (PYUP_FULCIO_URL, PYUP_REKOR_URL) and write its trusted root to
+// $WORK/trusted_root.json (SIGSTORE_ROOT), so attestations sign and verify.
 func scriptCmds() map[string]func(ts *testscript.TestScript, neg bool, args []string) {
 	return map[string]func(ts *testscript.TestScript, neg bool, args []string){
 		"mkdist":     cmdMkdist,
@@ -43,8 +48,9 @@ func scriptCmds() map[string]func(ts *testscript.TestScript, neg bool, args []st
 var scriptState = struct {
 	sync.Mutex
 	indexes map[string]*uploadtest.Index
-	mints   map[string]*oidctest.MintServer
-}{indexes: map[string]*uploadtest.Index{}, mints: map[string]*oidctest.MintServer{}}
+	mints     map[string]*oidctest.MintServer
+	sigstores map[string]*attesttest.Sigstore
+}{indexes: map[string]*uploadtest.Index{}, mints: map[string]*oidctest.MintServer{}, sigstores: map[string]*attesttest.Sigstore{}}
 
 // mkdist wheel|sdist DIR key=value...: keys name, version, mv (Metadata-Version),
 // ct (Description-Content-Type), body, set=Header:Value, add=Header:Value,
@@ -273,6 +279,7 @@ func cmdFakeGitHub(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Defer(gh.Close)
 	mint := oidctest.NewMintServer("pypi", []*oidctest.Issuer{iss}, oidctest.Publisher{Repository: pubRepo, Workflow: workflow})
 	mint.Disabled = disabled
+	startFakeSigstore(ts, iss)
 	scriptState.Lock()
 	scriptState.mints[ts.Getenv("WORK")] = mint
 	scriptState.Unlock()
@@ -289,6 +296,31 @@ func cmdFakeGitHub(ts *testscript.TestScript, neg bool, args []string) {
 }
 
 var _ http.Handler = (*uploadtest.Index)(nil)
+
+// startFakeSigstore starts a fake Fulcio and Rekor trusting iss, points
+// pyup at them, and writes their trusted root to $WORK/trusted_root.json.
+func startFakeSigstore(ts *testscript.TestScript, iss *oidctest.Issuer) {
+	ss, err := attesttest.New([]*oidctest.Issuer{iss})
+	ts.Check(err)
+	srv := httptest.NewServer(ss)
+	ts.Defer(srv.Close)
+	root, err := ss.TrustedRootJSON()
+	ts.Check(err)
+	p := filepath.Join(ts.Getenv("WORK"), "trusted_root.json")
+	ts.Check(os.WriteFile(p, root, 0o644))
+	key := ts.Getenv("WORK")
+	scriptState.Lock()
+	scriptState.sigstores[key] = ss
+	scriptState.Unlock()
+	ts.Defer(func() {
+		scriptState.Lock()
+		defer scriptState.Unlock()
+		delete(scriptState.sigstores, key)
+	})
+	ts.Setenv("PYUP_FULCIO_URL", srv.URL)
+	ts.Setenv("PYUP_REKOR_URL", srv.URL)
+	ts.Setenv("SIGSTORE_ROOT", p)
+}
 
 // fakeci gitlab|buildkite|circleci|google [-subject S]: an OIDC issuer for
 // that CI system, its token delivered the way the system delivers it (an
@@ -326,6 +358,7 @@ func cmdFakeCI(ts *testscript.TestScript, neg bool, args []string) {
 	iss, err := oidctest.NewIssuer(oidctest.WithIssuerURL(issuerURL), oidctest.WithClaims(oidctest.TokenClaims{Subject: subject, Email: "publisher@example.iam.gserviceaccount.com"}))
 	ts.Check(err)
 	mint := oidctest.NewMintServer("pypi", []*oidctest.Issuer{iss}, oidctest.Publisher{Issuer: issuerURL, Subject: pubSubject})
+	startFakeSigstore(ts, iss)
 	scriptState.Lock()
 	scriptState.mints[ts.Getenv("WORK")] = mint
 	scriptState.Unlock()
@@ -338,6 +371,14 @@ func cmdFakeCI(ts *testscript.TestScript, neg bool, args []string) {
 	case "gitlab":
 		ts.Setenv("GITLAB_CI", "true")
 		ts.Setenv("PYPI_ID_TOKEN", token())
+		// GitLab delivers one variable per id_tokens: entry; a job that
+		// signs declares SIGSTORE_ID_TOKEN with aud: sigstore.
+		sig, err := iss.Issue(oidctest.TokenClaims{Subject: subject, Audience: []string{attesttest.Audience}, Extra: map[string]any{
+			"project_path":      "octo/demo",
+			"ci_config_ref_uri": "gitlab.com/octo/demo//.gitlab-ci.yml@refs/heads/main",
+		}})
+		ts.Check(err)
+		ts.Setenv("SIGSTORE_ID_TOKEN", sig)
 	case "buildkite", "circleci":
 		bin := ts.MkAbs("fakebin")
 		ts.Check(os.MkdirAll(bin, 0o755))

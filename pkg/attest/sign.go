@@ -3,6 +3,7 @@ package attest
 import (
 	"context"
 	"crypto/x509"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/http"
@@ -11,9 +12,10 @@ import (
 	"sync"
 	"time"
 
+	protobundle "github.com/sigstore/protobuf-specs/gen/pb-go/bundle/v1"
+	"github.com/sigstore/sigstore-go/pkg/bundle"
 	"github.com/sigstore/sigstore-go/pkg/root"
 	"github.com/sigstore/sigstore-go/pkg/sign"
-	protobundle "github.com/sigstore/protobuf-specs/gen/pb-go/bundle/v1"
 
 	"github.com/pyup-dev/pyup/pkg/escape"
 )
@@ -228,4 +230,34 @@ func (s *Signer) signBundle(ctx context.Context, statement []byte) (*protobundle
 		return nil, &SignError{Step: "transparency log", Err: fmt.Errorf("%s: %s", s.cfg.rekorURL, escape.Text(err.Error()))}
 	}
 	return b, nil
+}
+
+// Sign signs the publish attestation of the distribution file named
+// filename whose sha256 is sha256Hex, and returns it in PyPI's format.
+func (s *Signer) Sign(ctx context.Context, filename, sha256Hex string) (*Attestation, error) {
+	sum, err := hex.DecodeString(sha256Hex)
+	if err != nil || len(sum) != 32 {
+		return nil, &SignError{Step: "statement", Err: fmt.Errorf("%q is not a sha256 in hex", sha256Hex)}
+	}
+	stmt, err := Statement(filename, sum)
+	if err != nil {
+		return nil, &SignError{Step: "statement", Err: err}
+	}
+	pb, err := s.signBundle(ctx, stmt)
+	if err != nil {
+		return nil, err
+	}
+	b, err := bundle.NewBundle(pb)
+	if err != nil {
+		return nil, &SignError{Step: "signature", Err: err}
+	}
+	doc, err := FromBundle(b)
+	if err != nil {
+		return nil, &SignError{Step: "signature", Err: err}
+	}
+	raw, err := doc.Encode()
+	if err != nil {
+		return nil, &SignError{Step: "signature", Err: err}
+	}
+	return &Attestation{raw: raw}, nil
 }

@@ -5,6 +5,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/pyup-dev/pyup/cmd/pyup/internal/build"
+	"github.com/pyup-dev/pyup/cmd/pyup/internal/cmd/attest"
 	"github.com/pyup-dev/pyup/cmd/pyup/internal/cmd/check"
 	"github.com/pyup-dev/pyup/cmd/pyup/internal/cmd/login"
 	"github.com/pyup-dev/pyup/cmd/pyup/internal/cmd/upload"
@@ -48,6 +49,7 @@ plus trusted publishing from CI.`,
 
 	cmd.AddCommand(check.NewCmdCheck(f, nil))
 	cmd.AddCommand(upload.NewCmdUpload(f, nil))
+	cmd.AddCommand(attest.NewCmdAttest(f, nil))
 	cmd.AddCommand(whoami.NewCmdWhoami(f, nil))
 	cmd.AddCommand(login.NewCmdLogin(f, nil))
 	cmd.AddCommand(login.NewCmdLogout(f, nil))

@@ -37,6 +37,8 @@ type UploadOptions struct {
 	Sources config.Sources
 
 	Attestations       bool
+	Attest             string
+	cmdutil.SignFlags
 	NoCheck            bool
 	Strict             bool
 	SkipExisting       bool
@@ -81,7 +83,17 @@ name with different content is an error naming both hashes.
 Credentials are found in this order: --username/--password and their
 environment variables (PYUP_*, then TWINE_*), credentials in the repository
 URL, the .pypirc, trusted publishing (OIDC in GitHub Actions, GitLab CI,
-Google Cloud, Buildkite, CircleCI), the OS keyring, and a prompt.`,
+Google Cloud, Buildkite, CircleCI), the OS keyring, and a prompt.
+
+With trusted publishing from GitHub Actions, GitLab CI/CD or Google Cloud,
+each file is signed with Sigstore and uploaded with its PEP 740 publish
+attestation, as pypa/gh-action-pypi-publish does (--attest auto): an ID
+token for audience "sigstore" gets one short-lived certificate for the
+run, and each signature is recorded in Rekor. --attest always signs
+whatever the credential and fails where it cannot; --attest never does not
+sign. A <DIST>.publish.attestation file beside a DIST is uploaded instead
+of signing it again. Signing happens in each file's own job, after
+--skip-existing's check; nothing is written to disk (pyup attest does that).`,
 		Example: `  # Upload to PyPI with a token from the environment
   PYUP_PASSWORD=pypi-... pyup upload dist/*
 
@@ -110,6 +122,16 @@ Google Cloud, Buildkite, CircleCI), the OS keyring, and a prompt.`,
 			if opts.Timeout <= 0 {
 				return cmdutil.FlagErrorf("--timeout must be positive")
 			}
+			switch opts.Attest {
+			case cmdutil.AttestAuto, cmdutil.AttestAlways, cmdutil.AttestNever:
+			default:
+				return cmdutil.FlagErrorf("--attest must be auto, always or never, not %q", opts.Attest)
+			}
+			if opts.Attest != cmdutil.AttestNever {
+				if err := opts.SignFlags.Check(); err != nil {
+					return err
+				}
+			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -120,6 +142,8 @@ Google Cloud, Buildkite, CircleCI), the OS keyring, and a prompt.`,
 	opts.AddRepoFlags(fl)
 	opts.AddCredentialFlags(fl)
 	fl.BoolVar(&opts.Attestations, "attestations", false, "Upload each DIST's <DIST>.publish.attestation file with it (PEP 740); a DIST without one is an error")
+	fl.StringVar(&opts.Attest, "attest", cmdutil.AttestAuto, "Sign a PEP 740 publish attestation for each DIST with Sigstore and upload it: auto (with trusted publishing, from GitHub Actions, GitLab CI/CD or Google Cloud), always, never")
+	opts.AddSignFlags(fl)
 	fl.BoolVar(&opts.NoCheck, "no-check", false, "Skip the checks pyup check runs before uploading")
 	fl.BoolVar(&opts.Strict, "strict", false, "Treat check warnings as failures")
 	fl.BoolVar(&opts.SkipExisting, "skip-existing", false, "Ask the index first and skip files it already has with the same sha256")
@@ -148,6 +172,9 @@ type FileReport struct {
 	Duration   float64 `json:"duration_seconds"`
 	Message    string  `json:"message,omitempty"`
 	Error      string  `json:"error,omitempty"`
+	// Attestation says where the file's attestation came from: "signed"
+	// (by this run), "file" (<DIST>.publish.attestation), or "" (none sent).
+	Attestation string `json:"attestation,omitempty"`
 }
 
 // Report is `pyup upload --json`'s output.
@@ -161,6 +188,9 @@ type Report struct {
 	Files          []FileReport `json:"files"`
 	ProjectURL     string       `json:"project_url,omitempty"`
 	Success        bool         `json:"success"`
+	// SignedBy names the CI identity attestations were signed with ("" when
+	// none were signed).
+	SignedBy string `json:"attestations_signed_by,omitempty"`
 }
 
 func uploadRun(ctx context.Context, opts *UploadOptions) error {
@@ -187,6 +217,10 @@ func uploadRun(ctx context.Context, opts *UploadOptions) error {
 	cred, _, err := remote.Resolve(ctx)
 	if err != nil {
 		return cmdutil.CredentialError(err, ios.ErrOut)
+	}
+	signedBy, err := planAttestations(ctx, opts, cred, files)
+	if err != nil {
+		return err
 	}
 	if opts.Verbose {
 		fmt.Fprintf(ios.ErrOut, "pyup: uploading to %s as %s\n", escape.Text(target.URL), escape.Text(cred.String()))
@@ -235,10 +269,11 @@ func uploadRun(ctx context.Context, opts *UploadOptions) error {
 	if opts.DryRun {
 		// After the run, so that files --skip-existing found on the index
 		// are listed as skipped, not as would-POST.
-		writeDryRun(ios.ErrOut, files, results, target)
+		writeDryRun(ios.ErrOut, files, results, target, signedBy)
 	}
 
 	rep := report(target, cred, files, results, opts.DryRun)
+	rep.SignedBy = signedBy
 	if opts.JSON {
 		if err := cmdutil.WriteJSON(ios.Out, rep); err != nil {
 			return err
@@ -367,6 +402,11 @@ func resultError(ctx context.Context, results []pkgupload.Result, jsonOut bool, 
 		hint = "a file name can never be reused on the index: bump the version and rebuild"
 	case errors.Is(firstErr, pkgupload.ErrRedirect):
 		hint = "configure the URL the index redirects to"
+	case errors.Is(firstErr, pkgupload.ErrAttest):
+		var ee *cmdutil.ExitError
+		if errors.As(cmdutil.AttestError(firstErr), &ee) {
+			code, hint = ee.Code, ee.Hint+"; or pass --attest never to upload without attestations"
+		}
 	}
 	if jsonOut {
 		return &cmdutil.ExitError{Code: code, Err: fmt.Errorf("%s failed: %w", cmdutil.Plural(n, "file"), firstErr), Hint: hint}
@@ -419,6 +459,14 @@ func report(t *cmdutil.Target, cred *credential.Credential, files []pkgupload.Fi
 			Status: string(r.Status), Attempts: r.Attempts, Duration: r.Duration.Seconds(), Message: r.Message}
 		if r.Err != nil {
 			fr.Error = r.Err.Error()
+		}
+		if f, ok := fileOf(files, r.File); ok && (r.Status == pkgupload.StatusUploaded || r.Status == pkgupload.StatusWouldUpload) {
+			switch {
+			case f.Attestations != nil:
+				fr.Attestation = "file"
+			case f.Attest != nil:
+				fr.Attestation = "signed"
+			}
 		}
 		if r.Status == pkgupload.StatusFailed || r.Status == pkgupload.StatusNotAttempted {
 			rep.Success = false
@@ -501,7 +549,7 @@ func doneLine(rep *Report) string {
 
 // writeDryRun shows, after a dry run, what would be sent: the form of every
 // file that would be POSTed, and the files the index already has.
-func writeDryRun(w io.Writer, files []pkgupload.File, results []pkgupload.Result, t *cmdutil.Target) {
+func writeDryRun(w io.Writer, files []pkgupload.File, results []pkgupload.Result, t *cmdutil.Target, signedBy string) {
 	var send, skip []pkgupload.Result
 	for _, r := range results {
 		switch r.Status {
@@ -529,8 +577,11 @@ func writeDryRun(w io.Writer, files []pkgupload.File, results []pkgupload.Result
 			}
 			fmt.Fprintf(w, "    %s = %s\n", escape.Text(kv[0]), escape.Text(v))
 		}
-		if f.Attestations != nil {
+		switch {
+		case f.Attestations != nil:
 			fmt.Fprintf(w, "    attestations = %d bytes\n", len(f.Attestations))
+		case f.Attest != nil:
+			fmt.Fprintf(w, "    attestations = a publish attestation of sha256 %s, to be signed with the %s identity (Sigstore)\n", r.SHA256, escape.Text(signedBy))
 		}
 	}
 	if len(skip) > 0 {

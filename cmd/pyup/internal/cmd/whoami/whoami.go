@@ -96,6 +96,9 @@ type Report struct {
 	Steps             []credential.Step     `json:"steps"`
 	Token             *credential.TokenInfo `json:"token,omitempty"`
 	TrustedPublishing *TPReport             `json:"trusted_publishing,omitempty"`
+	// Attestations says whether pyup upload (--attest auto) would sign
+	// PEP 740 attestations with this credential in this environment.
+	Attestations *AttestReport `json:"attestations,omitempty"`
 	// LookedAt lists every place searched, when no credential was found.
 	LookedAt []LookedAt `json:"looked_at,omitempty"`
 	Error    string     `json:"error,omitempty"`
@@ -112,6 +115,17 @@ type CredentialReport struct {
 	// credential (a trusted-publishing exchange); VerifiedReason says why.
 	Verified       bool   `json:"verified"`
 	VerifiedReason string `json:"verified_reason"`
+}
+
+// AttestReport says whether `pyup upload` would sign attestations.
+type AttestReport struct {
+	WouldSign bool `json:"would_sign"`
+	// Provider is the CI identity they would be signed with.
+	Provider string `json:"provider,omitempty"`
+	// Signer is the certificate subject the signatures would carry, as
+	// the CI's ID token predicts it (a workflow URI or an email).
+	Signer string `json:"signer,omitempty"`
+	Reason string `json:"reason"`
 }
 
 // TPReport describes trusted publishing.
@@ -179,6 +193,17 @@ func whoamiRun(ctx context.Context, opts *WhoamiOptions) error {
 		rep.TrustedPublishing = tpr
 	}
 	offlineTP := errors.Is(rerr, cmdutil.ErrOffline)
+	trusted := (cred != nil && cred.Source == credential.SourceTrustedPublishing) || offlineTP
+	if plan, err := cmdutil.PlanAttest(ctx, opts.Factory, cmdutil.AttestAuto, trusted); err == nil && (plan.Sign || plan.Identity != nil || trusted) {
+		ar := &AttestReport{WouldSign: plan.Sign, Reason: plan.Reason}
+		if plan.Identity != nil {
+			ar.Provider = plan.Identity.Provider
+		}
+		if plan.Sign && rep.TrustedPublishing != nil {
+			ar.Signer = cmdutil.PredictedSigner(rep.TrustedPublishing.Claims)
+		}
+		rep.Attestations = ar
+	}
 	if cred == nil && !offlineTP && steps != nil {
 		rep.LookedAt = lookedAt(opts, target, steps)
 	}
@@ -262,6 +287,17 @@ func writeText(w io.Writer, rep *Report, now time.Time, offlineTP bool) {
 		}
 		for _, warn := range tp.Warnings {
 			fmt.Fprintf(w, "  warning: %s\n", e(warn))
+		}
+	}
+	if a := rep.Attestations; a != nil {
+		if a.WouldSign {
+			line := "Attestations: pyup upload would sign them (" + e(a.Reason) + ")"
+			if a.Signer != "" {
+				line += " as " + e(a.Signer)
+			}
+			fmt.Fprintln(w, line)
+		} else {
+			fmt.Fprintf(w, "Attestations: not signed: %s\n", e(a.Reason))
 		}
 	}
 	if rep.Token != nil {
