@@ -47,7 +47,7 @@ func scriptCmds() map[string]func(ts *testscript.TestScript, neg bool, args []st
 // scriptState keeps each script's servers, keyed by the script's work dir.
 var scriptState = struct {
 	sync.Mutex
-	indexes map[string]*uploadtest.Index
+	indexes   map[string]*uploadtest.Index
 	mints     map[string]*oidctest.MintServer
 	sigstores map[string]*attesttest.Sigstore
 }{indexes: map[string]*uploadtest.Index{}, mints: map[string]*oidctest.MintServer{}, sigstores: map[string]*attesttest.Sigstore{}}

@@ -4,16 +4,19 @@ import (
 	"context"
 	"crypto/x509"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
 
 	protobundle "github.com/sigstore/protobuf-specs/gen/pb-go/bundle/v1"
 	"github.com/sigstore/sigstore-go/pkg/bundle"
+	"github.com/sigstore/sigstore-go/pkg/fulcio/certificate"
 	"github.com/sigstore/sigstore-go/pkg/root"
 	"github.com/sigstore/sigstore-go/pkg/sign"
 
@@ -260,4 +263,47 @@ func (s *Signer) Sign(ctx context.Context, filename, sha256Hex string) (*Attesta
 		return nil, &SignError{Step: "signature", Err: err}
 	}
 	return &Attestation{raw: raw}, nil
+}
+
+// CertificateIdentity returns a signing certificate's subject (its URI or
+// email SAN) and the OIDC issuer Fulcio recorded in it.
+func CertificateIdentity(c *x509.Certificate) (subject, issuer string) {
+	s, err := certificate.SummarizeCertificate(c)
+	if err != nil {
+		return "", ""
+	}
+	return s.SubjectAlternativeName, s.Issuer
+}
+
+// Attests reports whether the attestation is a publish attestation whose
+// one subject is the file filename with sha256 sha256Hex. It checks the
+// statement only, not the signature: it tells whether an attestation file
+// belongs to a distribution, not whether it can be trusted (Verify does).
+func (a *Attestation) Attests(filename, sha256Hex string) (bool, error) {
+	d, err := a.Document()
+	if err != nil {
+		return false, err
+	}
+	var st struct {
+		Subject []struct {
+			Name   string            `json:"name"`
+			Digest map[string]string `json:"digest"`
+		} `json:"subject"`
+		PredicateType string `json:"predicateType"`
+	}
+	if err := json.Unmarshal(d.Envelope.Statement, &st); err != nil {
+		return false, fmt.Errorf("%s: the statement is not JSON: %v", filepath.Base(a.File), err)
+	}
+	if st.PredicateType != PublishPredicate || len(st.Subject) != 1 {
+		return false, nil
+	}
+	want, err := parseDistFilename(filename)
+	if err != nil {
+		return false, err
+	}
+	got, err := parseDistFilename(st.Subject[0].Name)
+	if err != nil {
+		return false, nil
+	}
+	return got.equal(want) && strings.EqualFold(st.Subject[0].Digest["sha256"], sha256Hex), nil
 }

@@ -112,3 +112,49 @@ func hexOf(b []byte) string {
 	}
 	return string(out)
 }
+
+func TestSignMakesAnAttestationThatRoundTripsAndAttestsTheFile(t *testing.T) {
+	ss, _, s := fakeSigstore(t)
+	sum := sha256.Sum256([]byte("sdist bytes"))
+	a, err := s.Sign(t.Context(), "demo-1.0.tar.gz", hexOf(sum[:]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := Decode(a.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := doc.Encode()
+	if err != nil || string(again) != string(a.Bytes()) {
+		t.Fatalf("re-encoding changed the attestation (err %v)", err)
+	}
+	b, err := doc.Bundle()
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := verify.NewVerifier(ss.TrustedRoot(), verify.WithTransparencyLog(1), verify.WithIntegratedTimestamps(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := v.Verify(b, verify.NewPolicy(verify.WithArtifactDigest("sha256", sum[:]), verify.WithoutIdentitiesUnsafe())); err != nil {
+		t.Fatalf("the attestation does not verify after the round trip through PyPI's format: %v", err)
+	}
+	for _, c := range []struct {
+		name, sha string
+		want      bool
+	}{
+		{"demo-1.0.tar.gz", hexOf(sum[:]), true},
+		{"Demo-1.0.0.tar.gz", hexOf(sum[:]), true}, // the same file by PyPI's rules
+		{"demo-1.1.tar.gz", hexOf(sum[:]), false},
+		{"demo-1.0.tar.gz", strings.Repeat("0", 64), false},
+	} {
+		got, err := a.Attests(c.name, c.sha)
+		if err != nil || got != c.want {
+			t.Errorf("Attests(%s, %.8s) = %v, %v; want %v", c.name, c.sha, got, err, c.want)
+		}
+	}
+	subject, issuer := CertificateIdentity(s.Certificate())
+	if subject != "https://github.com/octo-org/octo-repo/.github/workflows/release.yml@refs/tags/v1.0.0" || issuer != oidctest.GitHubIssuerURL {
+		t.Errorf("CertificateIdentity = %q, %q", subject, issuer)
+	}
+}

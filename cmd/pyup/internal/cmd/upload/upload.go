@@ -36,8 +36,8 @@ type UploadOptions struct {
 	// Sources say which flags the user gave, and where (config.Apply).
 	Sources config.Sources
 
-	Attestations       bool
-	Attest             string
+	Attestations bool
+	Attest       string
 	cmdutil.SignFlags
 	NoCheck            bool
 	Strict             bool
