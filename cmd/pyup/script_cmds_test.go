@@ -28,19 +28,23 @@ import (
 //	fakegithub [flags]                       start a GitHub Actions OIDC issuer + the index's mint endpoint
 //	indexfield NAME REGEXP                   the last upload's form field NAME matches REGEXP
 //	fakeci PROVIDER [flags]                  the same for GitLab CI, Buildkite, CircleCI or Google Cloud
+//	indexattested N                          exactly N uploads carried an attestations field
+//	sigstorecerts N                          the fake Fulcio issued exactly N certificates
 //
 // fakegithub and fakeci also start a fake Sigstore trusting their issuer
 // (PYUP_FULCIO_URL, PYUP_REKOR_URL) and write its trusted root to
 // $WORK/trusted_root.json (SIGSTORE_ROOT), so attestations sign and verify.
 func scriptCmds() map[string]func(ts *testscript.TestScript, neg bool, args []string) {
 	return map[string]func(ts *testscript.TestScript, neg bool, args []string){
-		"mkdist":     cmdMkdist,
-		"fakeindex":  cmdFakeIndex,
-		"indexposts": cmdIndexPosts,
-		"indexfiles": cmdIndexFiles,
-		"fakegithub": cmdFakeGitHub,
-		"fakeci":     cmdFakeCI,
-		"indexfield": cmdIndexField,
+		"mkdist":        cmdMkdist,
+		"fakeindex":     cmdFakeIndex,
+		"indexposts":    cmdIndexPosts,
+		"indexfiles":    cmdIndexFiles,
+		"fakegithub":    cmdFakeGitHub,
+		"fakeci":        cmdFakeCI,
+		"indexfield":    cmdIndexField,
+		"indexattested": cmdIndexAttested,
+		"sigstorecerts": cmdSigstoreCerts,
 	}
 }
 
@@ -411,5 +415,39 @@ func cmdIndexField(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	if found == neg {
 		ts.Fatalf("field %s = %q; want %smatch for %s", args[0], vals, map[bool]string{true: "no ", false: ""}[neg], args[1])
+	}
+}
+
+func cmdIndexAttested(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 1 {
+		ts.Fatalf("usage: indexattested N")
+	}
+	want, err := strconv.Atoi(args[0])
+	ts.Check(err)
+	got := 0
+	for _, u := range index(ts).Uploads() {
+		if len(u.Field("attestations")) > 0 {
+			got++
+		}
+	}
+	if (got == want) == neg {
+		ts.Fatalf("%d uploads carried attestations, want %d", got, want)
+	}
+}
+
+func cmdSigstoreCerts(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 1 {
+		ts.Fatalf("usage: sigstorecerts N")
+	}
+	want, err := strconv.Atoi(args[0])
+	ts.Check(err)
+	scriptState.Lock()
+	ss, ok := scriptState.sigstores[ts.Getenv("WORK")]
+	scriptState.Unlock()
+	if !ok {
+		ts.Fatalf("no fake Sigstore running")
+	}
+	if got := ss.Certificates(); (got == want) == neg {
+		ts.Fatalf("the fake Fulcio issued %d certificates, want %d", got, want)
 	}
 }

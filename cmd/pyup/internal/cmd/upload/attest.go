@@ -13,22 +13,30 @@ import (
 )
 
 // planAttestations decides, by --attest and the credential, whether this
-// run signs attestations, and gives each file without one its File.Attest
-// (or its <DIST>.publish.attestation, when one is beside it). It returns
-// the name of the identity files are signed with ("" when none are).
-func planAttestations(ctx context.Context, opts *UploadOptions, cred *credential.Credential, files []pkgupload.File) (string, error) {
-	w := opts.IO.ErrOut
+// run signs attestations. --attest always is decided before the credential
+// is resolved (cred nil), so that a run that cannot sign fails before it
+// spends a trusted-publishing exchange.
+func planAttestations(ctx context.Context, opts *UploadOptions, cred *credential.Credential) (cmdutil.AttestPlan, error) {
 	trusted := cred != nil && cred.Source == credential.SourceTrustedPublishing
 	plan, err := cmdutil.PlanAttest(ctx, opts.Factory, opts.Attest, trusted)
-	if err != nil {
-		return "", err
+	if err != nil || plan.Sign {
+		return plan, err
 	}
+	if opts.Verbose || (opts.Attest == cmdutil.AttestAuto && trusted) {
+		fmt.Fprintf(opts.IO.ErrOut, "pyup: not signing attestations: %s\n", escape.Text(plan.Reason))
+	}
+	return plan, nil
+}
+
+// applyAttestations gives each file without an attestation its
+// File.Attest (or its <DIST>.publish.attestation, when one is beside it),
+// when plan signs. It returns the name of the identity files are signed
+// with ("" when none are).
+func applyAttestations(opts *UploadOptions, plan cmdutil.AttestPlan, files []pkgupload.File) (string, error) {
 	if !plan.Sign {
-		if opts.Verbose || (opts.Attest == cmdutil.AttestAuto && trusted) {
-			fmt.Fprintf(w, "pyup: not signing attestations: %s\n", escape.Text(plan.Reason))
-		}
 		return "", nil
 	}
+	w := opts.IO.ErrOut
 	id := plan.Identity
 	signer := cmdutil.NewSigner(opts.Factory, id, opts.SignFlags)
 	signing := 0

@@ -214,11 +214,22 @@ func uploadRun(ctx context.Context, opts *UploadOptions) error {
 	}
 
 	httpOpts := remote.HTTPOptions
+	var plan cmdutil.AttestPlan
+	if opts.Attest == cmdutil.AttestAlways {
+		if plan, err = planAttestations(ctx, opts, nil); err != nil {
+			return err
+		}
+	}
 	cred, _, err := remote.Resolve(ctx)
 	if err != nil {
 		return cmdutil.CredentialError(err, ios.ErrOut)
 	}
-	signedBy, err := planAttestations(ctx, opts, cred, files)
+	if opts.Attest != cmdutil.AttestAlways {
+		if plan, err = planAttestations(ctx, opts, cred); err != nil {
+			return err
+		}
+	}
+	signedBy, err := applyAttestations(opts, plan, files)
 	if err != nil {
 		return err
 	}
