@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -18,6 +19,7 @@ import (
 	"github.com/pyup-dev/pyup/cmd/pyup/internal/app"
 	"github.com/pyup-dev/pyup/cmd/pyup/internal/cmdutil"
 	"github.com/pyup-dev/pyup/cmd/pyup/internal/iostreams"
+	"github.com/pyup-dev/pyup/pkg/attest/attesttest"
 	"github.com/pyup-dev/pyup/pkg/dist/disttest"
 	"github.com/pyup-dev/pyup/pkg/oidc/oidctest"
 	"github.com/pyup-dev/pyup/pkg/upload/uploadtest"
@@ -121,6 +123,22 @@ func TestNoTokenInAnyOutput(t *testing.T) {
 	defer srv.Close()
 	indexURL := srv.URL + "/legacy/"
 
+	// A fake Sigstore to sign attestations with, and a hostile Fulcio that
+	// echoes the ID token it is sent in every channel it has.
+	sig, err := attesttest.New([]*oidctest.Issuer{iss})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sigSrv := httptest.NewServer(sig)
+	defer sigSrv.Close()
+	echo := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		tok := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
+		w.Header().Set("X-Echo", tok)
+		w.WriteHeader(http.StatusBadRequest)
+		fmt.Fprintf(w, `{"code":400,"message":"bad token %s","escaped":%q}`, tok, "\""+tok)
+	}))
+	defer echo.Close()
+
 	dir := t.TempDir()
 	wheel, err := disttest.BuildWheel(dir, disttest.Name("demo"), disttest.Version("1.0"))
 	if err != nil {
@@ -140,7 +158,7 @@ func TestNoTokenInAnyOutput(t *testing.T) {
 	urlWithCreds := strings.Replace(indexURL, "http://", "http://__token__:"+apiToken+"@", 1)
 
 	clearEnv := func() {
-		for _, k := range []string{"PYUP_PASSWORD", "TWINE_PASSWORD", "GITHUB_ACTIONS", "ACTIONS_ID_TOKEN_REQUEST_URL", "ACTIONS_ID_TOKEN_REQUEST_TOKEN", "GITHUB_EVENT_NAME", "GITHUB_REPOSITORY"} {
+		for _, k := range []string{"PYUP_FULCIO_URL", "PYUP_REKOR_URL", "PYUP_PASSWORD", "TWINE_PASSWORD", "GITHUB_ACTIONS", "ACTIONS_ID_TOKEN_REQUEST_URL", "ACTIONS_ID_TOKEN_REQUEST_TOKEN", "GITHUB_EVENT_NAME", "GITHUB_REPOSITORY"} {
 			t.Setenv(k, "")
 		}
 		t.Setenv("HOME", dir)
@@ -151,6 +169,21 @@ func TestNoTokenInAnyOutput(t *testing.T) {
 		t.Setenv("GITHUB_REPOSITORY", "octo/demo")
 		t.Setenv("ACTIONS_ID_TOKEN_REQUEST_URL", gh.URL+"/token?api-version=2.0")
 		t.Setenv("ACTIONS_ID_TOKEN_REQUEST_TOKEN", requestToken)
+	}
+	signing := func(fulcio string) func() {
+		return func() {
+			github()
+			t.Setenv("PYUP_FULCIO_URL", fulcio)
+			t.Setenv("PYUP_REKOR_URL", sigSrv.URL)
+		}
+	}
+	attestDir := filepath.Join(dir, "attest")
+	if err := os.MkdirAll(attestDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	wheel3, err := disttest.BuildWheel(attestDir, disttest.Name("demo"), disttest.Version("3.0"))
+	if err != nil {
+		t.Fatal(err)
 	}
 	scenarios := []struct {
 		name  string
@@ -166,6 +199,10 @@ func TestNoTokenInAnyOutput(t *testing.T) {
 		{"upload pypirc", nil, "", []string{"upload", "--verbose", "--config-file", pypirc, "-r", "local", "--non-interactive", "--no-keyring", wheel}},
 		{"upload dry run", func() { t.Setenv("PYUP_PASSWORD", apiToken) }, "", []string{"upload", "--verbose", "--dry-run", "--repository-url", indexURL, "--non-interactive", "--no-keyring", wheel}},
 		{"upload trusted publishing", github, "", []string{"upload", "--verbose", "--json", "--trusted-publishing", "always", "--oidc-audience", "pypi", "--repository-url", indexURL, "--non-interactive", "--no-keyring", wheel2}},
+		{"upload trusted publishing signed", signing(sigSrv.URL), "", []string{"upload", "--verbose", "--json", "--trusted-publishing", "always", "--oidc-audience", "pypi", "--repository-url", indexURL, "--non-interactive", "--no-keyring", wheel3}},
+		{"upload signing, Fulcio echoes the ID token", signing(echo.URL), "", []string{"upload", "--verbose", "--trusted-publishing", "always", "--oidc-audience", "pypi", "--repository-url", indexURL, "--non-interactive", "--no-keyring", wheel2}},
+		{"attest", signing(sigSrv.URL), "", []string{"attest", "--json", attestDir}},
+		{"attest, Fulcio echoes the ID token", signing(echo.URL), "", []string{"attest", wheel2}},
 		{"whoami trusted publishing", github, "", []string{"whoami", "--verbose", "--trusted-publishing", "always", "--oidc-audience", "pypi", "--repository-url", indexURL, "--non-interactive", "--no-keyring"}},
 		{"whoami trusted publishing json", github, "", []string{"whoami", "--verbose", "--json", "--trusted-publishing", "always", "--oidc-audience", "pypi", "--repository-url", indexURL, "--non-interactive", "--no-keyring"}},
 		{"whoami env", func() { t.Setenv("PYUP_PASSWORD", apiToken) }, "", []string{"whoami", "--verbose", "--repository-url", indexURL}},
@@ -187,6 +224,15 @@ func TestNoTokenInAnyOutput(t *testing.T) {
 			t.Errorf("%s: no output at all", sc.name)
 		}
 		s.check(t, sc.name, out)
+		if strings.Contains(out, "PRIVATE KEY") {
+			t.Errorf("%s: a private key appears in the output:\n%s", sc.name, out)
+		}
+	}
+	if n := sig.Certificates(); n < 2 {
+		t.Errorf("the fake Fulcio issued %d certificates: the signing scenarios did not sign", n)
+	}
+	if _, err := os.Stat(wheel3 + ".publish.attestation"); err != nil {
+		t.Errorf("pyup attest wrote no attestation: %v", err)
 	}
 	if mint.Mints() == 0 {
 		t.Fatal("no trusted-publishing token was minted: the scenarios did not exercise the exchange")
