@@ -124,7 +124,7 @@ func TestPublishMapsInputs(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
-	want := "args: upload --non-interactive --repository-url https://test.pypi.org/legacy/ --no-check --skip-existing --verbose --print-hash " + dist
+	want := "args: upload --non-interactive --repository-url https://test.pypi.org/legacy/ --no-check --skip-existing --verbose --attest auto --print-hash " + dist
 	if !strings.Contains(out, want) {
 		t.Fatalf("got\n%s\nwant line %q", out, want)
 	}
@@ -133,6 +133,12 @@ func TestPublishMapsInputs(t *testing.T) {
 	}
 	if !strings.Contains(out, "password: set") || !strings.Contains(out, "user: __token__") {
 		t.Fatalf("credentials not passed by environment: %s", out)
+	}
+
+	// attestations: "false" turns signing off, as the PyPA action's input does.
+	out, err = runScript(t, "publish.sh", "PYUP_BIN="+bin, "INPUT_PACKAGES_DIR="+dist, "INPUT_ATTESTATIONS=false")
+	if err != nil || !strings.Contains(out, " --attest never ") {
+		t.Fatalf("attestations=false: err=%v out=%s", err, out)
 	}
 
 	out, err = runScript(t, "publish.sh", "PYUP_BIN="+bin, "INPUT_PACKAGES_DIR="+filepath.Join(dist, "missing"))

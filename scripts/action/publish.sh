@@ -13,7 +13,9 @@ is_true() { case "${1,,}" in true|1|yes|on) return 0 ;; *) return 1 ;; esac; }
 is_true "${INPUT_VERIFY_METADATA:-true}" || args+=(--no-check)
 is_true "${INPUT_SKIP_EXISTING:-false}" && args+=(--skip-existing)
 is_true "${INPUT_VERBOSE:-false}" && args+=(--verbose)
-is_true "${INPUT_ATTESTATIONS:-false}" && args+=(--attestations)
+# attestations: sign PEP 740 attestations with trusted publishing (pyup
+# upload --attest auto, pypa/gh-action-pypi-publish's default), or not.
+if is_true "${INPUT_ATTESTATIONS:-true}"; then args+=(--attest auto); else args+=(--attest never); fi
 
 if [ ! -d "$dir" ]; then
   echo "::error::pyup: packages-dir '$dir' does not exist" >&2
