@@ -144,6 +144,20 @@ func CheckServiceURL(what, raw string) error {
 	return fmt.Errorf("%s URL %s: the ID token would travel in clear: use https", what, escape.Text(raw))
 }
 
+// maxErrorText bounds how much of a Sigstore service's error (which may
+// quote its whole answer) goes into pyup's one-line message.
+const maxErrorText = 300
+
+// excerpt makes a service's error one printable line of at most
+// maxErrorText characters.
+func excerpt(s string) string {
+	s = escape.Text(s)
+	if r := []rune(s); len(r) > maxErrorText {
+		s = string(r[:maxErrorText]) + "..."
+	}
+	return s
+}
+
 // renewBefore is how long before its expiry a certificate is replaced:
 // long enough for one signature and its log entry.
 const renewBefore = 2 * time.Minute
@@ -181,7 +195,7 @@ func (s *Signer) certificate(ctx context.Context) (*sign.EphemeralKeypair, *x509
 	})
 	der, err := fulcio.GetCertificate(ctx, kp, &sign.CertificateProviderOptions{IDToken: tok})
 	if err != nil {
-		return nil, nil, &SignError{Step: "certificate", Err: fmt.Errorf("%s: %s", s.cfg.fulcioURL, escape.Text(err.Error()))}
+		return nil, nil, &SignError{Step: "certificate", Err: fmt.Errorf("%s: %s", s.cfg.fulcioURL, excerpt(err.Error()))}
 	}
 	cert, err := x509.ParseCertificate(der)
 	if err != nil {
@@ -230,7 +244,7 @@ func (s *Signer) signBundle(ctx context.Context, statement []byte) (*protobundle
 	}
 	b, err := sign.Bundle(&sign.DSSEData{Data: statement, PayloadType: "application/vnd.in-toto+json"}, kp, opts)
 	if err != nil {
-		return nil, &SignError{Step: "transparency log", Err: fmt.Errorf("%s: %s", s.cfg.rekorURL, escape.Text(err.Error()))}
+		return nil, &SignError{Step: "transparency log", Err: fmt.Errorf("%s: %s", s.cfg.rekorURL, excerpt(err.Error()))}
 	}
 	return b, nil
 }

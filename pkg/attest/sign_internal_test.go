@@ -158,3 +158,16 @@ func TestSignMakesAnAttestationThatRoundTripsAndAttestsTheFile(t *testing.T) {
 		t.Errorf("CertificateIdentity = %q, %q", subject, issuer)
 	}
 }
+
+func TestSignErrorIsOneShortLine(t *testing.T) {
+	ss, _, s := fakeSigstore(t)
+	ss.Refuse(strings.Repeat("x", 100000) + "\nsecond line\x1b[31m")
+	_, err := s.signBundle(t.Context(), []byte(`{}`))
+	if err == nil {
+		t.Fatal("no error")
+	}
+	msg := err.Error()
+	if len(msg) > 600 || strings.ContainsAny(msg, "\n\x1b") {
+		t.Errorf("error is %d bytes, or spans lines or carries escapes: %.200q", len(msg), msg)
+	}
+}
