@@ -106,6 +106,9 @@ type CredentialReport struct {
 	Source   credential.Source `json:"source"`
 	Detail   string            `json:"detail"`
 	Username string            `json:"username"`
+	// Identity is who the credential acts as, when its provider knows
+	// (a service account, an IAM role's session, an Entra ID user or app).
+	Identity string            `json:"identity,omitempty"`
 	Password credential.Secret `json:"password"`
 	Expires  *time.Time        `json:"expires,omitempty"`
 	// Verified is true only when the index proved it accepts the
@@ -145,7 +148,7 @@ func whoamiRun(ctx context.Context, opts *WhoamiOptions) error {
 	}
 	if cred != nil {
 		rep.Found = true
-		cr := &CredentialReport{Source: cred.Source, Detail: cred.Detail, Username: cred.Username, Password: cred.Password}
+		cr := &CredentialReport{Source: cred.Source, Detail: cred.Detail, Username: cred.Username, Identity: cred.Identity, Password: cred.Password}
 		if !cred.Expires.IsZero() {
 			e := cred.Expires.UTC()
 			cr.Expires = &e
@@ -219,6 +222,10 @@ func writeText(w io.Writer, rep *Report, now time.Time, offlineTP bool) {
 	case rep.Credential != nil:
 		c := rep.Credential
 		fmt.Fprintf(w, "Credential:  %s\n", e(c.Detail))
+		fmt.Fprintf(w, "Source:      %s\n", c.Source)
+		if c.Identity != "" {
+			fmt.Fprintf(w, "Identity:    %s\n", e(c.Identity))
+		}
 		fmt.Fprintf(w, "Username:    %s\n", e(c.Username))
 		fmt.Fprintf(w, "Password:    %s\n", e(c.Password.Masked()))
 		if c.Expires != nil {
