@@ -27,15 +27,19 @@ import (
 //	fakegithub [flags]                       start a GitHub Actions OIDC issuer + the index's mint endpoint
 //	indexfield NAME REGEXP                   the last upload's form field NAME matches REGEXP
 //	fakeci PROVIDER [flags]                  the same for GitLab CI, Buildkite, CircleCI or Google Cloud
+//	fakeprivate KIND                         a private index (Google, AWS, Azure, GitLab, Artifactory) and its token service
+//	cloudtokens N                            that token service issued exactly N tokens
 func scriptCmds() map[string]func(ts *testscript.TestScript, neg bool, args []string) {
 	return map[string]func(ts *testscript.TestScript, neg bool, args []string){
-		"mkdist":     cmdMkdist,
-		"fakeindex":  cmdFakeIndex,
-		"indexposts": cmdIndexPosts,
-		"indexfiles": cmdIndexFiles,
-		"fakegithub": cmdFakeGitHub,
-		"fakeci":     cmdFakeCI,
-		"indexfield": cmdIndexField,
+		"mkdist":      cmdMkdist,
+		"fakeindex":   cmdFakeIndex,
+		"indexposts":  cmdIndexPosts,
+		"indexfiles":  cmdIndexFiles,
+		"fakegithub":  cmdFakeGitHub,
+		"fakeci":      cmdFakeCI,
+		"indexfield":  cmdIndexField,
+		"fakeprivate": cmdFakePrivate,
+		"cloudtokens": cmdCloudTokens,
 	}
 }
 
@@ -44,7 +48,8 @@ var scriptState = struct {
 	sync.Mutex
 	indexes map[string]*uploadtest.Index
 	mints   map[string]*oidctest.MintServer
-}{indexes: map[string]*uploadtest.Index{}, mints: map[string]*oidctest.MintServer{}}
+	clouds  map[string]cloudFake
+}{indexes: map[string]*uploadtest.Index{}, mints: map[string]*oidctest.MintServer{}, clouds: map[string]cloudFake{}}
 
 // mkdist wheel|sdist DIR key=value...: keys name, version, mv (Metadata-Version),
 // ct (Description-Content-Type), body, set=Header:Value, add=Header:Value,

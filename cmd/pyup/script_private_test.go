@@ -1,0 +1,225 @@
+package main
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/pyup-dev/pyup/pkg/oidc/oidctest"
+	"github.com/pyup-dev/pyup/pkg/upload/credential/cloudtest"
+	"github.com/pyup-dev/pyup/pkg/upload/uploadtest"
+)
+
+// The private indexes' repository URLs the scripts upload to. The fake
+// index answers for all their hosts over TLS, reached through an HTTPS
+// proxy (HTTPS_PROXY) that tunnels every host to it.
+var privateRepos = map[string]string{
+	"google":      "https://us-python.pkg.dev/demo/pyup-repo/",
+	"aws":         "https://acme-111122223333.d.codeartifact.us-east-1.amazonaws.com/pypi/pyup-repo/",
+	"azure":       "https://pkgs.dev.azure.com/acme/demo/_packaging/pyup-feed/pypi/upload/",
+	"gitlab":      "https://gitlab.pyup.invalid/api/v4/projects/42/packages/pypi",
+	"artifactory": "https://jfrog.pyup.invalid/artifactory/api/pypi/pypi-local",
+}
+
+// privateLookalikes are hosts that look like each index's but are not:
+// the same path on another host must never receive the cloud's token.
+var privateLookalikes = map[string]string{
+	"google":      "https://us-python.pkg.dev.attacker.invalid/demo/pyup-repo/",
+	"aws":         "https://acme-111122223333.d.codeartifact.us-east-1.amazonaws.com.attacker.invalid/pypi/pyup-repo/",
+	"azure":       "https://pkgs.dev.azure.com.attacker.invalid/acme/demo/_packaging/pyup-feed/pypi/upload/",
+	"gitlab":      "https://gitlab-mirror.pyup.invalid/api/v4/projects/42/packages/pypi",
+	"artifactory": "https://jfrog-mirror.pyup.invalid/artifactory/api/pypi/pypi-local",
+}
+
+// cloudFake is what cloudcalls counts.
+type cloudFake interface{ issued() int }
+
+type countFunc func() int
+
+func (f countFunc) issued() int { return f() }
+
+// fakeprivate google|google-metadata|aws|aws-webidentity|azure|azure-secret|azure-pipelines|azure-msi|gitlab|artifactory:
+// the fake index for every private index host, over TLS behind an HTTPS
+// proxy, and the fake token service of that kind, with the environment a
+// machine holding that credential has. It sets REPO_URL (the index's URL),
+// OTHER_URL (a lookalike host on the same fake index) and CA (the fake
+// index's CA, also given as PYUP_CERT).
+func cmdFakePrivate(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 1 {
+		ts.Fatalf("usage: fakeprivate KIND")
+	}
+	kind := args[0]
+	base, _, _ := strings.Cut(kind, "-")
+	repo, ok := privateRepos[base]
+	if !ok {
+		ts.Fatalf("fakeprivate: unknown kind %q", kind)
+	}
+	// The lookalikes share their index's path: one handler serves both.
+	path := repo[strings.Index(repo[len("https://"):], "/")+len("https://"):]
+	opts := []uploadtest.Option{uploadtest.WithUploadPath(path)}
+	var ix *uploadtest.Index
+	addLogin := func(user, tok string) { ix.AddLogin(user, tok) }
+	var fake cloudFake
+	setenv := ts.Setenv
+	serve := func(h http.Handler) string {
+		srv := httptest.NewServer(h)
+		ts.Defer(srv.Close)
+		return srv.URL
+	}
+	github := func() *oidctest.Issuer {
+		iss, err := oidctest.NewIssuer(oidctest.WithClaims(oidctest.GitHubClaims("octo/demo", "release.yml", "refs/heads/main")))
+		ts.Check(err)
+		const requestToken = "gh-request-token-for-tests"
+		setenv("GITHUB_ACTIONS", "true")
+		setenv("GITHUB_REPOSITORY", "octo/demo")
+		setenv("GITHUB_EVENT_NAME", "push")
+		setenv("ACTIONS_ID_TOKEN_REQUEST_URL", serve(iss.GitHubHandler(requestToken))+"/token?api-version=2.0")
+		setenv("ACTIONS_ID_TOKEN_REQUEST_TOKEN", requestToken)
+		return iss
+	}
+	writeFile := func(name string, b []byte) string {
+		p := filepath.Join(ts.Getenv("WORK"), name)
+		ts.Check(os.WriteFile(p, b, 0o600))
+		return p
+	}
+
+	switch kind {
+	case "google", "google-metadata":
+		g, err := cloudtest.NewGoogle("publisher@demo.iam.gserviceaccount.com")
+		ts.Check(err)
+		g.OnToken = func(tok string) { addLogin("oauth2accesstoken", tok) }
+		u := serve(g)
+		if kind == "google" {
+			setenv("GOOGLE_APPLICATION_CREDENTIALS", writeFile("sa.json", g.ServiceAccountJSON(u)))
+		} else {
+			setenv("GCE_METADATA_HOST", strings.TrimPrefix(u, "http://"))
+		}
+		fake = countFunc(g.Issued)
+	case "aws", "aws-webidentity":
+		a := cloudtest.NewAWS("us-east-1", "acme", "111122223333", "AKIAFAKEFAKEFAKE0001", "fakeSecretKey0123456789abcdefFAKE", "arn:aws:iam::111122223333:user/ci-publisher")
+		a.OnToken = func(tok string) { addLogin("aws", tok) }
+		u := serve(a)
+		setenv("AWS_ENDPOINT_URL_CODEARTIFACT", u)
+		setenv("AWS_ENDPOINT_URL_STS", u)
+		setenv("AWS_EC2_METADATA_DISABLED", "true")
+		if kind == "aws" {
+			setenv("AWS_ACCESS_KEY_ID", "AKIAFAKEFAKEFAKE0001")
+			setenv("AWS_SECRET_ACCESS_KEY", "fakeSecretKey0123456789abcdefFAKE")
+		} else {
+			iss, err := oidctest.NewIssuer(oidctest.WithClaims(oidctest.GitHubClaims("octo/demo", "release.yml", "refs/heads/main")))
+			ts.Check(err)
+			a.VerifyWebIdentity = cloudtest.VerifyJWT(iss.JWKS(), oidctest.GitHubIssuerURL, "sts.amazonaws.com")
+			tok, err := iss.Issue(oidctest.TokenClaims{Subject: "repo:octo/demo:ref:refs/heads/main", Audience: []string{"sts.amazonaws.com"}})
+			ts.Check(err)
+			setenv("AWS_WEB_IDENTITY_TOKEN_FILE", writeFile("web-identity-token", []byte(tok)))
+			setenv("AWS_ROLE_ARN", "arn:aws:iam::111122223333:role/publish")
+			setenv("AWS_ROLE_SESSION_NAME", "gha-release")
+		}
+		fake = countFunc(func() int { return a.Calls("GetAuthorizationToken") })
+	case "azure", "azure-secret", "azure-pipelines", "azure-msi":
+		e := &cloudtest.Entra{Tenant: "00000000-0000-0000-0000-00000000feed", ClientID: "11111111-2222-3333-4444-555555555555"}
+		e.OnToken = func(tok string) { addLogin("VssSessionToken", tok) }
+		u := serve(e)
+		setenv("AZURE_AUTHORITY_HOST", u)
+		setenv("AZURE_POD_IDENTITY_AUTHORITY_HOST", u)
+		switch kind {
+		case "azure":
+			iss, err := oidctest.NewIssuer(oidctest.WithClaims(oidctest.GitHubClaims("octo/demo", "release.yml", "refs/heads/main")))
+			ts.Check(err)
+			verify := cloudtest.VerifyJWT(iss.JWKS(), oidctest.GitHubIssuerURL, "api://AzureADTokenExchange")
+			e.VerifyAssertion = func(tok string) error { _, err := verify(tok); return err }
+			tok, err := iss.Issue(oidctest.TokenClaims{Subject: "system:serviceaccount:ci:publisher", Audience: []string{"api://AzureADTokenExchange"}})
+			ts.Check(err)
+			setenv("AZURE_TENANT_ID", e.Tenant)
+			setenv("AZURE_CLIENT_ID", e.ClientID)
+			setenv("AZURE_FEDERATED_TOKEN_FILE", writeFile("azure-identity-token", []byte(tok)))
+		case "azure-secret":
+			e.ClientSecret = "fake~azure~client~secret~0123456789"
+			setenv("AZURE_TENANT_ID", e.Tenant)
+			setenv("AZURE_CLIENT_ID", e.ClientID)
+			setenv("AZURE_CLIENT_SECRET", e.ClientSecret)
+		case "azure-pipelines":
+			tok := cloudtest.AccessToken("build-service")
+			setenv("TF_BUILD", "True")
+			setenv("SYSTEM_ACCESSTOKEN", tok)
+			opts = append(opts, uploadtest.WithLogin("VssSessionToken", tok))
+		case "azure-msi":
+			e.IdentityHeader = "fake-identity-header-0123456789"
+			setenv("IDENTITY_ENDPOINT", u+"/msi/token")
+			setenv("IDENTITY_HEADER", e.IdentityHeader)
+		}
+		fake = countFunc(e.Issued)
+	case "gitlab":
+		const jobToken = "glcbt-fake-job-token-0123456789"
+		setenv("GITLAB_CI", "true")
+		setenv("CI_SERVER_URL", "https://gitlab.pyup.invalid")
+		setenv("CI_JOB_TOKEN", jobToken)
+		setenv("CI_JOB_ID", "4242")
+		setenv("CI_PROJECT_PATH", "octo/demo")
+		opts = append(opts, uploadtest.WithLogin("gitlab-ci-token", jobToken))
+		fake = countFunc(func() int { return 0 })
+	case "artifactory":
+		iss := github()
+		verify := cloudtest.VerifyJWT(iss.JWKS(), oidctest.GitHubIssuerURL, "https://github.com/octo")
+		j := &cloudtest.JFrog{Provider: "github-oidc", User: "ci-publisher",
+			VerifyIDToken: func(tok string) error { _, err := verify(tok); return err }}
+		j.OnToken = func(user, tok string) { addLogin(user, tok) }
+		opts = append(opts, uploadtest.WithHandler("/access/", j))
+		fake = countFunc(j.Issued)
+	default:
+		ts.Fatalf("fakeprivate: unknown kind %q", kind)
+	}
+
+	ix = uploadtest.New(opts...)
+	var names []string
+	for _, u := range []string{repo, privateLookalikes[base]} {
+		host := strings.TrimPrefix(u, "https://")
+		host, _, _ = strings.Cut(host, "/")
+		names = append(names, host)
+	}
+	srv, caPEM, err := cloudtest.TLSServer(ix, names...)
+	ts.Check(err)
+	ts.Defer(srv.Close)
+	proxy := &cloudtest.Proxy{Target: srv.Listener.Addr().String()}
+	setenv("HTTPS_PROXY", serve(proxy))
+	ca := writeFile("ca.pem", caPEM)
+	setenv("CA", ca)
+	setenv("PYUP_CERT", ca)
+	setenv("REPO_URL", repo)
+	setenv("OTHER_URL", privateLookalikes[base])
+
+	key := ts.Getenv("WORK")
+	scriptState.Lock()
+	scriptState.indexes[key] = ix
+	scriptState.clouds[key] = fake
+	scriptState.Unlock()
+	ts.Defer(func() {
+		scriptState.Lock()
+		defer scriptState.Unlock()
+		delete(scriptState.indexes, key)
+		delete(scriptState.clouds, key)
+	})
+}
+
+// cloudtokens N: the fake token service of fakeprivate issued exactly N tokens.
+func cmdCloudTokens(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 1 {
+		ts.Fatalf("usage: cloudtokens N")
+	}
+	want, err := strconv.Atoi(args[0])
+	ts.Check(err)
+	scriptState.Lock()
+	f := scriptState.clouds[ts.Getenv("WORK")]
+	scriptState.Unlock()
+	if f == nil {
+		ts.Fatalf("no fakeprivate running")
+	}
+	if got := f.issued(); (got == want) == neg {
+		ts.Fatalf("the token service issued %d tokens, want %d", got, want)
+	}
+}
