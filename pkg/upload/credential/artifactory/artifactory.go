@@ -84,7 +84,22 @@ func (p *provider) Applies(req credential.Request) (bool, string) {
 	if _, ok := credential.HTTPSHost(req.RepositoryURL); !ok {
 		return false, "the repository URL is not https"
 	}
+	if !IsPyPIPath(req.RepositoryURL) {
+		return false, "not an Artifactory PyPI repository URL (https://<host>/artifactory/api/pypi/<repo>)"
+	}
 	return true, ""
+}
+
+// IsPyPIPath reports whether repositoryURL has the path of an Artifactory
+// PyPI repository: .../api/pypi/<repo>. The ID token is only ever sent to
+// the host of such a URL.
+func IsPyPIPath(repositoryURL string) bool {
+	u, err := url.Parse(repositoryURL)
+	if err != nil {
+		return false
+	}
+	_, repo, ok := strings.Cut(u.Path, "/api/pypi/")
+	return ok && strings.Trim(repo, "/") != ""
 }
 
 // PlatformURL returns the JFrog Platform's base URL for a repository URL:
