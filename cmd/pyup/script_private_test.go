@@ -1,12 +1,15 @@
 package main
 
 import (
+	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/rogpeppe/go-internal/testscript"
 
@@ -43,84 +46,113 @@ type countFunc func() int
 
 func (f countFunc) issued() int { return f() }
 
-// fakeprivate google|google-metadata|aws|aws-webidentity|azure|azure-secret|azure-pipelines|azure-msi|gitlab|artifactory:
-// the fake index for every private index host, over TLS behind an HTTPS
-// proxy, and the fake token service of that kind, with the environment a
-// machine holding that credential has. It sets REPO_URL (the index's URL),
-// OTHER_URL (a lookalike host on the same fake index) and CA (the fake
-// index's CA, also given as PYUP_CERT).
-func cmdFakePrivate(ts *testscript.TestScript, neg bool, args []string) {
-	if len(args) != 1 {
-		ts.Fatalf("usage: fakeprivate KIND")
-	}
-	kind := args[0]
+// privateFake is one private index and its token service, started by
+// startPrivate: the environment a machine holding that credential has, and
+// every secret involved (for the leak test).
+type privateFake struct {
+	env     map[string]string
+	index   *uploadtest.Index
+	fake    cloudFake
+	secrets []string
+	mu      sync.Mutex
+}
+
+func (p *privateFake) secret(v string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.secrets = append(p.secrets, v)
+}
+
+// Secrets returns every secret the fakes handed out or were given so far.
+func (p *privateFake) Secrets() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]string(nil), p.secrets...)
+}
+
+// startPrivate starts the fake index for every private index host, over
+// TLS behind an HTTPS proxy, and the fake token service of kind, writing
+// files into dir and registering each server's Close with cleanup. Its env
+// sets REPO_URL (the index's URL), OTHER_URL (a lookalike host on the same
+// fake index), CA and PYUP_CERT (the fake index's CA).
+func startPrivate(kind, dir string, cleanup func(func())) (*privateFake, error) {
 	base, _, _ := strings.Cut(kind, "-")
 	repo, ok := privateRepos[base]
 	if !ok {
-		ts.Fatalf("fakeprivate: unknown kind %q", kind)
+		return nil, fmt.Errorf("unknown kind %q", kind)
 	}
+	p := &privateFake{env: map[string]string{}}
 	// The lookalikes share their index's path: one handler serves both.
 	path := repo[strings.Index(repo[len("https://"):], "/")+len("https://"):]
 	opts := []uploadtest.Option{uploadtest.WithUploadPath(path)}
 	var ix *uploadtest.Index
-	addLogin := func(user, tok string) { ix.AddLogin(user, tok) }
-	var fake cloudFake
-	setenv := ts.Setenv
+	addLogin := func(user, tok string) { p.secret(tok); ix.AddLogin(user, tok) }
+	login := func(user, tok string) { p.secret(tok); opts = append(opts, uploadtest.WithLogin(user, tok)) }
+	setenv := func(k, v string) { p.env[k] = v }
 	serve := func(h http.Handler) string {
 		srv := httptest.NewServer(h)
-		ts.Defer(srv.Close)
+		cleanup(srv.Close)
 		return srv.URL
 	}
-	github := func() *oidctest.Issuer {
-		iss, err := oidctest.NewIssuer(oidctest.WithClaims(oidctest.GitHubClaims("octo/demo", "release.yml", "refs/heads/main")))
-		ts.Check(err)
-		const requestToken = "gh-request-token-for-tests"
-		setenv("GITHUB_ACTIONS", "true")
-		setenv("GITHUB_REPOSITORY", "octo/demo")
-		setenv("GITHUB_EVENT_NAME", "push")
-		setenv("ACTIONS_ID_TOKEN_REQUEST_URL", serve(iss.GitHubHandler(requestToken))+"/token?api-version=2.0")
-		setenv("ACTIONS_ID_TOKEN_REQUEST_TOKEN", requestToken)
-		return iss
+	writeFile := func(name string, b []byte) (string, error) {
+		path := filepath.Join(dir, name)
+		return path, os.WriteFile(path, b, 0o600)
 	}
-	writeFile := func(name string, b []byte) string {
-		p := filepath.Join(ts.Getenv("WORK"), name)
-		ts.Check(os.WriteFile(p, b, 0o600))
-		return p
-	}
-
+	var err error
 	switch kind {
 	case "google", "google-metadata":
 		g, err := cloudtest.NewGoogle("publisher@demo.iam.gserviceaccount.com")
-		ts.Check(err)
+		if err != nil {
+			return nil, err
+		}
 		g.OnToken = func(tok string) { addLogin("oauth2accesstoken", tok) }
 		u := serve(g)
 		if kind == "google" {
-			setenv("GOOGLE_APPLICATION_CREDENTIALS", writeFile("sa.json", g.ServiceAccountJSON(u)))
+			key := g.PrivateKeyPEM()
+			lines := strings.Split(strings.TrimSpace(key), "\n")
+			p.secret(lines[len(lines)/2]) // a line of the private key
+			f, err := writeFile("sa.json", g.ServiceAccountJSON(u))
+			if err != nil {
+				return nil, err
+			}
+			setenv("GOOGLE_APPLICATION_CREDENTIALS", f)
 		} else {
 			setenv("GCE_METADATA_HOST", strings.TrimPrefix(u, "http://"))
 		}
-		fake = countFunc(g.Issued)
+		p.fake = countFunc(g.Issued)
 	case "aws", "aws-webidentity":
-		a := cloudtest.NewAWS("us-east-1", "acme", "111122223333", "AKIAFAKEFAKEFAKE0001", "fakeSecretKey0123456789abcdefFAKE", "arn:aws:iam::111122223333:user/ci-publisher")
+		const keyID, secret = "AKIAFAKEFAKEFAKE0001", "fakeSecretKey0123456789abcdefFAKE"
+		a := cloudtest.NewAWS("us-east-1", "acme", "111122223333", keyID, secret, "arn:aws:iam::111122223333:user/ci-publisher")
 		a.OnToken = func(tok string) { addLogin("aws", tok) }
+		a.OnSecret = p.secret
 		u := serve(a)
 		setenv("AWS_ENDPOINT_URL_CODEARTIFACT", u)
 		setenv("AWS_ENDPOINT_URL_STS", u)
 		setenv("AWS_EC2_METADATA_DISABLED", "true")
 		if kind == "aws" {
-			setenv("AWS_ACCESS_KEY_ID", "AKIAFAKEFAKEFAKE0001")
-			setenv("AWS_SECRET_ACCESS_KEY", "fakeSecretKey0123456789abcdefFAKE")
+			p.secret(secret)
+			setenv("AWS_ACCESS_KEY_ID", keyID)
+			setenv("AWS_SECRET_ACCESS_KEY", secret)
 		} else {
 			iss, err := oidctest.NewIssuer(oidctest.WithClaims(oidctest.GitHubClaims("octo/demo", "release.yml", "refs/heads/main")))
-			ts.Check(err)
+			if err != nil {
+				return nil, err
+			}
 			a.VerifyWebIdentity = cloudtest.VerifyJWT(iss.JWKS(), oidctest.GitHubIssuerURL, "sts.amazonaws.com")
 			tok, err := iss.Issue(oidctest.TokenClaims{Subject: "repo:octo/demo:ref:refs/heads/main", Audience: []string{"sts.amazonaws.com"}})
-			ts.Check(err)
-			setenv("AWS_WEB_IDENTITY_TOKEN_FILE", writeFile("web-identity-token", []byte(tok)))
+			if err != nil {
+				return nil, err
+			}
+			p.secret(tok)
+			f, err := writeFile("web-identity-token", []byte(tok))
+			if err != nil {
+				return nil, err
+			}
+			setenv("AWS_WEB_IDENTITY_TOKEN_FILE", f)
 			setenv("AWS_ROLE_ARN", "arn:aws:iam::111122223333:role/publish")
 			setenv("AWS_ROLE_SESSION_NAME", "gha-release")
 		}
-		fake = countFunc(func() int { return a.Calls("GetAuthorizationToken") })
+		p.fake = countFunc(func() int { return a.Calls("GetAuthorizationToken") })
 	case "azure", "azure-secret", "azure-pipelines", "azure-msi":
 		e := &cloudtest.Entra{Tenant: "00000000-0000-0000-0000-00000000feed", ClientID: "11111111-2222-3333-4444-555555555555"}
 		e.OnToken = func(tok string) { addLogin("VssSessionToken", tok) }
@@ -130,16 +162,26 @@ func cmdFakePrivate(ts *testscript.TestScript, neg bool, args []string) {
 		switch kind {
 		case "azure":
 			iss, err := oidctest.NewIssuer(oidctest.WithClaims(oidctest.GitHubClaims("octo/demo", "release.yml", "refs/heads/main")))
-			ts.Check(err)
+			if err != nil {
+				return nil, err
+			}
 			verify := cloudtest.VerifyJWT(iss.JWKS(), oidctest.GitHubIssuerURL, "api://AzureADTokenExchange")
 			e.VerifyAssertion = func(tok string) error { _, err := verify(tok); return err }
 			tok, err := iss.Issue(oidctest.TokenClaims{Subject: "system:serviceaccount:ci:publisher", Audience: []string{"api://AzureADTokenExchange"}})
-			ts.Check(err)
+			if err != nil {
+				return nil, err
+			}
+			p.secret(tok)
+			f, err := writeFile("azure-identity-token", []byte(tok))
+			if err != nil {
+				return nil, err
+			}
 			setenv("AZURE_TENANT_ID", e.Tenant)
 			setenv("AZURE_CLIENT_ID", e.ClientID)
-			setenv("AZURE_FEDERATED_TOKEN_FILE", writeFile("azure-identity-token", []byte(tok)))
+			setenv("AZURE_FEDERATED_TOKEN_FILE", f)
 		case "azure-secret":
 			e.ClientSecret = "fake~azure~client~secret~0123456789"
+			p.secret(e.ClientSecret)
 			setenv("AZURE_TENANT_ID", e.Tenant)
 			setenv("AZURE_CLIENT_ID", e.ClientID)
 			setenv("AZURE_CLIENT_SECRET", e.ClientSecret)
@@ -147,13 +189,14 @@ func cmdFakePrivate(ts *testscript.TestScript, neg bool, args []string) {
 			tok := cloudtest.AccessToken("build-service")
 			setenv("TF_BUILD", "True")
 			setenv("SYSTEM_ACCESSTOKEN", tok)
-			opts = append(opts, uploadtest.WithLogin("VssSessionToken", tok))
+			login("VssSessionToken", tok)
 		case "azure-msi":
 			e.IdentityHeader = "fake-identity-header-0123456789"
+			p.secret(e.IdentityHeader)
 			setenv("IDENTITY_ENDPOINT", u+"/msi/token")
 			setenv("IDENTITY_HEADER", e.IdentityHeader)
 		}
-		fake = countFunc(e.Issued)
+		p.fake = countFunc(e.Issued)
 	case "gitlab":
 		const jobToken = "glcbt-fake-job-token-0123456789"
 		setenv("GITLAB_CI", "true")
@@ -161,21 +204,32 @@ func cmdFakePrivate(ts *testscript.TestScript, neg bool, args []string) {
 		setenv("CI_JOB_TOKEN", jobToken)
 		setenv("CI_JOB_ID", "4242")
 		setenv("CI_PROJECT_PATH", "octo/demo")
-		opts = append(opts, uploadtest.WithLogin("gitlab-ci-token", jobToken))
-		fake = countFunc(func() int { return 0 })
+		login("gitlab-ci-token", jobToken)
+		p.fake = countFunc(func() int { return 0 })
 	case "artifactory":
-		iss := github()
+		iss, err := oidctest.NewIssuer(oidctest.WithClaims(oidctest.GitHubClaims("octo/demo", "release.yml", "refs/heads/main")))
+		if err != nil {
+			return nil, err
+		}
+		const requestToken = "gh-request-token-for-tests"
+		p.secret(requestToken)
+		setenv("GITHUB_ACTIONS", "true")
+		setenv("GITHUB_REPOSITORY", "octo/demo")
+		setenv("GITHUB_EVENT_NAME", "push")
+		setenv("ACTIONS_ID_TOKEN_REQUEST_URL", serve(recordTokens(iss.GitHubHandler(requestToken), p.secret))+"/token?api-version=2.0")
+		setenv("ACTIONS_ID_TOKEN_REQUEST_TOKEN", requestToken)
 		verify := cloudtest.VerifyJWT(iss.JWKS(), oidctest.GitHubIssuerURL, "https://github.com/octo")
 		j := &cloudtest.JFrog{Provider: "github-oidc", User: "ci-publisher",
 			VerifyIDToken: func(tok string) error { _, err := verify(tok); return err }}
-		j.OnToken = func(user, tok string) { addLogin(user, tok) }
+		j.OnToken = addLogin
 		opts = append(opts, uploadtest.WithHandler("/access/", j))
-		fake = countFunc(j.Issued)
+		p.fake = countFunc(j.Issued)
 	default:
-		ts.Fatalf("fakeprivate: unknown kind %q", kind)
+		return nil, fmt.Errorf("unknown kind %q", kind)
 	}
 
 	ix = uploadtest.New(opts...)
+	p.index = ix
 	var names []string
 	for _, u := range []string{repo, privateLookalikes[base]} {
 		host := strings.TrimPrefix(u, "https://")
@@ -183,20 +237,58 @@ func cmdFakePrivate(ts *testscript.TestScript, neg bool, args []string) {
 		names = append(names, host)
 	}
 	srv, caPEM, err := cloudtest.TLSServer(ix, names...)
-	ts.Check(err)
-	ts.Defer(srv.Close)
+	if err != nil {
+		return nil, err
+	}
+	cleanup(srv.Close)
 	proxy := &cloudtest.Proxy{Target: srv.Listener.Addr().String()}
 	setenv("HTTPS_PROXY", serve(proxy))
-	ca := writeFile("ca.pem", caPEM)
+	ca, err := writeFile("ca.pem", caPEM)
+	if err != nil {
+		return nil, err
+	}
 	setenv("CA", ca)
 	setenv("PYUP_CERT", ca)
 	setenv("REPO_URL", repo)
 	setenv("OTHER_URL", privateLookalikes[base])
+	return p, nil
+}
 
+// recordTokens wraps a GitHub token endpoint to hand each ID token it
+// serves to record.
+func recordTokens(h http.Handler, record func(string)) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, r)
+		var body struct{ Value string }
+		if json.Unmarshal(rec.Body.Bytes(), &body) == nil && body.Value != "" {
+			record(body.Value)
+		}
+		for k, v := range rec.Header() {
+			w.Header()[k] = v
+		}
+		w.WriteHeader(rec.Code)
+		_, _ = w.Write(rec.Body.Bytes())
+	})
+}
+
+// fakeprivate google|google-metadata|aws|aws-webidentity|azure|azure-secret|azure-pipelines|azure-msi|gitlab|artifactory:
+// startPrivate for a script, its environment set in the script's.
+func cmdFakePrivate(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 1 {
+		ts.Fatalf("usage: fakeprivate KIND")
+	}
+	p, err := startPrivate(args[0], ts.Getenv("WORK"), ts.Defer)
+	if err != nil {
+		ts.Fatalf("fakeprivate: %v", err)
+	}
+	for k, v := range p.env {
+		ts.Setenv(k, v)
+	}
 	key := ts.Getenv("WORK")
 	scriptState.Lock()
-	scriptState.indexes[key] = ix
-	scriptState.clouds[key] = fake
+	scriptState.indexes[key] = p.index
+	scriptState.clouds[key] = p.fake
 	scriptState.Unlock()
 	ts.Defer(func() {
 		scriptState.Lock()

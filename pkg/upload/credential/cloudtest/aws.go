@@ -39,6 +39,9 @@ type AWS struct {
 	// OnToken is called with every CodeArtifact token issued, before it is
 	// returned. Optional.
 	OnToken func(token string)
+	// OnSecret is called with every secret key and session token
+	// AssumeRoleWithWebIdentity hands out. Optional.
+	OnSecret func(secret string)
 
 	mu     sync.Mutex
 	keys   map[string]awsKey
@@ -211,6 +214,10 @@ func (a *AWS) sts(w http.ResponseWriter, r *http.Request, body []byte) {
 		a.mu.Lock()
 		a.keys[id] = awsKey{secret: secret, session: session, arn: arn}
 		a.mu.Unlock()
+		if a.OnSecret != nil {
+			a.OnSecret(secret)
+			a.OnSecret(session)
+		}
 		a.count("AssumeRoleWithWebIdentity")
 		a.xml(w, "AssumeRoleWithWebIdentity", fmt.Sprintf(`<Credentials><AccessKeyId>%s</AccessKeyId><SecretAccessKey>%s</SecretAccessKey><SessionToken>%s</SessionToken><Expiration>%s</Expiration></Credentials><AssumedRoleUser><Arn>%s</Arn><AssumedRoleId>AROAFAKE:%s</AssumedRoleId></AssumedRoleUser><SubjectFromWebIdentityToken>%s</SubjectFromWebIdentityToken>`,
 			id, secret, session, time.Now().Add(time.Hour).UTC().Format(time.RFC3339), esc(arn), esc(form["RoleSessionName"]), esc(sub)))
