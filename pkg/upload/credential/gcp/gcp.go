@@ -201,8 +201,21 @@ func orUnknown(s string) string {
 func summarize(err error) string {
 	var re *oauth2.RetrieveError
 	if errors.As(err, &re) {
-		if re.ErrorCode != "" {
-			return fmt.Sprintf("token endpoint refused: %s", re.ErrorCode)
+		code, desc := re.ErrorCode, re.ErrorDescription
+		if code == "" {
+			var v struct {
+				Error       string `json:"error"`
+				Description string `json:"error_description"`
+			}
+			if json.Unmarshal(re.Body, &v) == nil {
+				code, desc = v.Error, v.Description
+			}
+		}
+		if code != "" {
+			if len(desc) > 200 {
+				desc = desc[:200] + "…"
+			}
+			return strings.TrimSuffix(fmt.Sprintf("token endpoint refused: %s: %s", code, desc), ": ")
 		}
 		if re.Response != nil {
 			return "token endpoint answered " + re.Response.Status
