@@ -56,7 +56,13 @@ token exchange are shown, so a publisher configuration is proven before a
 release depends on it. --offline skips the exchange (and everything else
 that needs the network).
 
-Only that exchange proves the index accepts a credential: no index offers a
+For a private index (Google Artifact Registry, AWS CodeArtifact, Azure
+Artifacts, GitLab CI, Artifactory OIDC), the provider that found the token
+(Source), who it acts as (Identity: a service account, an IAM role session,
+an Entra ID user or app, a CI job) and its expiry are shown (JSON: source,
+identity, expires); see docs/indexes.md.
+
+Only the trusted-publishing exchange proves the index accepts a credential: no index offers a
 way to check a password or token without uploading, so any other credential
 is reported "not verified", with the reason (JSON: verified, verified_reason).
 
