@@ -239,14 +239,19 @@ func (r *Remote) keyringCommand() credential.CommandRunner {
 
 // cloudClient is the client for a cloud's token services: the user agent
 // and --verbose log of every request, but not the repository's own CA
-// bundle or client certificate, which are the index's, not the cloud's.
+// bundle or client certificate, which are the index's, not the cloud's;
+// plain http only to loopback and link-local addresses.
 func (r *Remote) cloudClient() *http.Client {
 	r.cloudOnce.Do(func() {
 		c, err := HTTPClient(HTTPOptions(&Target{}, r.opts.Verbose, r.f.IOStreams.ErrOut))
 		if err != nil {
 			c = &http.Client{Timeout: 30 * time.Second}
 		}
-		r.cloud = c
+		// No token request over plain http, but to this machine and its
+		// cloud's metadata services.
+		guarded := *c
+		guarded.Transport = credential.GuardTransport(c.Transport)
+		r.cloud = &guarded
 	})
 	return r.cloud
 }
