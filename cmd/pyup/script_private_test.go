@@ -100,14 +100,36 @@ func startPrivate(kind, dir string, cleanup func(func())) (*privateFake, error) 
 	}
 	var err error
 	switch kind {
-	case "google", "google-metadata":
+	case "google", "google-metadata", "google-wif":
 		g, err := cloudtest.NewGoogle("publisher@demo.iam.gserviceaccount.com")
 		if err != nil {
 			return nil, err
 		}
 		g.OnToken = func(tok string) { addLogin("oauth2accesstoken", tok) }
 		u := serve(g)
-		if kind == "google" {
+		switch kind {
+		case "google-wif":
+			// google-github-actions/auth's file: GitHub's ID token, exchanged
+			// at STS, then the service account impersonated.
+			iss, err := oidctest.NewIssuer(oidctest.WithClaims(oidctest.GitHubClaims("octo/demo", "release.yml", "refs/heads/main")))
+			if err != nil {
+				return nil, err
+			}
+			const requestToken = "gh-request-token-for-google-wif"
+			p.secret(requestToken)
+			g.WIFAudience = "//iam.googleapis.com/projects/123/locations/global/workloadIdentityPools/gh/providers/gh"
+			verify := cloudtest.VerifyJWT(iss.JWKS(), oidctest.GitHubIssuerURL, g.WIFAudience)
+			g.VerifySubject = func(tok string) error { _, err := verify(tok); return err }
+			idURL := serve(recordTokens(iss.GitHubHandler(requestToken), p.secret)) + "/token?api-version=2.0"
+			setenv("GITHUB_ACTIONS", "true")
+			setenv("ACTIONS_ID_TOKEN_REQUEST_URL", idURL)
+			setenv("ACTIONS_ID_TOKEN_REQUEST_TOKEN", requestToken)
+			f, err := writeFile("gha-creds.json", g.ExternalAccountJSON(u, idURL, requestToken))
+			if err != nil {
+				return nil, err
+			}
+			setenv("GOOGLE_APPLICATION_CREDENTIALS", f)
+		case "google":
 			key := g.PrivateKeyPEM()
 			lines := strings.Split(strings.TrimSpace(key), "\n")
 			p.secret(lines[len(lines)/2]) // a line of the private key
@@ -116,7 +138,7 @@ func startPrivate(kind, dir string, cleanup func(func())) (*privateFake, error) 
 				return nil, err
 			}
 			setenv("GOOGLE_APPLICATION_CREDENTIALS", f)
-		} else {
+		default:
 			setenv("GCE_METADATA_HOST", strings.TrimPrefix(u, "http://"))
 		}
 		p.fake = countFunc(g.Issued)
@@ -272,7 +294,7 @@ func recordTokens(h http.Handler, record func(string)) http.Handler {
 	})
 }
 
-// fakeprivate google|google-metadata|aws|aws-webidentity|azure|azure-secret|azure-pipelines|azure-msi|gitlab|artifactory:
+// fakeprivate google|google-metadata|google-wif|aws|aws-webidentity|azure|azure-secret|azure-pipelines|azure-msi|gitlab|artifactory:
 // startPrivate for a script, its environment set in the script's.
 func cmdFakePrivate(ts *testscript.TestScript, neg bool, args []string) {
 	if len(args) != 1 {

@@ -28,12 +28,22 @@ type Google struct {
 	// OnToken is called with every access token issued, before it is
 	// returned (a fake index accepts it). Optional.
 	OnToken func(token string)
+	// WIFAudience is the workload identity provider's audience
+	// ("//iam.googleapis.com/projects/.../providers/..."): Security Token
+	// Service (POST /v1/token) exchanges for it the tokens VerifySubject
+	// accepts, and IAM Credentials (POST
+	// /v1/projects/-/serviceAccounts/<Email>:generateAccessToken) turns the
+	// federated token into the service account's.
+	WIFAudience string
+	// VerifySubject judges an external subject token (a CI's ID token).
+	VerifySubject func(token string) error
 
 	key *rsa.PrivateKey
 
-	mu     sync.Mutex
-	issued int
-	errs   []string
+	mu        sync.Mutex
+	issued    int
+	errs      []string
+	federated map[string]bool
 }
 
 // RefreshToken is the refresh token of UserJSON's credentials.
@@ -118,6 +128,14 @@ func (g *Google) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		g.serveMetadata(w, r)
 		return
 	}
+	if r.Method == http.MethodPost && r.URL.Path == "/v1/token" {
+		g.sts(w, r)
+		return
+	}
+	if r.Method == http.MethodPost && r.URL.Path == "/v1/projects/-/serviceAccounts/"+g.Email+":generateAccessToken" {
+		g.generateAccessToken(w, r)
+		return
+	}
 	if r.Method != http.MethodPost || r.URL.Path != "/token" {
 		http.NotFound(w, r)
 		return
@@ -163,6 +181,92 @@ func (g *Google) jwtBearer(w http.ResponseWriter, r *http.Request) {
 		g.refuse(w, http.StatusBadRequest, "invalid_grant", "bad iat/exp")
 	default:
 		g.issue(w)
+	}
+}
+
+// ExternalAccountJSON is the credentials file google-github-actions/auth
+// writes for workload identity federation from GitHub Actions: the subject
+// token is fetched from idTokenURL (ACTIONS_ID_TOKEN_REQUEST_URL) with the
+// request token, exchanged at base's STS, and the service account
+// impersonated at base's IAM Credentials.
+func (g *Google) ExternalAccountJSON(base, idTokenURL, requestToken string) []byte {
+	b, _ := json.MarshalIndent(map[string]any{
+		"type": "external_account", "audience": g.WIFAudience,
+		"subject_token_type":                "urn:ietf:params:oauth:token-type:jwt",
+		"token_url":                         base + "/v1/token",
+		"service_account_impersonation_url": base + "/v1/projects/-/serviceAccounts/" + g.Email + ":generateAccessToken",
+		"credential_source": map[string]any{
+			"url":     idTokenURL + "&audience=" + g.WIFAudience,
+			"headers": map[string]string{"Authorization": "Bearer " + requestToken},
+			"format":  map[string]string{"type": "json", "subject_token_field_name": "value"},
+		},
+	}, "", "  ")
+	return b
+}
+
+// sts is Security Token Service's token exchange.
+func (g *Google) sts(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil {
+		g.refuse(w, http.StatusBadRequest, "invalid_request", "unparsable form")
+		return
+	}
+	f := r.PostForm
+	switch {
+	case f.Get("grant_type") != "urn:ietf:params:oauth:grant-type:token-exchange":
+		g.refuse(w, http.StatusBadRequest, "unsupported_grant_type", f.Get("grant_type"))
+	case g.WIFAudience == "" || f.Get("audience") != g.WIFAudience:
+		g.refuse(w, http.StatusBadRequest, "invalid_target", "audience "+f.Get("audience"))
+	case f.Get("subject_token_type") != "urn:ietf:params:oauth:token-type:jwt" ||
+		f.Get("requested_token_type") != "urn:ietf:params:oauth:token-type:access_token":
+		g.refuse(w, http.StatusBadRequest, "invalid_request", "token types")
+	case !strings.Contains(f.Get("scope"), "https://www.googleapis.com/auth/cloud-platform"):
+		g.refuse(w, http.StatusBadRequest, "invalid_scope", f.Get("scope"))
+	case g.VerifySubject == nil:
+		g.refuse(w, http.StatusBadRequest, "invalid_grant", "no provider")
+	default:
+		if err := g.VerifySubject(f.Get("subject_token")); err != nil {
+			g.refuse(w, http.StatusBadRequest, "invalid_grant", "subject token: "+err.Error())
+			return
+		}
+		tok := "ya29.federated-" + randomHex(24)
+		g.mu.Lock()
+		if g.federated == nil {
+			g.federated = map[string]bool{}
+		}
+		g.federated[tok] = true
+		g.mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(map[string]any{"access_token": tok, "issued_token_type": "urn:ietf:params:oauth:token-type:access_token",
+			"token_type": "Bearer", "expires_in": 3600})
+	}
+}
+
+// generateAccessToken is IAM Credentials' impersonation of Email by a
+// federated token.
+func (g *Google) generateAccessToken(w http.ResponseWriter, r *http.Request) {
+	bearer, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	g.mu.Lock()
+	known := ok && g.federated[bearer]
+	g.mu.Unlock()
+	var body struct {
+		Scope    []string `json:"scope"`
+		Lifetime string   `json:"lifetime"`
+	}
+	switch {
+	case !known:
+		g.refuse(w, http.StatusUnauthorized, "unauthenticated", "not a federated token of this fake")
+	case json.NewDecoder(r.Body).Decode(&body) != nil || len(body.Scope) == 0:
+		g.refuse(w, http.StatusBadRequest, "invalid_argument", "body needs scope")
+	default:
+		tok := "ya29.fake-" + randomHex(24)
+		g.mu.Lock()
+		g.issued++
+		g.mu.Unlock()
+		if g.OnToken != nil {
+			g.OnToken(tok)
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(map[string]string{"accessToken": tok, "expireTime": time.Now().Add(time.Hour).UTC().Format(time.RFC3339)})
 	}
 }
 

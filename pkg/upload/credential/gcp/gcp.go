@@ -97,7 +97,7 @@ func (p *provider) Resolve(ctx context.Context, req credential.Request) (*creden
 		return nil, credential.Outcome{Status: credential.StatusNotFound,
 			Reason: "no Application Default Credentials (set GOOGLE_APPLICATION_CREDENTIALS, run `gcloud auth application-default login`, or run on Google Cloud)"}, nil
 	}
-	kind, identity := p.describe(ctx, creds.JSON)
+	kind, identity := p.describe(creds.JSON)
 	tok, err := creds.TokenSource.Token()
 	if err != nil {
 		// The oauth2 error may quote the token endpoint's answer, never a
@@ -115,7 +115,7 @@ func (p *provider) Resolve(ctx context.Context, req credential.Request) (*creden
 
 // describe names the kind of credentials and who they act as, and hands
 // every secret in the credentials file to onSecret.
-func (p *provider) describe(ctx context.Context, raw []byte) (kind, identity string) {
+func (p *provider) describe(raw []byte) (kind, identity string) {
 	if len(raw) == 0 {
 		email, err := metadata.Email("default")
 		if err != nil {
@@ -124,15 +124,18 @@ func (p *provider) describe(ctx context.Context, raw []byte) (kind, identity str
 		return "metadata server", email
 	}
 	var f struct {
-		Type                  string `json:"type"`
-		ClientEmail           string `json:"client_email"`
-		ClientID              string `json:"client_id"`
-		PrivateKey            string `json:"private_key"`
-		ClientSecret          string `json:"client_secret"`
-		RefreshToken          string `json:"refresh_token"`
-		Audience              string `json:"audience"`
-		ImpersonationURL      string `json:"service_account_impersonation_url"`
-		Account               string `json:"account"`
+		Type             string `json:"type"`
+		ClientEmail      string `json:"client_email"`
+		ClientID         string `json:"client_id"`
+		PrivateKey       string `json:"private_key"`
+		ClientSecret     string `json:"client_secret"`
+		RefreshToken     string `json:"refresh_token"`
+		Audience         string `json:"audience"`
+		ImpersonationURL string `json:"service_account_impersonation_url"`
+		Account          string `json:"account"`
+		CredentialSource *struct {
+			Headers map[string]string `json:"headers"`
+		} `json:"credential_source"`
 		SourceCredentialsJSON *struct {
 			ClientSecret string `json:"client_secret"`
 			RefreshToken string `json:"refresh_token"`
@@ -142,6 +145,16 @@ func (p *provider) describe(ctx context.Context, raw []byte) (kind, identity str
 	_ = json.Unmarshal(raw, &f)
 	for _, s := range []string{f.PrivateKey, f.ClientSecret, f.RefreshToken} {
 		p.secret(s)
+	}
+	// A URL credential source may carry a bearer token (GitHub's request
+	// token, in google-github-actions/auth's files).
+	if cs := f.CredentialSource; cs != nil {
+		for _, v := range cs.Headers {
+			p.secret(v)
+			if _, tok, ok := strings.Cut(v, " "); ok {
+				p.secret(tok)
+			}
+		}
 	}
 	if sc := f.SourceCredentialsJSON; sc != nil {
 		for _, s := range []string{sc.PrivateKey, sc.ClientSecret, sc.RefreshToken} {
