@@ -27,7 +27,7 @@ func TestNoCloudTokenInAnyOutput(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	kinds := []string{"google", "google-metadata", "google-wif", "aws", "aws-webidentity", "azure", "azure-secret", "azure-pipelines", "azure-msi", "gitlab", "artifactory"}
+	kinds := []string{"google", "google-metadata", "google-wif", "aws", "aws-webidentity", "aws-github", "azure", "azure-secret", "azure-pipelines", "azure-msi", "gitlab", "artifactory"}
 	for _, kind := range kinds {
 		t.Run(kind, func(t *testing.T) {
 			work := t.TempDir()

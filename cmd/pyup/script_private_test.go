@@ -142,7 +142,7 @@ func startPrivate(kind, dir string, cleanup func(func())) (*privateFake, error) 
 			setenv("GCE_METADATA_HOST", strings.TrimPrefix(u, "http://"))
 		}
 		p.fake = countFunc(g.Issued)
-	case "aws", "aws-webidentity":
+	case "aws", "aws-webidentity", "aws-github":
 		const keyID, secret = "AKIAFAKEFAKEFAKE0001", "fakeSecretKey0123456789abcdefFAKE"
 		a := cloudtest.NewAWS("us-east-1", "acme", "111122223333", keyID, secret, "arn:aws:iam::111122223333:user/ci-publisher")
 		a.OnToken = func(tok string) { addLogin("aws", tok) }
@@ -151,11 +151,25 @@ func startPrivate(kind, dir string, cleanup func(func())) (*privateFake, error) 
 		setenv("AWS_ENDPOINT_URL_CODEARTIFACT", u)
 		setenv("AWS_ENDPOINT_URL_STS", u)
 		setenv("AWS_EC2_METADATA_DISABLED", "true")
-		if kind == "aws" {
+		switch kind {
+		case "aws":
 			p.secret(secret)
 			setenv("AWS_ACCESS_KEY_ID", keyID)
 			setenv("AWS_SECRET_ACCESS_KEY", secret)
-		} else {
+		case "aws-github":
+			// Only AWS_ROLE_ARN: pyup fetches the job's ID token itself.
+			iss, err := oidctest.NewIssuer(oidctest.WithClaims(oidctest.GitHubClaims("octo/demo", "release.yml", "refs/heads/main")))
+			if err != nil {
+				return nil, err
+			}
+			a.VerifyWebIdentity = cloudtest.VerifyJWT(iss.JWKS(), oidctest.GitHubIssuerURL, "sts.amazonaws.com")
+			const requestToken = "gh-request-token-for-aws"
+			p.secret(requestToken)
+			setenv("GITHUB_ACTIONS", "true")
+			setenv("ACTIONS_ID_TOKEN_REQUEST_URL", serve(recordTokens(iss.GitHubHandler(requestToken), p.secret))+"/token?api-version=2.0")
+			setenv("ACTIONS_ID_TOKEN_REQUEST_TOKEN", requestToken)
+			setenv("AWS_ROLE_ARN", "arn:aws:iam::111122223333:role/publish")
+		default:
 			iss, err := oidctest.NewIssuer(oidctest.WithClaims(oidctest.GitHubClaims("octo/demo", "release.yml", "refs/heads/main")))
 			if err != nil {
 				return nil, err
@@ -294,7 +308,7 @@ func recordTokens(h http.Handler, record func(string)) http.Handler {
 	})
 }
 
-// fakeprivate google|google-metadata|google-wif|aws|aws-webidentity|azure|azure-secret|azure-pipelines|azure-msi|gitlab|artifactory:
+// fakeprivate google|google-metadata|google-wif|aws|aws-webidentity|aws-github|azure|azure-secret|azure-pipelines|azure-msi|gitlab|artifactory:
 // startPrivate for a script, its environment set in the script's.
 func cmdFakePrivate(ts *testscript.TestScript, neg bool, args []string) {
 	if len(args) != 1 {

@@ -206,7 +206,7 @@ func (r *Remote) credentialProviders(tp credential.TrustedPublisher) []credentia
 		credential.Explicit(),
 		credential.TrustedPublishing(tp),
 		gcp.New(gcp.WithHTTPClient(cloud), gcp.WithOnSecret(secret)),
-		codeartifact.New(codeartifact.WithHTTPClient(cloud), codeartifact.WithOnSecret(secret)),
+		codeartifact.New(codeartifact.WithHTTPClient(cloud), codeartifact.WithOnSecret(secret), r.awsCIRole()),
 		azure.New(azure.WithLookupEnv(f.LookupEnv), azure.WithHTTPClient(cloud), azure.WithCommandRunner(runner(oidc.ExecCommand)),
 			azure.WithIDToken(r.ciIDToken()), azure.WithOnSecret(secret)),
 		gitlab.New(gitlab.WithLookupEnv(f.LookupEnv)),
@@ -274,6 +274,18 @@ func (r *Remote) ciIDToken() (string, func(context.Context, string) (string, err
 		return "", nil
 	}
 	return p.Name(), p.IDToken
+}
+
+// awsCIRole lets CodeArtifact assume AWS_ROLE_ARN with the CI's ID token
+// when no web identity token file is set (the AWS SDK's own variables
+// otherwise decide).
+func (r *Remote) awsCIRole() codeartifact.Option {
+	role, _ := r.f.LookupEnv("AWS_ROLE_ARN")
+	if file, _ := r.f.LookupEnv("AWS_WEB_IDENTITY_TOKEN_FILE"); file != "" {
+		role = ""
+	}
+	ci, idToken := r.ciIDToken()
+	return codeartifact.WithCIRole(role, ci, idToken)
 }
 
 func (r *Remote) artifactoryIDToken(ctx context.Context, audience string) (string, string, error) {

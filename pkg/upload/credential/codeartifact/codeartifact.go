@@ -18,6 +18,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
 	"github.com/aws/aws-sdk-go-v2/service/codeartifact"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
@@ -72,6 +73,19 @@ func WithHTTPClient(c *http.Client) Option { return func(p *provider) { p.client
 // its output. Default: none.
 func WithOnSecret(f func(secret string)) Option { return func(p *provider) { p.onSecret = f } }
 
+// WithCIRole makes the provider assume roleARN (AWS_ROLE_ARN) with the CI's
+// own ID token (audience sts.amazonaws.com) when the environment names a
+// role but no web identity token file: in GitHub Actions, AWS_ROLE_ARN is
+// then all it takes, without a separate step to configure AWS credentials.
+// ci names the CI; idToken fetches a fresh ID token. An empty roleARN or a
+// nil idToken leaves the AWS chain alone. Default: none.
+func WithCIRole(roleARN, ci string, idToken func(ctx context.Context, audience string) (string, error)) Option {
+	return func(p *provider) { p.roleARN, p.ciName, p.idToken = roleARN, ci, idToken }
+}
+
+// STSAudience is the audience AWS STS expects in a web identity token.
+const STSAudience = "sts.amazonaws.com"
+
 // WithConfigOptions adds options for config.LoadDefaultConfig (a profile,
 // a credentials provider in tests). Default: none: the environment and
 // shared files decide, as for the AWS CLI.
@@ -92,6 +106,9 @@ type provider struct {
 	client   *http.Client
 	onSecret func(string)
 	cfgOpts  []func(*config.LoadOptions) error
+	roleARN  string
+	ciName   string
+	idToken  func(ctx context.Context, audience string) (string, error)
 }
 
 func (*provider) Source() credential.Source { return Source }
@@ -112,6 +129,15 @@ func (p *provider) Resolve(ctx context.Context, req credential.Request) (*creden
 	cfg, err := config.LoadDefaultConfig(ctx, append(opts, p.cfgOpts...)...)
 	if err != nil {
 		return nil, failed("AWS configuration: %s", summarize(err)), nil
+	}
+	if p.roleARN != "" && p.idToken != nil {
+		// The CI's ID token for the role, fetched fresh by the SDK whenever
+		// it (re)assumes the role.
+		retriever := ciToken{ctx: ctx, fetch: p.idToken, onSecret: p.secret}
+		cfg.Credentials = aws.NewCredentialsCache(stscreds.NewWebIdentityRoleProvider(sts.NewFromConfig(cfg), p.roleARN, retriever,
+			func(o *stscreds.WebIdentityRoleOptions) {
+				o.RoleSessionName = "pyup-" + strings.ReplaceAll(p.ciName, " ", "-")
+			}))
 	}
 	keys, err := cfg.Credentials.Retrieve(ctx)
 	if err != nil {
@@ -148,6 +174,22 @@ func (p *provider) Resolve(ctx context.Context, req credential.Request) (*creden
 	}
 	return c, credential.Outcome{Status: credential.StatusUsed,
 		Reason: fmt.Sprintf("authorization token for domain %s as %s", repo.Domain, who)}, nil
+}
+
+// ciToken hands the SDK the CI's ID token for STS.
+type ciToken struct {
+	ctx      context.Context
+	fetch    func(ctx context.Context, audience string) (string, error)
+	onSecret func(string)
+}
+
+func (t ciToken) GetIdentityToken() ([]byte, error) {
+	tok, err := t.fetch(t.ctx, STSAudience)
+	if err != nil {
+		return nil, err
+	}
+	t.onSecret(tok)
+	return []byte(tok), nil
 }
 
 func (p *provider) secret(s string) {
