@@ -30,6 +30,8 @@ import (
 //	fakeci PROVIDER [flags]                  the same for GitLab CI, Buildkite, CircleCI or Google Cloud
 //	indexattested N                          exactly N uploads carried an attestations field
 //	sigstorecerts N                          the fake Fulcio issued exactly N certificates
+//	fakeprivate KIND                         a private index (Google, AWS, Azure, GitLab, Artifactory) and its token service
+//	cloudtokens N                            that token service issued exactly N tokens
 //
 // fakegithub and fakeci also start a fake Sigstore trusting their issuer
 // (PYUP_FULCIO_URL, PYUP_REKOR_URL) and write its trusted root to
@@ -45,6 +47,8 @@ func scriptCmds() map[string]func(ts *testscript.TestScript, neg bool, args []st
 		"indexfield":    cmdIndexField,
 		"indexattested": cmdIndexAttested,
 		"sigstorecerts": cmdSigstoreCerts,
+		"fakeprivate":   cmdFakePrivate,
+		"cloudtokens":   cmdCloudTokens,
 	}
 }
 
@@ -54,7 +58,8 @@ var scriptState = struct {
 	indexes   map[string]*uploadtest.Index
 	mints     map[string]*oidctest.MintServer
 	sigstores map[string]*attesttest.Sigstore
-}{indexes: map[string]*uploadtest.Index{}, mints: map[string]*oidctest.MintServer{}, sigstores: map[string]*attesttest.Sigstore{}}
+	clouds    map[string]cloudFake
+}{indexes: map[string]*uploadtest.Index{}, mints: map[string]*oidctest.MintServer{}, sigstores: map[string]*attesttest.Sigstore{}, clouds: map[string]cloudFake{}}
 
 // mkdist wheel|sdist DIR key=value...: keys name, version, mv (Metadata-Version),
 // ct (Description-Content-Type), body, set=Header:Value, add=Header:Value,

@@ -37,9 +37,13 @@ func (g *GitHubActions) IDToken(ctx context.Context, audience string) (string, e
 	if err != nil || u.Host == "" {
 		return "", &ProviderError{Provider: g.Name(), Reason: "ACTIONS_ID_TOKEN_REQUEST_URL is not a valid URL"}
 	}
-	q := u.Query()
-	q.Set("audience", audience)
-	u.RawQuery = q.Encode()
+	// An empty audience asks for GitHub's default one (the repository
+	// owner's URL), as the Actions toolkit does.
+	if audience != "" {
+		q := u.Query()
+		q.Set("audience", audience)
+		u.RawQuery = q.Encode()
+	}
 
 	req, err := newRequest(ctx, "GET", u.String(), nil)
 	if err != nil {

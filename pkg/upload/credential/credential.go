@@ -58,6 +58,11 @@ type Credential struct {
 	// "keyring https://upload.pypi.org/legacy/ __token__",
 	// "trusted publishing via GitHub Actions", "prompt".
 	Detail string
+	// Identity names who the credential acts as, when the provider knows
+	// it ("ci@project.iam.gserviceaccount.com",
+	// "arn:aws:sts::111122223333:assumed-role/publish/ci"); empty when
+	// unknown. It is never a secret.
+	Identity string
 	// Expires is when the password stops working, zero when unknown: a
 	// minted token's expiry, or the expiry embedded in a PyPI token.
 	Expires time.Time
@@ -108,6 +113,9 @@ func (c *Credential) clock() time.Time {
 // String describes the credential without its secret.
 func (c *Credential) String() string {
 	s := fmt.Sprintf("%s (%s) password %s from %s", c.Username, c.Source, c.Password.Masked(), c.Detail)
+	if c.Identity != "" {
+		s += " as " + c.Identity
+	}
 	if !c.Expires.IsZero() {
 		s += ", expires " + c.Expires.UTC().Format(time.RFC3339)
 	}

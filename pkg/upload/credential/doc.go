@@ -20,7 +20,11 @@
 // Report or String method in this package contains a secret.
 //
 // A provider for another place lives in its own package, implements
-// Provider, and joins the list where the caller builds it (WithProviders).
+// Provider, and joins the list where the caller builds it (WithProviders):
+// pyup's private indexes' providers (subpackages gcp, codeartifact, azure,
+// gitlab and artifactory) sit between trusted publishing and the keyring,
+// each chosen by the repository URL's host alone. FromKeyringCommand runs
+// Python's keyring command instead of reading the OS keyring.
 //
 // The package reads no environment variables and touches no terminal: the
 // caller injects the environment lookup, the prompt, the keyring and the

@@ -86,16 +86,17 @@ func (ix *Index) serveUpload(w http.ResponseWriter, r *http.Request) {
 
 	// Authentication comes first, as in Warehouse.
 	ix.mu.Lock()
-	needAuth := len(ix.tokens) > 0
+	needAuth := len(ix.tokens) > 0 || len(ix.logins) > 0
 	tokenOK := ix.tokens[pass]
+	loginOK := hasAuth && ix.logins[[2]string{user, pass}]
 	ix.mu.Unlock()
-	if hasAuth && user != "__token__" {
+	if hasAuth && user != "__token__" && !loginOK {
 		fail(http.StatusForbidden, "Username/Password authentication is no longer supported. "+
 			"Migrate to API Tokens or Trusted Publishers instead. "+
 			"See https://pypi.org/help/#apitoken and https://pypi.org/help/#trusted-publishers")
 		return
 	}
-	if needAuth && (!hasAuth || !tokenOK) {
+	if needAuth && (!hasAuth || !tokenOK && !loginOK) {
 		fail(http.StatusForbidden, "Invalid or non-existent authentication information. See "+helpInvalidAuth+" for more information.")
 		return
 	}

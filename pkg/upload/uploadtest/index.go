@@ -28,6 +28,7 @@ type Option func(*Index)
 type Index struct {
 	mu       sync.Mutex
 	tokens   map[string]bool
+	logins   map[[2]string]bool
 	projects map[string]map[string]*StoredFile // normalized name -> filename -> file
 	uploads  []Upload
 	posts    int
@@ -96,6 +97,7 @@ func (u Upload) Field(name string) []string {
 func New(opts ...Option) *Index {
 	ix := &Index{
 		tokens:   map[string]bool{},
+		logins:   map[[2]string]bool{},
 		projects: map[string]map[string]*StoredFile{},
 		dialect:  "pypi",
 		mux:      http.NewServeMux(),
@@ -116,6 +118,20 @@ func New(opts ...Option) *Index {
 // WithToken registers an API token accepted as the password of __token__.
 func WithToken(token string) Option {
 	return func(ix *Index) { ix.tokens[token] = true }
+}
+
+// WithLogin registers a username and password (a private index's token)
+// accepted for uploads, as private indexes accept usernames other than
+// __token__.
+func WithLogin(username, password string) Option {
+	return func(ix *Index) { ix.logins[[2]string{username, password}] = true }
+}
+
+// WithUploadPath also accepts uploads POSTed to path (a private index's
+// upload URL path, such as "/project/repo/" on Artifact Registry), besides
+// /legacy/.
+func WithUploadPath(path string) Option {
+	return func(ix *Index) { ix.mux.HandleFunc("POST "+path, ix.serveUpload) }
 }
 
 // WithDiscardContent keeps only the digests of uploaded files, not their
@@ -159,6 +175,14 @@ func (ix *Index) AddToken(token string) {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	ix.tokens[token] = true
+}
+
+// AddLogin registers a username and password accepted for uploads; a fake
+// token service calls it with the tokens it issues.
+func (ix *Index) AddLogin(username, password string) {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	ix.logins[[2]string{username, password}] = true
 }
 
 // AddFile stores a file as if uploaded earlier.

@@ -6,14 +6,22 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 	"sync"
+	"time"
 
 	"github.com/spf13/pflag"
 
 	"github.com/pyup-dev/pyup/cmd/pyup/internal/ci"
 	"github.com/pyup-dev/pyup/cmd/pyup/internal/config"
+	"github.com/pyup-dev/pyup/pkg/oidc"
 	pkgupload "github.com/pyup-dev/pyup/pkg/upload"
 	"github.com/pyup-dev/pyup/pkg/upload/credential"
+	"github.com/pyup-dev/pyup/pkg/upload/credential/artifactory"
+	"github.com/pyup-dev/pyup/pkg/upload/credential/azure"
+	"github.com/pyup-dev/pyup/pkg/upload/credential/codeartifact"
+	"github.com/pyup-dev/pyup/pkg/upload/credential/gcp"
+	"github.com/pyup-dev/pyup/pkg/upload/credential/gitlab"
 )
 
 // CredFlags are the flags shared by every command that needs a credential.
@@ -24,6 +32,13 @@ type CredFlags struct {
 	NoKeyring         bool
 	TrustedPublishing string
 	OIDCAudience      string
+	// KeyringProvider is auto (the OS keyring), subprocess (the keyring
+	// command) or disabled.
+	KeyringProvider string
+	// ArtifactoryOIDCProvider and ArtifactoryOIDCAudience configure the
+	// JFrog OIDC exchange.
+	ArtifactoryOIDCProvider string
+	ArtifactoryOIDCAudience string
 }
 
 // AddCredentialFlags binds the credential flags to fs.
@@ -34,6 +49,20 @@ func (c *CredFlags) AddCredentialFlags(fs *pflag.FlagSet) {
 	fs.BoolVar(&c.NoKeyring, "no-keyring", false, "Do not read credentials from the OS keyring")
 	fs.StringVar(&c.TrustedPublishing, "trusted-publishing", "auto", "Trusted publishing (OIDC from CI): auto, always or never")
 	fs.StringVar(&c.OIDCAudience, "oidc-audience", "", "Audience of the ID token trusted publishing may send to an index other than PyPI or TestPyPI (it must equal the one the index asks for)")
+	fs.StringVar(&c.KeyringProvider, "keyring-provider", "auto", "Keyring to read passwords from: auto (the OS keyring), subprocess (run Python's `keyring get URL USERNAME`, so keyring plugins work) or disabled")
+	fs.StringVar(&c.ArtifactoryOIDCProvider, "artifactory-oidc-provider", "", "JFrog Platform OIDC provider name: exchange the CI's ID token for an Artifactory access token (.pypirc: artifactory_oidc_provider)")
+	fs.StringVar(&c.ArtifactoryOIDCAudience, "artifactory-oidc-audience", "", "Audience of the ID token sent to JFrog (default: the CI's default audience; .pypirc: artifactory_oidc_audience)")
+}
+
+// keyringMode parses --keyring-provider.
+func (c *CredFlags) keyringMode() (string, error) {
+	switch m := strings.ToLower(strings.TrimSpace(c.KeyringProvider)); m {
+	case "", "auto":
+		return "auto", nil
+	case "subprocess", "disabled":
+		return m, nil
+	}
+	return "", &FlagError{Err: fmt.Errorf("--keyring-provider: invalid value %q (want auto, subprocess or disabled)", c.KeyringProvider)}
 }
 
 // Audience returns the ID-token audience the user accepts for t: the
@@ -95,6 +124,8 @@ type Remote struct {
 	opts RemoteOptions
 
 	once      sync.Once
+	cloudOnce sync.Once
+	cloud     *http.Client
 	client    *http.Client
 	publisher *credential.OIDCPublisher
 	err       error
@@ -160,20 +191,126 @@ func (r *Remote) Resolve(ctx context.Context) (*credential.Credential, *credenti
 	}
 	res := credential.NewResolver(
 		credential.WithOnSecret(r.f.IOStreams.Secrets().AddBasic),
-		credential.WithProviders(r.f.credentialProviders(publisher)...),
+		credential.WithProviders(r.credentialProviders(publisher)...),
 	)
 	return res.Resolve(ctx, req)
 }
 
 // credentialProviders is the one list of places pyup looks for a
 // credential, in the order it asks them. A provider is one line here.
-func (f *Factory) credentialProviders(tp credential.TrustedPublisher) []credential.Provider {
+// Each private index's provider chooses itself by the repository URL's
+// host alone, after explicit credentials and before the keyring.
+func (r *Remote) credentialProviders(tp credential.TrustedPublisher) []credential.Provider {
+	f, cloud, secret := r.f, r.cloudClient(), r.f.IOStreams.Secrets().Add
 	return []credential.Provider{
 		credential.Explicit(),
 		credential.TrustedPublishing(tp),
-		credential.FromKeyring(f.KeyringStore()),
+		gcp.New(gcp.WithHTTPClient(cloud), gcp.WithOnSecret(secret)),
+		codeartifact.New(codeartifact.WithHTTPClient(cloud), codeartifact.WithOnSecret(secret), r.awsCIRole()),
+		azure.New(azure.WithLookupEnv(f.LookupEnv), azure.WithHTTPClient(cloud), azure.WithCommandRunner(runner(oidc.ExecCommand)),
+			azure.WithIDToken(r.ciIDToken()), azure.WithOnSecret(secret)),
+		gitlab.New(gitlab.WithLookupEnv(f.LookupEnv)),
+		artifactory.New(artifactory.WithProviderName(r.artifactoryProvider()), artifactory.WithAudience(r.artifactoryAudience()),
+			artifactory.WithIDToken(r.artifactoryIDToken), artifactory.WithHTTPClient(r.client), artifactory.WithOnSecret(secret)),
+		credential.FromKeyring(r.keyringStore()),
+		credential.FromKeyringCommand(r.keyringCommand()),
 		credential.FromPrompt(f.prompt),
 	}
+}
+
+func runner(run oidc.CommandRunner) credential.CommandRunner { return credential.CommandRunner(run) }
+
+// keyringStore is the OS keyring unless --keyring-provider chose another.
+func (r *Remote) keyringStore() *credential.KeyringStore {
+	if m, _ := r.opts.Creds.keyringMode(); m != "auto" {
+		return nil
+	}
+	return r.f.KeyringStore()
+}
+
+// keyringCommand runs Python's keyring command with --keyring-provider
+// subprocess, else nil.
+func (r *Remote) keyringCommand() credential.CommandRunner {
+	if m, _ := r.opts.Creds.keyringMode(); m != "subprocess" {
+		return nil
+	}
+	return runner(oidc.ExecCommand)
+}
+
+// cloudClient is the client for a cloud's token services: the user agent
+// and --verbose log of every request, but not the repository's own CA
+// bundle or client certificate, which are the index's, not the cloud's;
+// plain http only to loopback and link-local addresses.
+func (r *Remote) cloudClient() *http.Client {
+	r.cloudOnce.Do(func() {
+		c, err := HTTPClient(HTTPOptions(&Target{}, r.opts.Verbose, r.f.IOStreams.ErrOut))
+		if err != nil {
+			c = &http.Client{Timeout: 30 * time.Second}
+		}
+		// No token request over plain http, but to this machine and its
+		// cloud's metadata services.
+		guarded := *c
+		guarded.Transport = credential.GuardTransport(c.Transport)
+		r.cloud = &guarded
+	})
+	return r.cloud
+}
+
+// ambientCI returns the CI whose environment announces it (no probe), or nil.
+func (r *Remote) ambientCI() oidc.Provider {
+	for _, p := range oidc.DefaultProviders(oidc.WithEnv(r.f.LookupEnv), oidc.WithHTTPClient(r.cloudClient())) {
+		if p.Detect(context.Background()) {
+			return p
+		}
+	}
+	return nil
+}
+
+// ciIDToken is how a federated cloud credential gets the CI's ID token:
+// the announced CI's, or none.
+func (r *Remote) ciIDToken() (string, func(context.Context, string) (string, error)) {
+	p := r.ambientCI()
+	if p == nil {
+		return "", nil
+	}
+	return p.Name(), p.IDToken
+}
+
+// awsCIRole lets CodeArtifact assume AWS_ROLE_ARN with the CI's ID token
+// when no web identity token file is set (the AWS SDK's own variables
+// otherwise decide).
+func (r *Remote) awsCIRole() codeartifact.Option {
+	role, _ := r.f.LookupEnv("AWS_ROLE_ARN")
+	if file, _ := r.f.LookupEnv("AWS_WEB_IDENTITY_TOKEN_FILE"); file != "" {
+		role = ""
+	}
+	ci, idToken := r.ciIDToken()
+	return codeartifact.WithCIRole(role, ci, idToken)
+}
+
+func (r *Remote) artifactoryIDToken(ctx context.Context, audience string) (string, string, error) {
+	p := r.ambientCI()
+	if p == nil {
+		return "", "", errors.New("no CI identity provider detected (GitHub Actions, GitLab CI/CD, Buildkite, CircleCI)")
+	}
+	tok, err := p.IDToken(ctx, audience)
+	return tok, p.Name(), err
+}
+
+// artifactoryProvider is --artifactory-oidc-provider (or its variable),
+// else the .pypirc section's artifactory_oidc_provider.
+func (r *Remote) artifactoryProvider() string {
+	if v := r.opts.Creds.ArtifactoryOIDCProvider; v != "" {
+		return v
+	}
+	return r.Target.Config.ArtifactoryOIDCProvider
+}
+
+func (r *Remote) artifactoryAudience() string {
+	if v := r.opts.Creds.ArtifactoryOIDCAudience; v != "" {
+		return v
+	}
+	return r.Target.Config.ArtifactoryOIDCAudience
 }
 
 // offlinePublisher detects providers but never exchanges.
@@ -192,7 +329,11 @@ func (r *Remote) request() (credential.Request, error) {
 	if err != nil {
 		return credential.Request{}, &FlagError{Err: fmt.Errorf("--trusted-publishing: %w", err)}
 	}
-	req := credential.Request{RepositoryURL: t.URL, TrustedPublishing: mode, NoKeyring: c.NoKeyring}
+	krMode, err := c.keyringMode()
+	if err != nil {
+		return credential.Request{}, err
+	}
+	req := credential.Request{RepositoryURL: t.URL, TrustedPublishing: mode, NoKeyring: c.NoKeyring || krMode == "disabled"}
 
 	// The username: an explicit --username (or env) wins, then the URL's,
 	// then the .pypirc's, then __token__.

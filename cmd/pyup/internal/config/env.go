@@ -236,6 +236,10 @@ var SecretVars = []EnvVar{
 	{Name: "CIRCLE_OIDC_TOKEN_V2", Sensitive: true, Doc: "CircleCI: the job's ID token"},
 	{Name: "BUILDKITE_AGENT_ACCESS_TOKEN", Sensitive: true, Doc: "Buildkite: the agent's token"},
 	{Name: "SYSTEM_ACCESSTOKEN", Sensitive: true, Doc: "Azure Pipelines: the job's access token"},
+	{Name: "AWS_SECRET_ACCESS_KEY", Sensitive: true, Doc: "AWS: the secret key that signs CodeArtifact requests"},
+	{Name: "AWS_SESSION_TOKEN", Sensitive: true, Doc: "AWS: the session token of temporary keys"},
+	{Name: "AZURE_CLIENT_SECRET", Sensitive: true, Doc: "Azure: an app registration's client secret"},
+	{Name: "IDENTITY_HEADER", Sensitive: true, Doc: "Azure: the managed identity endpoint's secret header"},
 }
 
 // SecretValues returns the values of every sensitive variable pyup knows

@@ -104,6 +104,13 @@ type Repository struct {
 	// OIDCAudience is the audience of the ID tokens trusted publishing may
 	// send to this index when it is not PyPI or TestPyPI (key oidc_audience).
 	OIDCAudience string
+	// ArtifactoryOIDCProvider is the JFrog Platform's OIDC provider name
+	// through which the CI's ID token is exchanged for an Artifactory
+	// token (key artifactory_oidc_provider).
+	ArtifactoryOIDCProvider string
+	// ArtifactoryOIDCAudience is the audience of that ID token (key
+	// artifactory_oidc_audience).
+	ArtifactoryOIDCAudience string
 }
 
 // String describes the repository without its password.
@@ -262,12 +269,14 @@ func Parse(data []byte) (*File, error) {
 			r = newRepo(name)
 		}
 		for key, dst := range map[string]*string{
-			"repository":    &r.URL,
-			"username":      &r.Username,
-			"password":      &r.Password,
-			"ca_cert":       &r.CACert,
-			"client_cert":   &r.ClientCert,
-			"oidc_audience": &r.OIDCAudience,
+			"repository":                &r.URL,
+			"username":                  &r.Username,
+			"password":                  &r.Password,
+			"ca_cert":                   &r.CACert,
+			"client_cert":               &r.ClientCert,
+			"oidc_audience":             &r.OIDCAudience,
+			"artifactory_oidc_provider": &r.ArtifactoryOIDCProvider,
+			"artifactory_oidc_audience": &r.ArtifactoryOIDCAudience,
 		} {
 			if v, ok := get(name, key); ok {
 				*dst = v

@@ -6,6 +6,11 @@ import (
 	"github.com/pyup-dev/pyup/cmd/pyup/internal/cmdutil"
 	"github.com/pyup-dev/pyup/cmd/pyup/internal/config"
 	"github.com/pyup-dev/pyup/pkg/upload/credential"
+	"github.com/pyup-dev/pyup/pkg/upload/credential/artifactory"
+	"github.com/pyup-dev/pyup/pkg/upload/credential/azure"
+	"github.com/pyup-dev/pyup/pkg/upload/credential/codeartifact"
+	"github.com/pyup-dev/pyup/pkg/upload/credential/gcp"
+	"github.com/pyup-dev/pyup/pkg/upload/credential/gitlab"
 )
 
 // LookedAt is one place pyup looked for a credential, in the JSON report
@@ -24,10 +29,17 @@ type LookedAt struct {
 // verification says whether whoami proved that the index accepts the
 // credential. Only a trusted-publishing exchange does: the index minted the
 // token. Nothing else can be checked without uploading.
+// cloudSources are the providers of private indexes' short-lived tokens.
+var cloudSources = map[credential.Source]bool{
+	gcp.Source: true, codeartifact.Source: true, azure.Source: true, gitlab.Source: true, artifactory.Source: true,
+}
+
 func verification(t *cmdutil.Target, cred *credential.Credential) (bool, string) {
 	switch {
 	case cred.Source == credential.SourceTrustedPublishing:
 		return true, "the index minted this token for the CI's identity just now"
+	case cloudSources[cred.Source]:
+		return false, fmt.Sprintf("the %s token was obtained, but no index can check it without an upload: whether %s lets this identity publish shows on the first upload", cred.Source.Label(), t.URL)
 	case t.IsPyPI():
 		return false, "PyPI has no endpoint to check a token without uploading; the restrictions embedded in it are shown, the server may hold more"
 	}

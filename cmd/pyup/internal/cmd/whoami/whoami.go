@@ -56,7 +56,13 @@ token exchange are shown, so a publisher configuration is proven before a
 release depends on it. --offline skips the exchange (and everything else
 that needs the network).
 
-Only that exchange proves the index accepts a credential: no index offers a
+For a private index (Google Artifact Registry, AWS CodeArtifact, Azure
+Artifacts, GitLab CI, Artifactory OIDC), the provider that found the token
+(Source), who it acts as (Identity: a service account, an IAM role session,
+an Entra ID user or app, a CI job) and its expiry are shown (JSON: source,
+identity, expires); see docs/indexes.md.
+
+Only the trusted-publishing exchange proves the index accepts a credential: no index offers a
 way to check a password or token without uploading, so any other credential
 is reported "not verified", with the reason (JSON: verified, verified_reason).
 
@@ -109,6 +115,9 @@ type CredentialReport struct {
 	Source   credential.Source `json:"source"`
 	Detail   string            `json:"detail"`
 	Username string            `json:"username"`
+	// Identity is who the credential acts as, when its provider knows
+	// (a service account, an IAM role's session, an Entra ID user or app).
+	Identity string            `json:"identity,omitempty"`
 	Password credential.Secret `json:"password"`
 	Expires  *time.Time        `json:"expires,omitempty"`
 	// Verified is true only when the index proved it accepts the
@@ -159,7 +168,7 @@ func whoamiRun(ctx context.Context, opts *WhoamiOptions) error {
 	}
 	if cred != nil {
 		rep.Found = true
-		cr := &CredentialReport{Source: cred.Source, Detail: cred.Detail, Username: cred.Username, Password: cred.Password}
+		cr := &CredentialReport{Source: cred.Source, Detail: cred.Detail, Username: cred.Username, Identity: cred.Identity, Password: cred.Password}
 		if !cred.Expires.IsZero() {
 			e := cred.Expires.UTC()
 			cr.Expires = &e
@@ -244,6 +253,10 @@ func writeText(w io.Writer, rep *Report, now time.Time, offlineTP bool) {
 	case rep.Credential != nil:
 		c := rep.Credential
 		fmt.Fprintf(w, "Credential:  %s\n", e(c.Detail))
+		fmt.Fprintf(w, "Source:      %s\n", c.Source)
+		if c.Identity != "" {
+			fmt.Fprintf(w, "Identity:    %s\n", e(c.Identity))
+		}
 		fmt.Fprintf(w, "Username:    %s\n", e(c.Username))
 		fmt.Fprintf(w, "Password:    %s\n", e(c.Password.Masked()))
 		if c.Expires != nil {

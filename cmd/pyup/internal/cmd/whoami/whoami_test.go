@@ -47,7 +47,8 @@ func TestWhoamiRunKeyring(t *testing.T) {
 	for _, st := range rep.Steps {
 		order = append(order, string(st.Source)+"="+string(st.Status))
 	}
-	want := "explicit=not-found trusted-publishing=skipped keyring=used prompt=not-reached"
+	want := "explicit=not-found trusted-publishing=skipped google-adc=skipped aws-codeartifact=skipped azure-artifacts=skipped " +
+		"gitlab-ci-job=skipped artifactory-oidc=skipped keyring=used keyring-subprocess=not-reached prompt=not-reached"
 	if got := strings.Join(order, " "); got != want {
 		t.Errorf("steps %s, want %s", got, want)
 	}
