@@ -3,6 +3,7 @@ package attest_test
 import (
 	"bytes"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"os"
@@ -289,3 +290,7 @@ func TestBundleRefuses(t *testing.T) {
 		t.Errorf("entry without proof: %v", err)
 	}
 }
+
+func base64Std(s string) ([]byte, error) { return base64.StdEncoding.DecodeString(s) }
+
+func base64StdEnc(b []byte) string { return base64.StdEncoding.EncodeToString(b) }
