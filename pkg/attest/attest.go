@@ -50,12 +50,19 @@ func (a *Attestation) Bytes() []byte { return a.raw }
 // special file (a named pipe would block), a file over MaxSize and anything
 // that is not such an object are errors naming the file.
 func Load(distPath string) (*Attestation, error) {
-	p := Path(distPath)
+	a, err := LoadFile(Path(distPath))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("%s: %w %s", filepath.Base(distPath), ErrNotFound, filepath.Base(Path(distPath)))
+	}
+	return a, err
+}
+
+// LoadFile reads the attestation file at p, whatever its name, with Load's
+// checks; errors name the file. A missing file is an error matching
+// fs.ErrNotExist.
+func LoadFile(p string) (*Attestation, error) {
 	b, err := dist.ReadFile(p, MaxSize)
 	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("%s: %w %s", filepath.Base(distPath), ErrNotFound, filepath.Base(p))
-		}
 		return nil, err
 	}
 	var obj map[string]json.RawMessage
