@@ -115,7 +115,10 @@ func TestAttestationsRefusedAsWarehouse(t *testing.T) {
 		return sigstoretest.Encode(d)
 	}
 	sum := sha256.Sum256(content)
-	digest := func() string { b, _ := json.Marshal(map[string]string{"sha256": hex.EncodeToString(sum[:])}); return string(b) }()
+	digest := func() string {
+		b, _ := json.Marshal(map[string]string{"sha256": hex.EncodeToString(sum[:])})
+		return string(b)
+	}()
 	const prefix = "400 Invalid attestations supplied during upload: "
 	const verifyFailed = prefix + "Could not verify the uploaded artifact using the included attestation: Verification failed: "
 	for _, tc := range []struct {
