@@ -141,3 +141,14 @@ func (d *Document) Bundle() (*bundle.Bundle, error) {
 	}
 	return b, nil
 }
+
+// DecodeBundleJSON reads a Sigstore bundle in its JSON form (what
+// sigstore-python and cosign write as a .sigstore.json file) and returns
+// the attestation it stands for (see FromBundle).
+func DecodeBundleJSON(b []byte) (*Document, error) {
+	var bb bundle.Bundle
+	if err := bb.UnmarshalJSON(b); err != nil {
+		return nil, fmt.Errorf("%w: not a Sigstore bundle: %v", ErrConversion, err)
+	}
+	return FromBundle(&bb)
+}

@@ -294,3 +294,20 @@ func TestBundleRefuses(t *testing.T) {
 func base64Std(s string) ([]byte, error) { return base64.StdEncoding.DecodeString(s) }
 
 func base64StdEnc(b []byte) string { return base64.StdEncoding.EncodeToString(b) }
+
+// A Sigstore bundle as sigstore-python wrote it converts to the very
+// attestation pypi-attestations made from it.
+func TestDecodeBundleJSONRealAsset(t *testing.T) {
+	d, err := attest.DecodeBundleJSON(readAsset(t, "pypi_attestation_models-0.0.4a2.tar.gz.sigstore"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := d.Encode()
+	want := bytes.TrimSuffix(readAsset(t, "pypi_attestation_models-0.0.4a2.tar.gz.attestation"), []byte("\n"))
+	if !bytes.Equal(got, want) {
+		t.Errorf("DecodeBundleJSON:\n got %s\nwant %s", got, want)
+	}
+	if _, err := attest.DecodeBundleJSON([]byte(`{"mediaType":"x"}`)); !errors.Is(err, attest.ErrConversion) {
+		t.Errorf("bad bundle: %v", err)
+	}
+}

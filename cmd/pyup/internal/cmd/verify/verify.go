@@ -4,6 +4,7 @@ package verify
 import (
 	"context"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -57,7 +58,8 @@ func NewCmdVerify(f *cmdutil.Factory, runF func(context.Context, *VerifyOptions)
 expect: a GitHub or GitLab repository's CI, or a person or service account.
 
 For local files, each DIST's attestation is read from <DIST>.publish.attestation
-beside it (or from --attestation FILE, for exactly one DIST), and its signer
+beside it (or from --attestation FILE, for exactly one DIST: an attestation in
+PyPI's format or a Sigstore bundle), and its signer
 must match --repository URL (https://github.com/OWNER/REPO or
 https://gitlab.com/GROUP/PROJECT; --workflow pins the workflow file or CI file
 path) or --identity SAN (exactly the certificate's identity: an email address
@@ -79,7 +81,7 @@ One line per file on stdout: a check mark and the signer, or a cross and what
 failed. See docs/attestations.md.`,
 		Example: `  pyup verify --repository https://github.com/octo/demo dist/*
   pyup verify --repository https://github.com/octo/demo --workflow release.yml dist/demo-1.0.tar.gz
-  pyup verify --identity someone@example.com --attestation demo.sigstore.json dist/demo-1.0.tar.gz
+  pyup verify --identity someone@example.com --attestation demo-1.0.tar.gz.sigstore.json dist/demo-1.0.tar.gz
   pyup verify --index pypi sampleproject==4.0.0
   pyup verify --index pypi --repository https://github.com/pypa/sampleproject sampleproject==4.0.0 --json`,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -108,7 +110,7 @@ failed. See docs/attestations.md.`,
 	fl.StringVar(&opts.Workflow, "workflow", "", "With --repository: the GitHub workflow file (release.yml) or GitLab CI file path (.gitlab-ci.yml) that must have signed")
 	fl.StringVar(&opts.Identity, "identity", "", "Expect a signature by exactly this identity (certificate SAN): an email address or a workflow URI")
 	fl.StringVar(&opts.Issuer, "issuer", "", "With --identity: the OIDC issuer that must have vouched for it (default: GitHub's or GitLab's for their workflow URIs, any for others)")
-	fl.StringVar(&opts.Attestation, "attestation", "", "The attestation of the one DIST (default: <DIST>.publish.attestation)")
+	fl.StringVar(&opts.Attestation, "attestation", "", "The attestation of the one DIST, in PyPI's format or a Sigstore bundle (default: <DIST>.publish.attestation)")
 	fl.StringVar(&opts.Index, "index", "", "Verify a release on an index instead of local files: pypi, testpypi or the index's URL (https://pypi.example.com)")
 	fl.StringVar(&opts.TrustedRoot, "trusted-root", "", "Sigstore trusted_root.json to verify against (default: Sigstore's public-good root built into pyup)")
 	fl.StringVar(&opts.Cert, "cert", "", "With --index: CA bundle (PEM) for the index's TLS certificate")
@@ -320,25 +322,50 @@ func verifyLocal(ctx context.Context, opts *VerifyOptions, policy attest.Policy,
 }
 
 func verifyFile(ctx context.Context, path, attPath string, policy attest.Policy, vopts []attest.VerifyOption) (*attest.Result, error) {
-	var a *attest.Attestation
-	var err error
+	var d *attest.Document
 	if attPath != "" {
-		a, err = attest.LoadFile(attPath)
+		var err error
+		if d, err = readAttestationFile(attPath); err != nil {
+			return nil, err
+		}
 	} else {
-		a, err = attest.Load(path)
-	}
-	if err != nil {
-		return nil, err
-	}
-	d, err := a.Document()
-	if err != nil {
-		return nil, err
+		a, err := attest.Load(path)
+		if err != nil {
+			return nil, err
+		}
+		if d, err = a.Document(); err != nil {
+			return nil, err
+		}
 	}
 	subject, err := attest.SubjectOf(ctx, path)
 	if err != nil {
 		return nil, err
 	}
 	return attest.Verify(ctx, d, subject, policy, vopts...)
+}
+
+// readAttestationFile reads --attestation FILE: an attestation in PyPI's
+// format, or a Sigstore bundle (JSON with a mediaType) such as
+// sigstore-python writes.
+func readAttestationFile(p string) (*attest.Document, error) {
+	b, err := dist.ReadFile(p, attest.MaxSize)
+	if err != nil {
+		return nil, err
+	}
+	var probe map[string]json.RawMessage
+	if err := json.Unmarshal(b, &probe); err != nil {
+		return nil, fmt.Errorf("%s: not a JSON attestation object: %v", filepath.Base(p), err)
+	}
+	var d *attest.Document
+	if _, ok := probe["mediaType"]; ok {
+		d, err = attest.DecodeBundleJSON(b)
+	} else {
+		d, err = attest.Decode(b)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", filepath.Base(p), err)
+	}
+	return d, nil
 }
 
 // resolveIndex turns --index into the index to read.

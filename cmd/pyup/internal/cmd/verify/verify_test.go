@@ -372,3 +372,19 @@ func TestVerifyIndexUnreachable(t *testing.T) {
 		t.Errorf("503: exit %d %s", code, errOut)
 	}
 }
+
+// --attestation takes a Sigstore bundle too.
+func TestVerifySigstoreBundle(t *testing.T) {
+	dir := copyAssets(t, "pypi_attestation_models-0.0.4a2.tar.gz", "pypi_attestation_models-0.0.4a2.tar.gz.sigstore")
+	sdist := filepath.Join(dir, "pypi_attestation_models-0.0.4a2.tar.gz")
+	code, out, errOut := run(t, nil, "--repository", "https://github.com/trailofbits/pypi-attestation-models", "--workflow", "release.yml",
+		"--attestation", sdist+".sigstore", sdist)
+	if code != 0 || !strings.HasPrefix(out, "✓ pypi_attestation_models-0.0.4a2.tar.gz  signed by https://github.com/trailofbits/pypi-attestation-models/") {
+		t.Errorf("exit %d\n%s%s", code, out, errOut)
+	}
+	code, out, _ = run(t, nil, "--repository", "https://github.com/trailofbits/pypi-attestation-models",
+		"--attestation", filepath.Join(dir, "missing.json"), sdist)
+	if code != cmdutil.ExitVerifyFailed || !strings.Contains(out, "missing.json") {
+		t.Errorf("missing --attestation: exit %d %s", code, out)
+	}
+}
