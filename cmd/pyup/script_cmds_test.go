@@ -27,15 +27,18 @@ import (
 //	fakegithub [flags]                       start a GitHub Actions OIDC issuer + the index's mint endpoint
 //	indexfield NAME REGEXP                   the last upload's form field NAME matches REGEXP
 //	fakeci PROVIDER [flags]                  the same for GitLab CI, Buildkite, CircleCI or Google Cloud
+//	fakesigstore, attestdist                 see script_attest_test.go
 func scriptCmds() map[string]func(ts *testscript.TestScript, neg bool, args []string) {
 	return map[string]func(ts *testscript.TestScript, neg bool, args []string){
-		"mkdist":     cmdMkdist,
-		"fakeindex":  cmdFakeIndex,
-		"indexposts": cmdIndexPosts,
-		"indexfiles": cmdIndexFiles,
-		"fakegithub": cmdFakeGitHub,
-		"fakeci":     cmdFakeCI,
-		"indexfield": cmdIndexField,
+		"fakesigstore": cmdFakeSigstore,
+		"attestdist":   cmdAttestDist,
+		"mkdist":       cmdMkdist,
+		"fakeindex":    cmdFakeIndex,
+		"indexposts":   cmdIndexPosts,
+		"indexfiles":   cmdIndexFiles,
+		"fakegithub":   cmdFakeGitHub,
+		"fakeci":       cmdFakeCI,
+		"indexfield":   cmdIndexField,
 	}
 }
 
@@ -126,6 +129,8 @@ func cmdMkdist(ts *testscript.TestScript, neg bool, args []string) {
 
 // fakeindex [-token T] [-fail N:STATUS] [-429 N:RETRYAFTER] [-reset N] [-stall N:DUR]
 // [-lose N] [-dialect NAME] [-html] [-preload PROJECT:PATH]
+// [-attest OWNER/REPO:WORKFLOW] (check attestations against the fakesigstore,
+// trusted publisher that GitHub workflow; needs fakesigstore first)
 func cmdFakeIndex(ts *testscript.TestScript, neg bool, args []string) {
 	var opts []uploadtest.Option
 	pair := func(s string) (int, string) {
@@ -168,6 +173,8 @@ func cmdFakeIndex(ts *testscript.TestScript, neg bool, args []string) {
 			opts = append(opts, uploadtest.Dialect(next()))
 		case "-html":
 			opts = append(opts, uploadtest.WithHTMLOnly())
+		case "-attest":
+			opts = append(opts, attestIndexOptions(ts, next())...)
 		case "-preload":
 			project, path, _ := strings.Cut(next(), ":")
 			b, err := os.ReadFile(ts.MkAbs(path))
@@ -187,7 +194,7 @@ func cmdFakeIndex(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	ix = uploadtest.New(opts...)
 	if mint != nil {
-		mint.OnMint = func(token string, _ time.Time) { ix.AddToken(token) }
+		mint.OnMint = func(token string, _ time.Time) { ix.AddMintedToken(token) }
 	}
 	srv := httptest.NewServer(ix)
 	ts.Defer(srv.Close)
