@@ -35,6 +35,7 @@ var realAttestations = []struct {
 	{"pypi_attestation_models-0.0.4a2.tar.gz.attestation", true},
 	{"pypi_attestations-0.0.19.tar.gz.slsa.attestation", true},
 	{"spt3g-1.0-cp310-cp310-manylinux_2_17_x86_64.manylinux2014_x86_64.whl.publish.attestation", true},
+	{"pypi_attestations-0.0.19.tar.gz.publish.attestation.with_timestamp", true},
 	{"pypi_attestations-0.0.19.tar.gz.publish.attestation", false},
 	{"rfc8785-0.1.2-py3-none-any.whl.publish.attestation", false},
 }

@@ -43,6 +43,9 @@ const (
 	// signature, or its inclusion proof, checkpoint or signed entry
 	// timestamp do not verify against a log of the trusted root.
 	CheckTransparencyLog Check = "transparency log"
+	// CheckTimestamp: an RFC 3161 signed timestamp of the signature does not
+	// verify against a timestamp authority of the trusted root.
+	CheckTimestamp Check = "timestamp"
 	// CheckIdentity: the certificate's identity is not the expected one.
 	CheckIdentity Check = "identity"
 	// CheckStatement: the statement is not an in-toto v1 Statement with
@@ -170,9 +173,12 @@ func WithPredicateTypes(types ...string) VerifyOption {
 //   - the first transparency log entry is for this signature and
 //     certificate, and its inclusion proof (and signed entry timestamp or
 //     checkpoint) verifies against a log of the trusted root; its time (or
-//     a signed timestamp) falls within the certificate's validity; a
-//     certificate transparency timestamp is present when the root lists CT
-//     logs;
+//     a signed timestamp) falls within the certificate's validity;
+//   - every RFC 3161 timestamp the attestation carries verifies against a
+//     timestamp authority of the trusted root (sigstore-go alone would
+//     ignore a bad one when the log's time suffices);
+//   - a certificate transparency timestamp (SCT) is present when the root
+//     lists CT logs;
 //   - the certificate's identity satisfies policy;
 //   - the statement is an in-toto v1 Statement with exactly one subject,
 //     whose name is subject.Name (as a distribution file name: compared
@@ -236,6 +242,17 @@ func Verify(ctx context.Context, d *Document, subject Subject, policy Policy, op
 	if err != nil {
 		return nil, failed(CheckTransparencyLog, err, "the log entry does not verify")
 	}
+	if len(d.VerificationMaterial.Timestamps) > 0 {
+		// sigstore-go's verifier ignores a timestamp that fails when the
+		// log's time is enough; pyup refuses an attestation carrying one.
+		_, errs, err := verify.VerifySignedTimestamp(b, tm)
+		if err == nil && len(errs) > 0 {
+			err = errors.Join(errs...)
+		}
+		if err != nil {
+			return nil, failed(CheckTimestamp, err, "the signed timestamps do not verify")
+		}
+	}
 	if len(tm.CTLogs()) > 0 {
 		if err := verify.VerifySignedCertificateTimestamp(chains, 1, tm); err != nil {
 			return nil, failed(CheckCertificate, err, "no valid certificate transparency timestamp")
@@ -258,7 +275,10 @@ func Verify(ctx context.Context, d *Document, subject Subject, policy Policy, op
 		if len(logTimes) > 0 && (leaf.NotAfter.Before(logTimes[0].Time) || leaf.NotBefore.After(logTimes[0].Time)) {
 			return nil, failed(CheckCertificate, err, "not valid at the time the signature was logged (%s)", logTimes[0].Time.UTC().Format(time.RFC3339))
 		}
-		return nil, failed(CheckTransparencyLog, err, "the signature's timestamps do not verify")
+		if len(d.VerificationMaterial.Timestamps) > 0 {
+			return nil, failed(CheckTimestamp, err, "the signed timestamps do not verify")
+		}
+		return nil, failed(CheckTransparencyLog, err, "the log entry's time does not verify")
 	}
 
 	summary, err := certificate.SummarizeCertificate(leaf)

@@ -30,6 +30,9 @@ type realVector struct {
 	identity  string
 	issuer    string
 	predicate string
+	// timestamps is the number of verified times (default 1: the log's
+	// integrated time).
+	timestamps int
 	// wrong are policies the attestation must fail, with the text the
 	// identity error must hold.
 	wrong []wrongPolicy
@@ -64,6 +67,26 @@ var realVectors = []realVector{
 			{"wrong identity", func() (attest.Policy, error) {
 				return attest.IdentityPolicy("https://github.com/trailofbits/pypi-attestations/.github/workflows/release.yml@refs/tags/v0.0.18", "")
 			}, "identity: expected identity https://github.com/trailofbits/pypi-attestations/.github/workflows/release.yml@refs/tags/v0.0.18, got https://github.com/trailofbits/pypi-attestations/.github/workflows/release.yml@refs/tags/v0.0.19"},
+		},
+	},
+	{
+		// Rekor v1 entry and an RFC 3161 timestamp from Sigstore's TSA.
+		attestation: "pypi_attestations-0.0.19.tar.gz.publish.attestation.with_timestamp",
+		dist:        "pypi_attestations-0.0.19.tar.gz",
+		policy: func() (attest.Policy, error) {
+			return attest.IdentityPolicy("jku@goto.fi", "https://github.com/login/oauth")
+		},
+		identity:   "jku@goto.fi",
+		issuer:     "https://github.com/login/oauth",
+		predicate:  attest.PublishPredicate,
+		timestamps: 2,
+		wrong: []wrongPolicy{
+			{"wrong email", func() (attest.Policy, error) { return attest.IdentityPolicy("jku@example.invalid", "") },
+				"identity: expected identity jku@example.invalid, got jku@goto.fi"},
+			{"as GitHub publisher", func() (attest.Policy, error) {
+				return attest.GitHubPolicy("trailofbits/pypi-attestations", "release.yml")
+			},
+				"identity: expected OIDC issuer https://token.actions.githubusercontent.com, got https://github.com/login/oauth"},
 		},
 	},
 	{
@@ -232,8 +255,12 @@ func TestVerifyRealVectors(t *testing.T) {
 			if res.Identity != v.identity || res.Issuer != v.issuer || res.PredicateType != v.predicate {
 				t.Errorf("Result = %q %q %q, want %q %q %q", res.Identity, res.Issuer, res.PredicateType, v.identity, v.issuer, v.predicate)
 			}
-			if len(res.Timestamps) == 0 {
-				t.Error("no verified timestamp")
+			want := v.timestamps
+			if want == 0 {
+				want = 1
+			}
+			if len(res.Timestamps) != want {
+				t.Errorf("%d verified timestamps %v, want %d", len(res.Timestamps), res.Timestamps, want)
 			}
 		})
 	}
@@ -316,6 +343,15 @@ func TestVerifyRealVectorsTampered(t *testing.T) {
 				d.VerificationMaterial.TransparencyEntries[0] = editEntry(t, d.VerificationMaterial.TransparencyEntries[0], field)
 				_, err = v.run(t, d, subject, policy)
 				expectFailure(t, "changed "+field, err, attest.CheckTransparencyLog, "transparency log: ")
+			}
+
+			// The RFC 3161 timestamp, if any.
+			if len(good.VerificationMaterial.Timestamps) > 0 {
+				d := fresh()
+				ts := d.VerificationMaterial.Timestamps[0]
+				d.VerificationMaterial.Timestamps[0] = flip(ts, len(ts)-10)
+				_, err = v.run(t, d, subject, policy)
+				expectFailure(t, "changed timestamp", err, attest.CheckTimestamp, "timestamp: the signed timestamps do not verify")
 			}
 
 			// Another signer.
