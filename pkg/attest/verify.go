@@ -215,6 +215,9 @@ func Verify(ctx context.Context, d *Document, subject Subject, policy Policy, op
 		return nil, failed(CheckCertificate, err, "not a DER X.509 certificate")
 	}
 	b, err := d.Bundle()
+	if errors.Is(err, ErrLogEntry) {
+		return nil, failed(CheckTransparencyLog, err, "cannot read the log entry")
+	}
 	if err != nil {
 		return nil, failed(CheckFormat, err, "cannot read as a Sigstore bundle")
 	}

@@ -432,3 +432,19 @@ func TestVerifySubjectNameNormalized(t *testing.T) {
 		expectFailure(t, name, err, attest.CheckSubjectName, "subject name: expected "+name+", got pypi_attestations-0.0.19.tar.gz")
 	}
 }
+
+// A real attestation logged to a Rekor v2 instance (Sigstore staging, dsse
+// 0.0.2 entry, RFC 3161 timestamp): sigstore-go v1.3.0 cannot read the
+// entry, and Verify says so as a transparency log failure.
+func TestVerifyRekorV2DSSEUnsupported(t *testing.T) {
+	d, err := attest.Decode(readAsset(t, "pypi_attestations-0.0.19.tar.gz.publish.attestation.with_rekor2_timestamp"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.VerificationMaterial.Timestamps) != 1 {
+		t.Fatalf("timestamps %d", len(d.VerificationMaterial.Timestamps))
+	}
+	p, _ := attest.IdentityPolicy("jku@goto.fi", "")
+	_, err = attest.Verify(context.Background(), d, realVectors[0].subject(t), p, attest.WithTrustedMaterial(stagingRoot(t)))
+	expectFailure(t, "rekor v2", err, attest.CheckTransparencyLog, "dsse implementation for version '0.0.2' not found")
+}
