@@ -113,7 +113,7 @@ failed. See docs/attestations.md.`,
 	fl.StringVar(&opts.Attestation, "attestation", "", "The attestation of the one DIST, in PyPI's format or a Sigstore bundle (default: <DIST>.publish.attestation)")
 	fl.StringVar(&opts.Index, "index", "", "Verify a release on an index instead of local files: pypi, testpypi or the index's URL (https://pypi.example.com)")
 	fl.StringVar(&opts.TrustedRoot, "trusted-root", "", "Sigstore trusted_root.json to verify against (default: Sigstore's public-good root built into pyup)")
-	fl.StringVar(&opts.Cert, "cert", "", "With --index: CA bundle (PEM) for the index's TLS certificate")
+	fl.StringVar(&opts.Cert, "cert", "", "With --index: CA bundle (PEM) for the index's TLS certificate (ignored for local files)")
 	fl.BoolVarP(&opts.Verbose, "verbose", "v", false, "Log requests and responses to stderr")
 	fl.BoolVar(&opts.JSON, "json", false, "Print one JSON report on stdout")
 	// --repository is upload's index name in PYUP_REPOSITORY and
@@ -151,9 +151,6 @@ func validate(opts *VerifyOptions, args []string) error {
 			}
 		}
 		return nil
-	}
-	if opts.Cert != "" {
-		return cmdutil.FlagErrorf("--cert needs --index")
 	}
 	if opts.Repository == "" && opts.Identity == "" {
 		return cmdutil.FlagErrorf("say whose signature to expect: --repository URL or --identity SAN (or verify a release with --index)")

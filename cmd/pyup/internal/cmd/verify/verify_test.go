@@ -86,7 +86,6 @@ func TestUsageErrors(t *testing.T) {
 		{"index and attestation", []string{"--index", "pypi", "--attestation", "x", "demo==1.0"}, "--attestation is for local files"},
 		{"index with credentials", []string{"--index", "https://u:secret@pypi.example.invalid", "demo==1.0"}, "carries credentials"},
 		{"index not a URL", []string{"--index", "ftp://x.invalid", "demo==1.0"}, "want pypi, testpypi"},
-		{"cert without index", []string{"--repository", gh, "--cert", "ca.pem", sdist}, "--cert needs --index"},
 		{"trusted root unreadable", []string{"--repository", gh, "--trusted-root", filepath.Join(dir, "none.json"), sdist}, "--trusted-root"},
 		{"trusted root not a root", []string{"--repository", gh, "--trusted-root", sdist, sdist}, "not a Sigstore trusted root"},
 	} {
@@ -106,10 +105,11 @@ func TestEnvironment(t *testing.T) {
 	f, _ := cmdutiltest.New(map[string]string{
 		"TWINE_REPOSITORY": "pypi", "PYUP_REPOSITORY": "testpypi",
 		"PYUP_SIGSTORE_TRUSTED_ROOT": "root.json", "PYUP_IDENTITY": "a@example.invalid",
+		"TWINE_CERT": "ca.pem", // upload's; harmless for local files
 	}, nil)
 	dir := copyAssets(t, "pypi_attestations-0.0.19.tar.gz")
 	o := cmdutiltest.Parse(t, f, NewCmdVerify, dir)
-	if o.Repository != "" || o.TrustedRoot != "root.json" || o.Identity != "a@example.invalid" {
+	if o.Repository != "" || o.TrustedRoot != "root.json" || o.Identity != "a@example.invalid" || o.Cert != "ca.pem" {
 		t.Errorf("options %+v", o)
 	}
 }
