@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -437,7 +438,7 @@ func releaseFiles(ctx context.Context, idx pypi.Index, project, version string, 
 		return nil, networkErr(err)
 	}
 	// No JSON API, or no such release: ask the simple API.
-	c, err := pkgupload.New(idx.WebURL+"/legacy/", append(httpOpts, pkgupload.WithCheckURL(idx.SimpleURL()))...)
+	c, err := pkgupload.New(idx.WebURL+"/legacy/", slices.Concat(httpOpts, []pkgupload.Option{pkgupload.WithCheckURL(idx.SimpleURL())})...)
 	if err != nil {
 		return nil, cmdutil.WithExit(cmdutil.ExitUsage, err, "")
 	}
@@ -453,7 +454,7 @@ func releaseFiles(ctx context.Context, idx pypi.Index, project, version string, 
 		}
 		sum, err := hexDigest(sha)
 		if err != nil {
-			return nil, networkErr(fmt.Errorf("simple API: %s: %w", escape.Text(name), err))
+			return nil, networkErr(fmt.Errorf("simple API of %s: %s: the index publishes no sha256 for it", escape.Text(idx.WebURL), escape.Text(name)))
 		}
 		files = append(files, attest.ReleaseFile{Filename: name, SHA256: sum})
 	}
