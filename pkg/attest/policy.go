@@ -50,7 +50,8 @@ func checkIssuer(c certificate.Summary, want string) error {
 }
 
 // GitHubPolicy requires a signature by a GitHub Actions workflow of
-// repository ("OWNER/REPO"), as PyPI's GitHub trusted publisher does: the
+// repository ("OWNER/REPO", compared ignoring case as GitHub does), as
+// PyPI's GitHub trusted publisher does: the
 // issuer is GitHub Actions, the certificate's source repository is
 // https://github.com/OWNER/REPO, and its build config (the workflow that
 // started the run) is https://github.com/OWNER/REPO/.github/workflows/FILE@X
@@ -80,8 +81,11 @@ func (p githubPolicy) check(c certificate.Summary) error {
 	if err := checkIssuer(c, GitHubIssuer); err != nil {
 		return err
 	}
+	// GitHub's owner and repository names are case-insensitive (one
+	// repository has one name whatever the case); a user's --repository
+	// need not match the case the certificate records.
 	repoURL := "https://github.com/" + p.repo
-	if c.SourceRepositoryURI != repoURL {
+	if !strings.EqualFold(c.SourceRepositoryURI, repoURL) {
 		return identityErr("source repository "+repoURL, orNone(c.SourceRepositoryURI))
 	}
 	prefix := repoURL + "/.github/workflows/"
@@ -89,14 +93,11 @@ func (p githubPolicy) check(c certificate.Summary) error {
 		return identityErr("a source repository digest or ref in the certificate", "neither")
 	}
 	for _, at := range []string{c.SourceRepositoryDigest, c.SourceRepositoryRef} {
-		if at == "" {
+		if at == "" || len(c.BuildConfigURI) < len(prefix) || !strings.EqualFold(c.BuildConfigURI[:len(prefix)], prefix) {
 			continue
 		}
-		file, ok := strings.CutPrefix(c.BuildConfigURI, prefix)
-		if !ok {
-			continue
-		}
-		file, ok = strings.CutSuffix(file, "@"+at)
+		file := c.BuildConfigURI[len(prefix):]
+		file, ok := strings.CutSuffix(file, "@"+at)
 		if ok && file != "" && !strings.Contains(file, "/") && (p.workflow == "" || file == p.workflow) {
 			return nil
 		}
