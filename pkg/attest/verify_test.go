@@ -92,8 +92,8 @@ var realVectors = []realVector{
 	{
 		attestation: "pypi_attestations-0.0.19.tar.gz.slsa.attestation",
 		dist:        "pypi_attestations-0.0.19.tar.gz",
-		policy: func() (attest.Policy, error) {
-			return attest.RepositoryPolicy("https://github.com/trailofbits/pypi-attestations", "")
+		policy: func() (attest.Policy, error) { // GitHub names are case-insensitive
+			return attest.RepositoryPolicy("https://github.com/TrailOfBits/PyPI-Attestations", "")
 		},
 		identity:  "https://github.com/trailofbits/pypi-attestations/.github/workflows/release.yml@refs/tags/v0.0.19",
 		issuer:    attest.GitHubIssuer,
