@@ -1,12 +1,18 @@
-// Package attest reads, and will sign and verify, PEP 740 attestations:
+// Package attest reads and verifies (and will sign) PEP 740 attestations:
 // the provenance PyPI shows next to a file. An attestation of a
 // distribution lives beside it as <dist>.publish.attestation, one JSON
 // object in PyPI's format (version, verification_material, envelope); the
 // upload sends the attestations of a file as a JSON array in the form field
 // "attestations".
 //
-// The package has no command-line concerns: pyup's upload command calls it,
-// and so can any other program.
+// Document is the attestation in PyPI's JSON format (Decode, Encode), and
+// converts to and from a Sigstore bundle (Bundle, FromBundle). Verify checks
+// one offline against a trusted root (PublicGood, built in, by default) and
+// a Policy saying who must have signed; FetchReleaseFiles and
+// FetchProvenance read what an index publishes.
+//
+// The package has no command-line concerns: pyup's upload and verify
+// commands call it, and so can any other program.
 package attest
 
 import (

@@ -12,8 +12,11 @@ import (
 
 // publicGoodRoot is a snapshot of the trusted root of Sigstore's
 // public-good instance (Fulcio, Rekor v1 and v2, CT log, timestamp
-// authority), the target trusted_root.json of its TUF repository. It is
-// refreshed by scripts/refresh-trusted-root.sh; see docs/attestations.md.
+// authority), the target trusted_root.json of its TUF repository, taken from
+// github.com/sigstore/root-signing (targets/trusted_root.json at commit
+// 60cf2ce8, 2026-08-21: Rekor v1 and the Rekor v2 log log2025-1, Fulcio,
+// CT log 2022, timestamp.sigstore.dev). It is refreshed by
+// scripts/refresh-trusted-root.sh; see docs/attestations.md.
 //
 //go:embed trusted_root.json
 var publicGoodRoot []byte
