@@ -25,6 +25,7 @@ var exitMeanings = map[int]string{
 	cmdutil.ExitCheckFailed:  "a distribution failed its checks",
 	cmdutil.ExitAuth:         "credentials",
 	cmdutil.ExitUploadFailed: "upload failed",
+	cmdutil.ExitVerifyFailed: "verification failed",
 	cmdutil.ExitInterrupted:  "interrupted",
 	cmdutil.ExitTerminated:   "terminated",
 }

@@ -19,7 +19,7 @@ import (
 	"github.com/pyup-dev/pyup/cmd/pyup/internal/app"
 	"github.com/pyup-dev/pyup/cmd/pyup/internal/cmdutil"
 	"github.com/pyup-dev/pyup/cmd/pyup/internal/iostreams"
-	"github.com/pyup-dev/pyup/pkg/attest/attesttest"
+	"github.com/pyup-dev/pyup/pkg/attest/sigstoretest"
 	"github.com/pyup-dev/pyup/pkg/dist/disttest"
 	"github.com/pyup-dev/pyup/pkg/oidc/oidctest"
 	"github.com/pyup-dev/pyup/pkg/upload/uploadtest"
@@ -119,16 +119,28 @@ func TestNoTokenInAnyOutput(t *testing.T) {
 	mint := oidctest.NewMintServer("pypi", []*oidctest.Issuer{iss}, oidctest.Publisher{Repository: "octo/demo", Workflow: "release.yml"})
 	ix := uploadtest.New(uploadtest.WithToken(apiToken), uploadtest.WithHandler("/_/oidc/", mint))
 	mint.OnMint = func(tok string, _ time.Time) { s.add(tok); ix.AddToken(tok) }
-	srv := httptest.NewServer(ix)
+	var verifyAuth []string // credentials seen on the read APIs pyup verify uses
+	var authMu sync.Mutex
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/pypi/") || strings.HasPrefix(r.URL.Path, "/integrity/") {
+			if a := r.Header.Get("Authorization"); a != "" {
+				authMu.Lock()
+				verifyAuth = append(verifyAuth, r.URL.Path)
+				authMu.Unlock()
+			}
+		}
+		ix.ServeHTTP(w, r)
+	}))
 	defer srv.Close()
 	indexURL := srv.URL + "/legacy/"
 
 	// A fake Sigstore to sign attestations with, and a hostile Fulcio that
 	// echoes the ID token it is sent in every channel it has.
-	sig, err := attesttest.New([]*oidctest.Issuer{iss})
+	inst, err := sigstoretest.New()
 	if err != nil {
 		t.Fatal(err)
 	}
+	sig := inst.Server(iss)
 	sigSrv := httptest.NewServer(sig)
 	defer sigSrv.Close()
 	echo := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -213,6 +225,8 @@ func TestNoTokenInAnyOutput(t *testing.T) {
 		{"upload keyring", nil, "", []string{"upload", "--verbose", "--repository-url", indexURL, "--non-interactive", wheel}},
 		{"logout", nil, "", []string{"logout", "--repository-url", indexURL}},
 		{"login bad token for pypi", nil, apiToken[:20] + "\n", []string{"login", "-r", "pypi"}},
+		{"verify index", func() { t.Setenv("PYUP_PASSWORD", apiToken); github() }, "", []string{"verify", "--verbose", "--index", srv.URL, "demo==1.0"}},
+		{"verify index json", func() { t.Setenv("TWINE_PASSWORD", apiToken) }, "", []string{"verify", "--verbose", "--json", "--index", strings.Replace(srv.URL, "http://", "http://__token__:"+apiToken+"@", 1), "demo==1.0"}},
 	}
 	for _, sc := range scenarios {
 		clearEnv()
@@ -239,5 +253,8 @@ func TestNoTokenInAnyOutput(t *testing.T) {
 	}
 	if len(ix.Uploads()) == 0 {
 		t.Fatal("no upload reached the index")
+	}
+	if len(verifyAuth) > 0 {
+		t.Errorf("pyup verify sent credentials to %v", verifyAuth)
 	}
 }

@@ -13,7 +13,7 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
-	"github.com/pyup-dev/pyup/pkg/attest/attesttest"
+	"github.com/pyup-dev/pyup/pkg/attest"
 	"github.com/pyup-dev/pyup/pkg/dist/disttest"
 	"github.com/pyup-dev/pyup/pkg/oidc/oidctest"
 	"github.com/pyup-dev/pyup/pkg/upload/uploadtest"
@@ -32,12 +32,15 @@ import (
 //	sigstorecerts N                          the fake Fulcio issued exactly N certificates
 //	fakeprivate KIND                         a private index (Google, AWS, Azure, GitLab, Artifactory) and its token service
 //	cloudtokens N                            that token service issued exactly N tokens
+//	fakesigstore, attestdist                 see script_attest_test.go
 //
-// fakegithub and fakeci also start a fake Sigstore trusting their issuer
-// (PYUP_FULCIO_URL, PYUP_REKOR_URL) and write its trusted root to
-// $WORK/trusted_root.json (SIGSTORE_ROOT), so attestations sign and verify.
+// fakegithub and fakeci also start the script's fake Sigstore (as
+// fakesigstore does) and serve it as Fulcio and Rekor to pyup
+// (PYUP_FULCIO_URL, PYUP_REKOR_URL), trusting their issuer.
 func scriptCmds() map[string]func(ts *testscript.TestScript, neg bool, args []string) {
 	return map[string]func(ts *testscript.TestScript, neg bool, args []string){
+		"fakesigstore":  cmdFakeSigstore,
+		"attestdist":    cmdAttestDist,
 		"mkdist":        cmdMkdist,
 		"fakeindex":     cmdFakeIndex,
 		"indexposts":    cmdIndexPosts,
@@ -55,11 +58,10 @@ func scriptCmds() map[string]func(ts *testscript.TestScript, neg bool, args []st
 // scriptState keeps each script's servers, keyed by the script's work dir.
 var scriptState = struct {
 	sync.Mutex
-	indexes   map[string]*uploadtest.Index
-	mints     map[string]*oidctest.MintServer
-	sigstores map[string]*attesttest.Sigstore
-	clouds    map[string]cloudFake
-}{indexes: map[string]*uploadtest.Index{}, mints: map[string]*oidctest.MintServer{}, sigstores: map[string]*attesttest.Sigstore{}, clouds: map[string]cloudFake{}}
+	indexes map[string]*uploadtest.Index
+	mints   map[string]*oidctest.MintServer
+	clouds  map[string]cloudFake
+}{indexes: map[string]*uploadtest.Index{}, mints: map[string]*oidctest.MintServer{}, clouds: map[string]cloudFake{}}
 
 // mkdist wheel|sdist DIR key=value...: keys name, version, mv (Metadata-Version),
 // ct (Description-Content-Type), body, set=Header:Value, add=Header:Value,
@@ -141,6 +143,8 @@ func cmdMkdist(ts *testscript.TestScript, neg bool, args []string) {
 
 // fakeindex [-token T] [-fail N:STATUS] [-429 N:RETRYAFTER] [-reset N] [-stall N:DUR]
 // [-lose N] [-dialect NAME] [-html] [-preload PROJECT:PATH]
+// [-attest OWNER/REPO:WORKFLOW] (check attestations against the fakesigstore,
+// trusted publisher that GitHub workflow; needs fakesigstore first)
 func cmdFakeIndex(ts *testscript.TestScript, neg bool, args []string) {
 	var opts []uploadtest.Option
 	pair := func(s string) (int, string) {
@@ -183,6 +187,8 @@ func cmdFakeIndex(ts *testscript.TestScript, neg bool, args []string) {
 			opts = append(opts, uploadtest.Dialect(next()))
 		case "-html":
 			opts = append(opts, uploadtest.WithHTMLOnly())
+		case "-attest":
+			opts = append(opts, attestIndexOptions(ts, next())...)
 		case "-preload":
 			project, path, _ := strings.Cut(next(), ":")
 			b, err := os.ReadFile(ts.MkAbs(path))
@@ -202,7 +208,7 @@ func cmdFakeIndex(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	ix = uploadtest.New(opts...)
 	if mint != nil {
-		mint.OnMint = func(token string, _ time.Time) { ix.AddToken(token) }
+		mint.OnMint = func(token string, _ time.Time) { ix.AddMintedToken(token) }
 	}
 	srv := httptest.NewServer(ix)
 	ts.Defer(srv.Close)
@@ -288,7 +294,7 @@ func cmdFakeGitHub(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Defer(gh.Close)
 	mint := oidctest.NewMintServer("pypi", []*oidctest.Issuer{iss}, oidctest.Publisher{Repository: pubRepo, Workflow: workflow})
 	mint.Disabled = disabled
-	startFakeSigstore(ts, iss)
+	serveSigstore(ts, iss)
 	scriptState.Lock()
 	scriptState.mints[ts.Getenv("WORK")] = mint
 	scriptState.Unlock()
@@ -305,31 +311,6 @@ func cmdFakeGitHub(ts *testscript.TestScript, neg bool, args []string) {
 }
 
 var _ http.Handler = (*uploadtest.Index)(nil)
-
-// startFakeSigstore starts a fake Fulcio and Rekor trusting iss, points
-// pyup at them, and writes their trusted root to $WORK/trusted_root.json.
-func startFakeSigstore(ts *testscript.TestScript, iss *oidctest.Issuer) {
-	ss, err := attesttest.New([]*oidctest.Issuer{iss})
-	ts.Check(err)
-	srv := httptest.NewServer(ss)
-	ts.Defer(srv.Close)
-	root, err := ss.TrustedRootJSON()
-	ts.Check(err)
-	p := filepath.Join(ts.Getenv("WORK"), "trusted_root.json")
-	ts.Check(os.WriteFile(p, root, 0o644))
-	key := ts.Getenv("WORK")
-	scriptState.Lock()
-	scriptState.sigstores[key] = ss
-	scriptState.Unlock()
-	ts.Defer(func() {
-		scriptState.Lock()
-		defer scriptState.Unlock()
-		delete(scriptState.sigstores, key)
-	})
-	ts.Setenv("PYUP_FULCIO_URL", srv.URL)
-	ts.Setenv("PYUP_REKOR_URL", srv.URL)
-	ts.Setenv("SIGSTORE_ROOT", p)
-}
 
 // fakeci gitlab|buildkite|circleci|google [-subject S]: an OIDC issuer for
 // that CI system, its token delivered the way the system delivers it (an
@@ -367,7 +348,7 @@ func cmdFakeCI(ts *testscript.TestScript, neg bool, args []string) {
 	iss, err := oidctest.NewIssuer(oidctest.WithIssuerURL(issuerURL), oidctest.WithClaims(oidctest.TokenClaims{Subject: subject, Email: "publisher@example.iam.gserviceaccount.com"}))
 	ts.Check(err)
 	mint := oidctest.NewMintServer("pypi", []*oidctest.Issuer{iss}, oidctest.Publisher{Issuer: issuerURL, Subject: pubSubject})
-	startFakeSigstore(ts, iss)
+	serveSigstore(ts, iss)
 	scriptState.Lock()
 	scriptState.mints[ts.Getenv("WORK")] = mint
 	scriptState.Unlock()
@@ -382,7 +363,7 @@ func cmdFakeCI(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Setenv("PYPI_ID_TOKEN", token())
 		// GitLab delivers one variable per id_tokens: entry; a job that
 		// signs declares SIGSTORE_ID_TOKEN with aud: sigstore.
-		sig, err := iss.Issue(oidctest.TokenClaims{Subject: subject, Audience: []string{attesttest.Audience}, Extra: map[string]any{
+		sig, err := iss.Issue(oidctest.TokenClaims{Subject: subject, Audience: []string{attest.SigstoreAudience}, Extra: map[string]any{
 			"project_path":      "octo/demo",
 			"ci_config_ref_uri": "gitlab.com/octo/demo//.gitlab-ci.yml@refs/heads/main",
 		}})
@@ -437,22 +418,5 @@ func cmdIndexAttested(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	if (got == want) == neg {
 		ts.Fatalf("%d uploads carried attestations, want %d", got, want)
-	}
-}
-
-func cmdSigstoreCerts(ts *testscript.TestScript, neg bool, args []string) {
-	if len(args) != 1 {
-		ts.Fatalf("usage: sigstorecerts N")
-	}
-	want, err := strconv.Atoi(args[0])
-	ts.Check(err)
-	scriptState.Lock()
-	ss, ok := scriptState.sigstores[ts.Getenv("WORK")]
-	scriptState.Unlock()
-	if !ok {
-		ts.Fatalf("no fake Sigstore running")
-	}
-	if got := ss.Certificates(); (got == want) == neg {
-		ts.Fatalf("the fake Fulcio issued %d certificates, want %d", got, want)
 	}
 }

@@ -1,12 +1,18 @@
-// Package attest reads, and will sign and verify, PEP 740 attestations:
+// Package attest reads and verifies (and will sign) PEP 740 attestations:
 // the provenance PyPI shows next to a file. An attestation of a
 // distribution lives beside it as <dist>.publish.attestation, one JSON
 // object in PyPI's format (version, verification_material, envelope); the
 // upload sends the attestations of a file as a JSON array in the form field
 // "attestations".
 //
-// The package has no command-line concerns: pyup's upload command calls it,
-// and so can any other program.
+// Document is the attestation in PyPI's JSON format (Decode, Encode), and
+// converts to and from a Sigstore bundle (Bundle, FromBundle). Verify checks
+// one offline against a trusted root (PublicGood, built in, by default) and
+// a Policy saying who must have signed; FetchReleaseFiles and
+// FetchProvenance read what an index publishes.
+//
+// The package has no command-line concerns: pyup's upload and verify
+// commands call it, and so can any other program.
 package attest
 
 import (
@@ -50,12 +56,19 @@ func (a *Attestation) Bytes() []byte { return a.raw }
 // special file (a named pipe would block), a file over MaxSize and anything
 // that is not such an object are errors naming the file.
 func Load(distPath string) (*Attestation, error) {
-	p := Path(distPath)
+	a, err := LoadFile(Path(distPath))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("%s: %w %s", filepath.Base(distPath), ErrNotFound, filepath.Base(Path(distPath)))
+	}
+	return a, err
+}
+
+// LoadFile reads the attestation file at p, whatever its name, with Load's
+// checks; errors name the file. A missing file is an error matching
+// fs.ErrNotExist.
+func LoadFile(p string) (*Attestation, error) {
 	b, err := dist.ReadFile(p, MaxSize)
 	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("%s: %w %s", filepath.Base(distPath), ErrNotFound, filepath.Base(p))
-		}
 		return nil, err
 	}
 	var obj map[string]json.RawMessage

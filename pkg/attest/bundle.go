@@ -12,6 +12,7 @@ import (
 	protodsse "github.com/sigstore/protobuf-specs/gen/pb-go/dsse"
 	protorekor "github.com/sigstore/protobuf-specs/gen/pb-go/rekor/v1"
 	"github.com/sigstore/sigstore-go/pkg/bundle"
+	"github.com/sigstore/sigstore-go/pkg/tlog"
 	"google.golang.org/protobuf/encoding/protojson"
 )
 
@@ -23,6 +24,12 @@ const BundleMediaType = "application/vnd.dev.sigstore.bundle.v0.3+json"
 // the bundle or the document holds something the other form cannot carry,
 // or something PyPI refuses.
 var ErrConversion = errors.New("cannot convert between attestation and Sigstore bundle")
+
+// ErrLogEntry is matched by the errors of Document.Bundle for a
+// transparency entry that is not a Rekor TransparencyLogEntry sigstore-go
+// can read (malformed, or of a kind it does not support, such as a Rekor v2
+// dsse entry).
+var ErrLogEntry = errors.New("invalid or unsupported transparency log entry")
 
 // FromBundle returns the attestation object carrying what a Sigstore bundle
 // holds: the leaf certificate (from a v0.3 certificate or the first of a
@@ -111,7 +118,10 @@ func (d *Document) Bundle() (*bundle.Bundle, error) {
 	}
 	var entry protorekor.TransparencyLogEntry
 	if err := protojson.Unmarshal(d.VerificationMaterial.TransparencyEntries[0], &entry); err != nil {
-		return fail("verification_material.transparency_entries[0]: invalid transparency log entry: %v", err)
+		return nil, fmt.Errorf("%w: verification_material.transparency_entries[0]: %w: %v", ErrConversion, ErrLogEntry, err)
+	}
+	if _, err := tlog.ParseTransparencyLogEntry(&entry); err != nil {
+		return nil, fmt.Errorf("%w: verification_material.transparency_entries[0]: %w: %v", ErrConversion, ErrLogEntry, err)
 	}
 	vm := &protobundle.VerificationMaterial{
 		Content: &protobundle.VerificationMaterial_Certificate{
@@ -140,4 +150,15 @@ func (d *Document) Bundle() (*bundle.Bundle, error) {
 		return fail("%v", err)
 	}
 	return b, nil
+}
+
+// DecodeBundleJSON reads a Sigstore bundle in its JSON form (what
+// sigstore-python and cosign write as a .sigstore.json file) and returns
+// the attestation it stands for (see FromBundle).
+func DecodeBundleJSON(b []byte) (*Document, error) {
+	var bb bundle.Bundle
+	if err := bb.UnmarshalJSON(b); err != nil {
+		return nil, fmt.Errorf("%w: not a Sigstore bundle: %v", ErrConversion, err)
+	}
+	return FromBundle(&bb)
 }

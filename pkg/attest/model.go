@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -227,7 +228,7 @@ func (d *Document) UnmarshalJSON(b []byte) error {
 func (a *Attestation) Document() (*Document, error) {
 	d, err := Decode(a.raw)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", a.File, err)
+		return nil, fmt.Errorf("%s: %w", filepath.Base(a.File), err)
 	}
 	return d, nil
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/x509"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -298,15 +297,9 @@ func (a *Attestation) Attests(filename, sha256Hex string) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	var st struct {
-		Subject []struct {
-			Name   string            `json:"name"`
-			Digest map[string]string `json:"digest"`
-		} `json:"subject"`
-		PredicateType string `json:"predicateType"`
-	}
-	if err := json.Unmarshal(d.Envelope.Statement, &st); err != nil {
-		return false, fmt.Errorf("%s: the statement is not JSON: %v", filepath.Base(a.File), err)
+	st, err := parseStatement(d.Envelope.Statement)
+	if err != nil {
+		return false, fmt.Errorf("%s: %w", filepath.Base(a.File), err)
 	}
 	if st.PredicateType != PublishPredicate || len(st.Subject) != 1 {
 		return false, nil

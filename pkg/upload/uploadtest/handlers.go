@@ -175,11 +175,25 @@ func (ix *Index) serveUpload(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	if existing == nil && sameBlake == nil {
-		ix.store(&StoredFile{Project: project, Filename: u.Filename, Size: u.Size,
-			SHA256: u.SHA256, Blake2b256: u.Blake2b256, Content: content})
-	}
 	ix.mu.Unlock()
+	if existing == nil && sameBlake == nil {
+		// As Warehouse, attestations are checked after the file is known to
+		// be new, before it is stored.
+		prov, msg := ix.checkAttestations(r.Context(), &u, pass)
+		if msg != "" {
+			fail(http.StatusBadRequest, "Invalid attestations supplied during upload: "+msg)
+			return
+		}
+		ix.mu.Lock()
+		if ix.projects[project][u.Filename] == nil {
+			ix.store(&StoredFile{Project: project, Filename: u.Filename, Size: u.Size,
+				SHA256: u.SHA256, Blake2b256: u.Blake2b256, Content: content})
+			if prov != nil {
+				ix.storeProvenance(project, u.Filename, prov)
+			}
+		}
+		ix.mu.Unlock()
+	}
 
 	if existing != nil || sameBlake != nil {
 		if pypi {

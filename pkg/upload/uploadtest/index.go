@@ -38,6 +38,8 @@ type Index struct {
 	dialect  string
 	faults   []fault
 	mux      *http.ServeMux
+
+	attestations // PEP 740: see attest.go
 }
 
 // StoredFile is a file the index holds.
@@ -112,6 +114,8 @@ func New(opts ...Option) *Index {
 		http.Redirect(w, r, "/simple/"+normalize(r.PathValue("project"))+"/", http.StatusMovedPermanently)
 	})
 	ix.mux.HandleFunc("GET /files/{project}/{filename}", ix.serveFile)
+	ix.mux.HandleFunc("GET /pypi/{project}/{version}/json", ix.serveReleaseJSON)
+	ix.mux.HandleFunc("GET /integrity/{project}/{version}/{filename}/provenance", ix.serveProvenance)
 	return ix
 }
 

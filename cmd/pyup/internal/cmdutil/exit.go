@@ -26,6 +26,9 @@ const (
 	// complete, including a network failure (connection refused, reset,
 	// timeout) after all retries and an answer that is not PyPI's protocol.
 	ExitUploadFailed = 5
+	// ExitVerifyFailed: pyup verify found an attestation missing, malformed,
+	// or not verifying (wrong signer, changed file, bad signature).
+	ExitVerifyFailed = 6
 	// ExitInterrupted: the first Ctrl-C or SIGTERM stopped pyup, or a second
 	// Ctrl-C ended it at once (128 + SIGINT).
 	ExitInterrupted = 130
@@ -42,7 +45,9 @@ EXIT STATUS
   3    a distribution failed its checks or could not be read
   4    credentials: none found, refused by the index, or the trusted-publishing exchange failed
   5    upload failed: the index refused a file, or the upload did not complete (network failure
-       after all retries, an answer that is not PyPI's protocol)
+       after all retries, an answer that is not PyPI's protocol); pyup verify --index: the
+       index could not be read
+  6    verification failed: an attestation is missing, malformed, or does not verify (pyup verify)
   130  interrupted: Ctrl-C or SIGTERM (a second Ctrl-C ends pyup at once)
   143  terminated: a second SIGTERM ended pyup at once`
 

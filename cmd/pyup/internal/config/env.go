@@ -51,11 +51,37 @@ func skipFlag(name string) bool {
 	return name == "help" || name == "version"
 }
 
+// envAnnotation on a flag replaces the variables that fill it (see SetEnv).
+const envAnnotation = "pyup_env_names"
+
+// SetEnv makes the flag named flag of fs read the variables names, in that
+// order, instead of PYUP_<FLAG> and twine's variable; no names means the
+// flag is never read from the environment. A command uses it when one of
+// its flags shares a name, not a meaning, with another command's (verify's
+// --repository is a source repository, upload's an index: TWINE_REPOSITORY
+// must not fill the first). It panics if there is no such flag.
+func SetEnv(fs *pflag.FlagSet, flag string, names ...string) {
+	f := fs.Lookup(flag)
+	if f == nil {
+		panic("config.SetEnv: no flag --" + flag)
+	}
+	if f.Annotations == nil {
+		f.Annotations = map[string][]string{}
+	}
+	f.Annotations[envAnnotation] = append([]string{}, names...)
+}
+
 // Vars lists the variables cmd reads for its flags, in flag order.
 func Vars(cmd *cobra.Command) []EnvVar {
 	var out []EnvVar
 	cmd.Flags().VisitAll(func(f *pflag.Flag) {
 		if skipFlag(f.Name) {
+			return
+		}
+		if names, ok := f.Annotations[envAnnotation]; ok {
+			for _, n := range names {
+				out = append(out, EnvVar{Name: n, Flag: f.Name, Sensitive: sensitiveFlags[f.Name], Doc: f.Usage})
+			}
 			return
 		}
 		out = append(out, EnvVar{Name: EnvName(f.Name), Flag: f.Name, Sensitive: sensitiveFlags[f.Name], Doc: f.Usage})
@@ -111,6 +137,14 @@ func (s Sources) Describe(flag string) string {
 	return ""
 }
 
+// flagEnvNames are the variables that may fill f, in precedence order.
+func flagEnvNames(f *pflag.Flag) []string {
+	if names, ok := f.Annotations[envAnnotation]; ok {
+		return names
+	}
+	return envNames(f.Name)
+}
+
 // envNames are the variables that may fill flag, in precedence order.
 func envNames(flag string) []string {
 	names := []string{EnvName(flag)}
@@ -153,7 +187,7 @@ func Apply(cmd *cobra.Command, lookup func(string) (string, bool)) (Sources, err
 		}
 		if f.Changed {
 			sources[f.Name] = Origin{Flag: true}
-		} else if name, val := lookupFirst(lookup, envNames(f.Name)); name != "" {
+		} else if name, val := lookupFirst(lookup, flagEnvNames(f)); name != "" {
 			sources[f.Name] = Origin{Env: name}
 			fromEnv[f.Name] = val
 		}

@@ -145,3 +145,29 @@ func TestApplyOneLookupDecidesValueAndSource(t *testing.T) {
 		}
 	})
 }
+
+func TestSetEnv(t *testing.T) {
+	cmd := &cobra.Command{Use: "x", RunE: func(*cobra.Command, []string) error { return nil }}
+	repo := cmd.Flags().String("repository", "", "")
+	root := cmd.Flags().String("trusted-root", "", "")
+	SetEnv(cmd.Flags(), "repository")
+	SetEnv(cmd.Flags(), "trusted-root", "PYUP_SIGSTORE_TRUSTED_ROOT")
+	env := map[string]string{
+		"TWINE_REPOSITORY": "pypi", "PYUP_REPOSITORY": "testpypi",
+		"PYUP_TRUSTED_ROOT": "ignored.json", "PYUP_SIGSTORE_TRUSTED_ROOT": "root.json",
+	}
+	src, err := Apply(cmd, func(k string) (string, bool) { v, ok := env[k]; return v, ok })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if *repo != "" || *root != "root.json" {
+		t.Errorf("repository=%q trusted-root=%q, want \"\" and root.json", *repo, *root)
+	}
+	if got := src.Describe("trusted-root"); got != "env PYUP_SIGSTORE_TRUSTED_ROOT" {
+		t.Errorf("Describe = %q", got)
+	}
+	vars := Vars(cmd)
+	if len(vars) != 1 || vars[0].Name != "PYUP_SIGSTORE_TRUSTED_ROOT" {
+		t.Errorf("Vars = %+v", vars)
+	}
+}

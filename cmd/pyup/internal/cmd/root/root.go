@@ -9,6 +9,7 @@ import (
 	"github.com/pyup-dev/pyup/cmd/pyup/internal/cmd/check"
 	"github.com/pyup-dev/pyup/cmd/pyup/internal/cmd/login"
 	"github.com/pyup-dev/pyup/cmd/pyup/internal/cmd/upload"
+	"github.com/pyup-dev/pyup/cmd/pyup/internal/cmd/verify"
 	"github.com/pyup-dev/pyup/cmd/pyup/internal/cmd/whoami"
 	"github.com/pyup-dev/pyup/cmd/pyup/internal/cmdutil"
 	"github.com/pyup-dev/pyup/cmd/pyup/internal/config"
@@ -50,6 +51,7 @@ plus trusted publishing from CI.`,
 	cmd.AddCommand(check.NewCmdCheck(f, nil))
 	cmd.AddCommand(upload.NewCmdUpload(f, nil))
 	cmd.AddCommand(attest.NewCmdAttest(f, nil))
+	cmd.AddCommand(verify.NewCmdVerify(f, nil))
 	cmd.AddCommand(whoami.NewCmdWhoami(f, nil))
 	cmd.AddCommand(login.NewCmdLogin(f, nil))
 	cmd.AddCommand(login.NewCmdLogout(f, nil))
