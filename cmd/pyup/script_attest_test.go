@@ -4,7 +4,6 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"sync"
 
@@ -78,20 +77,14 @@ func serveSigstore(ts *testscript.TestScript, iss *oidctest.Issuer) {
 
 // sigstorecerts N: the fake Fulcio issued exactly N certificates.
 func cmdSigstoreCerts(ts *testscript.TestScript, neg bool, args []string) {
-	if len(args) != 1 {
-		ts.Fatalf("usage: sigstorecerts N")
-	}
-	want, err := strconv.Atoi(args[0])
-	ts.Check(err)
+	want := countArg(ts, args, 0, "sigstorecerts N")
 	sigstores.Lock()
 	srv := sigstores.servers[ts.Getenv("WORK")]
 	sigstores.Unlock()
 	if srv == nil {
 		ts.Fatalf("no fake Sigstore served (fakegithub or fakeci starts one)")
 	}
-	if got := srv.Certificates(); (got == want) == neg {
-		ts.Fatalf("the fake Fulcio issued %d certificates, want %d", got, want)
-	}
+	checkCount(ts, neg, srv.Certificates(), want, "certificates the fake Fulcio issued")
 }
 
 func fakeSigstore(ts *testscript.TestScript) *sigstoretest.Instance {

@@ -237,24 +237,34 @@ func index(ts *testscript.TestScript) *uploadtest.Index {
 }
 
 func cmdIndexPosts(ts *testscript.TestScript, neg bool, args []string) {
-	if len(args) != 1 {
-		ts.Fatalf("usage: indexposts N")
-	}
-	want, err := strconv.Atoi(args[0])
-	ts.Check(err)
-	if got := index(ts).Posts(); (got == want) == neg {
-		ts.Fatalf("index received %d upload POSTs, want %s%d", got, map[bool]string{true: "not ", false: ""}[neg], want)
-	}
+	want := countArg(ts, args, 0, "indexposts N")
+	checkCount(ts, neg, index(ts).Posts(), want, "upload POSTs the index received")
 }
 
 func cmdIndexFiles(ts *testscript.TestScript, neg bool, args []string) {
-	if len(args) != 2 {
-		ts.Fatalf("usage: indexfiles PROJECT N")
+	want := countArg(ts, args, 1, "indexfiles PROJECT N")
+	checkCount(ts, neg, len(index(ts).Files(args[0])), want, "files of "+args[0]+" the index holds")
+}
+
+// countArg returns a counting command's N: args[n], its last argument.
+func countArg(ts *testscript.TestScript, args []string, n int, usage string) int {
+	if len(args) != n+1 {
+		ts.Fatalf("usage: %s", usage)
 	}
-	want, err := strconv.Atoi(args[1])
+	want, err := strconv.Atoi(args[n])
 	ts.Check(err)
-	if got := len(index(ts).Files(args[0])); (got == want) == neg {
-		ts.Fatalf("index holds %d files of %s, want %d", got, args[0], want)
+	return want
+}
+
+// checkCount fails the script unless got equals want (or, negated, does
+// not).
+func checkCount(ts *testscript.TestScript, neg bool, got, want int, what string) {
+	if (got == want) == neg {
+		not := ""
+		if neg {
+			not = "not "
+		}
+		ts.Fatalf("%d %s, want %s%d", got, what, not, want)
 	}
 }
 
@@ -405,18 +415,12 @@ func cmdIndexField(ts *testscript.TestScript, neg bool, args []string) {
 }
 
 func cmdIndexAttested(ts *testscript.TestScript, neg bool, args []string) {
-	if len(args) != 1 {
-		ts.Fatalf("usage: indexattested N")
-	}
-	want, err := strconv.Atoi(args[0])
-	ts.Check(err)
+	want := countArg(ts, args, 0, "indexattested N")
 	got := 0
 	for _, u := range index(ts).Uploads() {
 		if len(u.Field("attestations")) > 0 {
 			got++
 		}
 	}
-	if (got == want) == neg {
-		ts.Fatalf("%d uploads carried attestations, want %d", got, want)
-	}
+	checkCount(ts, neg, got, want, "uploads that carried attestations")
 }

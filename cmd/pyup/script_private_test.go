@@ -7,7 +7,6 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"sync"
 
@@ -336,18 +335,12 @@ func cmdFakePrivate(ts *testscript.TestScript, neg bool, args []string) {
 
 // cloudtokens N: the fake token service of fakeprivate issued exactly N tokens.
 func cmdCloudTokens(ts *testscript.TestScript, neg bool, args []string) {
-	if len(args) != 1 {
-		ts.Fatalf("usage: cloudtokens N")
-	}
-	want, err := strconv.Atoi(args[0])
-	ts.Check(err)
+	want := countArg(ts, args, 0, "cloudtokens N")
 	scriptState.Lock()
 	f := scriptState.clouds[ts.Getenv("WORK")]
 	scriptState.Unlock()
 	if f == nil {
 		ts.Fatalf("no fakeprivate running")
 	}
-	if got := f.issued(); (got == want) == neg {
-		ts.Fatalf("the token service issued %d tokens, want %d", got, want)
-	}
+	checkCount(ts, neg, f.issued(), want, "tokens the token service issued")
 }
