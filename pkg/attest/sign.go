@@ -241,7 +241,7 @@ func (s *Signer) signBundle(ctx context.Context, statement []byte) (*protobundle
 	if s.cfg.trusted != nil {
 		opts.TrustedRoot = s.cfg.trusted
 	}
-	b, err := sign.Bundle(&sign.DSSEData{Data: statement, PayloadType: "application/vnd.in-toto+json"}, kp, opts)
+	b, err := sign.Bundle(&sign.DSSEData{Data: statement, PayloadType: PayloadType}, kp, opts)
 	if err != nil {
 		return nil, &SignError{Step: "transparency log", Err: fmt.Errorf("%s: %s", s.cfg.rekorURL, excerpt(err.Error()))}
 	}
