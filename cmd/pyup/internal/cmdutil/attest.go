@@ -161,7 +161,7 @@ func PlanAttest(ctx context.Context, f *Factory, mode string, trusted bool) (Att
 // (https://github.com/OWNER/REPO/.github/workflows/FILE@REF). It is ""
 // where the claims pyup reads do not tell.
 func PredictedSigner(c *oidc.Claims) string {
-	if c == nil || c.JobWorkflowRef == "" || c.Issuer != "https://token.actions.githubusercontent.com" {
+	if c == nil || c.JobWorkflowRef == "" || c.Issuer != attest.GitHubIssuer {
 		return ""
 	}
 	return "https://github.com/" + c.JobWorkflowRef
