@@ -116,11 +116,12 @@ func attestRun(ctx context.Context, opts *AttestOptions) error {
 	rep := &Report{Identity: id.Provider, Files: []FileReport{}, Success: true}
 	var firstErr error
 	for _, p := range opts.Dists {
-		fr := attestOne(ctx, opts, signer, p)
-		if fr.Status == "failed" {
+		fr, err := attestOne(ctx, opts, signer, p)
+		if err != nil {
+			fr.Status, fr.Error = "failed", err.Error()
 			rep.Success = false
 			if firstErr == nil {
-				firstErr = errors.New(fr.Error)
+				firstErr = err
 			}
 		}
 		rep.Files = append(rep.Files, fr)
@@ -148,18 +149,22 @@ func attestRun(ctx context.Context, opts *AttestOptions) error {
 				n++
 			}
 		}
-		return cmdutil.AttestError(fmt.Errorf("%s failed; first: %w", cmdutil.Plural(n, "file"), firstErr))
+		err := fmt.Errorf("%s failed; first: %w", cmdutil.Plural(n, "file"), firstErr)
+		var ee *cmdutil.ExitError
+		if errors.As(firstErr, &ee) {
+			return &cmdutil.ExitError{Code: ee.Code, Err: err, Hint: ee.Hint}
+		}
+		return cmdutil.AttestError(err)
 	}
 	return nil
 }
 
 // attestOne signs one DIST and writes its attestation file.
-func attestOne(ctx context.Context, opts *AttestOptions, signer *pkgattest.Signer, path string) FileReport {
-	fr := FileReport{File: filepath.Base(path), Status: "failed"}
+func attestOne(ctx context.Context, opts *AttestOptions, signer *pkgattest.Signer, path string) (FileReport, error) {
+	fr := FileReport{File: filepath.Base(path)}
 	d, err := dist.Open(ctx, path)
 	if err != nil {
-		fr.Error = err.Error()
-		return fr
+		return fr, &cmdutil.ExitError{Code: cmdutil.ExitCheckFailed, Err: err, Hint: "pyup check shows what is wrong with the file"}
 	}
 	fr.File, fr.SHA256 = d.Filename, d.SHA256
 	out := pkgattest.Path(path)
@@ -170,29 +175,29 @@ func attestOne(ctx context.Context, opts *AttestOptions, signer *pkgattest.Signe
 		switch {
 		case err == nil && same:
 			fr.Status = "kept"
-			return fr
+			return fr, nil
 		case !opts.Overwrite && err != nil:
-			fr.Error = fmt.Sprintf("%s: %v (pass --overwrite to replace it)", filepath.Base(out), err)
-			return fr
+			return fr, overwriteError(fmt.Errorf("%s: %w (pass --overwrite to replace it)", filepath.Base(out), err))
 		case !opts.Overwrite:
-			fr.Error = fmt.Sprintf("%s attests other content than %s (pass --overwrite to replace it)", filepath.Base(out), d.Filename)
-			return fr
+			return fr, overwriteError(fmt.Errorf("%s attests other content than %s (pass --overwrite to replace it)", filepath.Base(out), d.Filename))
 		}
 	case !errors.Is(err, pkgattest.ErrNotFound) && !opts.Overwrite:
-		fr.Error = err.Error() + " (pass --overwrite to replace it)"
-		return fr
+		return fr, overwriteError(fmt.Errorf("%w (pass --overwrite to replace it)", err))
 	}
 	a, err := signer.Sign(ctx, d.Filename, d.SHA256)
 	if err != nil {
-		fr.Error = fmt.Sprintf("%s: %v", d.Filename, err)
-		return fr
+		return fr, fmt.Errorf("%s: %w", d.Filename, err)
 	}
 	if err := writeFileAtomic(out, a.Bytes()); err != nil {
-		fr.Error = err.Error()
-		return fr
+		return fr, &cmdutil.ExitError{Code: cmdutil.ExitUnexpected, Err: err}
 	}
 	fr.Status = "signed"
-	return fr
+	return fr, nil
+}
+
+// overwriteError is an attestation file in the way: a usage error.
+func overwriteError(err error) error {
+	return &cmdutil.ExitError{Code: cmdutil.ExitUsage, Err: err, Hint: "remove the attestation file or pass --overwrite"}
 }
 
 // writeFileAtomic writes b to path through a temporary file in the same
