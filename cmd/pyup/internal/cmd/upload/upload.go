@@ -173,7 +173,8 @@ type FileReport struct {
 	Message    string  `json:"message,omitempty"`
 	Error      string  `json:"error,omitempty"`
 	// Attestation says where the file's attestation came from: "signed"
-	// (by this run), "file" (<DIST>.publish.attestation), or "" (none sent).
+	// (by this run), "would-sign" (a dry run), "file"
+	// (<DIST>.publish.attestation), or "" (none sent).
 	Attestation string `json:"attestation,omitempty"`
 }
 
@@ -475,6 +476,8 @@ func report(t *cmdutil.Target, cred *credential.Credential, files []pkgupload.Fi
 			switch {
 			case f.Attestations != nil:
 				fr.Attestation = "file"
+			case f.Attest != nil && r.Status == pkgupload.StatusWouldUpload:
+				fr.Attestation = "would-sign"
 			case f.Attest != nil:
 				fr.Attestation = "signed"
 			}
