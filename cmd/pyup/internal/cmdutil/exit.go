@@ -20,7 +20,8 @@ const (
 	// ExitCheckFailed: a distribution failed its checks (or could not be read).
 	ExitCheckFailed = 3
 	// ExitAuth: no credential could be found, the index refused it, or the
-	// trusted-publishing exchange failed.
+	// trusted-publishing exchange failed; or there is no CI identity to sign
+	// attestations with, or Fulcio refused it.
 	ExitAuth = 4
 	// ExitUploadFailed: the index refused a file or an upload did not
 	// complete, including a network failure (connection refused, reset,
@@ -43,7 +44,8 @@ EXIT STATUS
   1    unexpected error (local I/O error, a bug)
   2    usage error (unknown flag, missing argument, no such file)
   3    a distribution failed its checks or could not be read
-  4    credentials: none found, refused by the index, or the trusted-publishing exchange failed
+  4    credentials: none found, refused by the index, or the trusted-publishing exchange failed;
+       no CI identity to sign attestations with, or Fulcio refused it
   5    upload failed: the index refused a file, or the upload did not complete (network failure
        after all retries, an answer that is not PyPI's protocol); pyup verify --index: the
        index could not be read
