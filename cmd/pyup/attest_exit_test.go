@@ -5,6 +5,7 @@ import (
 	"net"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -49,6 +50,19 @@ func TestAttestExitCodes(t *testing.T) {
 	l.Close()
 
 	dir := t.TempDir()
+	// The root of another instance: what the fake signs does not verify with it.
+	otherInst, err := sigstoretest.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	otherRoot, err := otherInst.TrustedRootJSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	otherRootFile := filepath.Join(dir, "other_root.json")
+	if err := os.WriteFile(otherRootFile, otherRoot, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	wheel, err := disttest.BuildWheel(dir, disttest.Name("demo"), disttest.Version("1.0"))
 	if err != nil {
 		t.Fatal(err)
@@ -71,22 +85,26 @@ func TestAttestExitCodes(t *testing.T) {
 		ci         bool
 		fulcio     string
 		rekor      string
+		root       string
 		refuse     string
 		args       []string
 		code       int
 		stderr     string
 		hintAttest bool
 	}{
-		{"upload, no CI identity", false, sigSrv.URL, sigSrv.URL, "", upload, cmdutil.ExitAuth, "no CI identity", false},
-		{"attest, no CI identity", false, sigSrv.URL, sigSrv.URL, "", []string{"attest", wheel}, cmdutil.ExitAuth, "no CI identity", false},
-		{"upload, Fulcio refuses", true, sigSrv.URL, sigSrv.URL, "issuer not allowed", upload, cmdutil.ExitAuth, "issuer not allowed", true},
-		{"upload, Rekor unreachable", true, sigSrv.URL, closed, "", upload, cmdutil.ExitUploadFailed, "transparency log", true},
-		{"upload, plain-http Fulcio", true, "http://fulcio.example.invalid", sigSrv.URL, "", upload, cmdutil.ExitUsage, "https", false},
+		{"upload, no CI identity", false, sigSrv.URL, sigSrv.URL, "", "", upload, cmdutil.ExitAuth, "no CI identity", false},
+		{"attest, no CI identity", false, sigSrv.URL, sigSrv.URL, "", "", []string{"attest", wheel}, cmdutil.ExitAuth, "no CI identity", false},
+		{"upload, Fulcio refuses", true, sigSrv.URL, sigSrv.URL, "", "issuer not allowed", upload, cmdutil.ExitAuth, "issuer not allowed", true},
+		{"upload, Rekor unreachable", true, sigSrv.URL, closed, "", "", upload, cmdutil.ExitUploadFailed, "transparency log", true},
+		{"upload, plain-http Fulcio", true, "http://fulcio.example.invalid", sigSrv.URL, "", "", upload, cmdutil.ExitUsage, "https", false},
+		{"upload, signed by an instance the root does not trust", true, sigSrv.URL, sigSrv.URL, otherRootFile, "", upload, cmdutil.ExitUploadFailed, "does not verify against the trusted root", true},
+		{"attest, signed by an instance the root does not trust", true, sigSrv.URL, sigSrv.URL, otherRootFile, "", []string{"attest", wheel}, cmdutil.ExitUploadFailed, "verification: certificate", false},
 	}
 	for _, c := range cases {
 		github(c.ci)
 		t.Setenv("PYUP_FULCIO_URL", c.fulcio)
 		t.Setenv("PYUP_REKOR_URL", c.rekor)
+		t.Setenv("PYUP_SIGSTORE_TRUSTED_ROOT", c.root)
 		sig.Refuse(c.refuse)
 		before := ix.Posts()
 		ios, _, out, errOut := iostreams.Test()

@@ -38,7 +38,8 @@ const SigstoreAudience = "sigstore"
 type IDTokenSource func(ctx context.Context) (string, error)
 
 // SignError is a failure to sign; Step says which part of Sigstore's flow
-// failed ("identity", "certificate", "transparency log", "signature").
+// failed ("statement", "identity", "certificate", "transparency log",
+// "signature", or "verification" with WithVerifyAfterSigning).
 type SignError struct {
 	Step string
 	Err  error
@@ -99,9 +100,10 @@ func WithOnIDToken(f func(idToken string)) SignerOption {
 // WithSignClock sets the signer's clock (default time.Now).
 func WithSignClock(now func() time.Time) SignerOption { return func(c *signerConfig) { c.now = now } }
 
-// WithVerifyAfterSigning makes every signature be verified against tm
-// before it is returned, as a check that the instance signed with is the
-// one the verifier trusts.
+// WithVerifyAfterSigning makes Sign verify every attestation it makes
+// against tm (as Verify does, for the file and the certificate's own
+// identity) before returning it: a check that the Sigstore instance signed
+// with is one tm trusts, and that what is uploaded will verify.
 func WithVerifyAfterSigning(tm root.TrustedMaterial) SignerOption {
 	return func(c *signerConfig) { c.trusted = tm }
 }
@@ -238,9 +240,6 @@ func (s *Signer) signBundle(ctx context.Context, statement []byte) (*protobundle
 			Retries: 1,
 		})},
 	}
-	if s.cfg.trusted != nil {
-		opts.TrustedRoot = s.cfg.trusted
-	}
 	b, err := sign.Bundle(&sign.DSSEData{Data: statement, PayloadType: PayloadType}, kp, opts)
 	if err != nil {
 		return nil, &SignError{Step: "transparency log", Err: fmt.Errorf("%s: %s", s.cfg.rekorURL, excerpt(err.Error()))}
@@ -270,6 +269,20 @@ func (s *Signer) Sign(ctx context.Context, filename, sha256Hex string) (*Attesta
 	doc, err := FromBundle(b)
 	if err != nil {
 		return nil, &SignError{Step: "signature", Err: err}
+	}
+	if s.cfg.trusted != nil {
+		cert, err := x509.ParseCertificate(doc.VerificationMaterial.Certificate)
+		if err != nil {
+			return nil, &SignError{Step: "verification", Err: err}
+		}
+		san, issuer := CertificateIdentity(cert)
+		policy, err := IdentityPolicy(san, issuer)
+		if err != nil {
+			return nil, &SignError{Step: "verification", Err: err}
+		}
+		if _, err := Verify(ctx, doc, Subject{Name: filename, SHA256: sum}, policy, WithTrustedMaterial(s.cfg.trusted)); err != nil {
+			return nil, &SignError{Step: "verification", Err: err}
+		}
 	}
 	raw, err := doc.Encode()
 	if err != nil {

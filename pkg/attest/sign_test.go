@@ -17,11 +17,17 @@ import (
 // a GitHub Actions job of octo-org/octo-repo.
 func signingStack(t *testing.T, opts ...attest.SignerOption) (*sigstoretest.Instance, *sigstoretest.Server, *attest.Signer) {
 	t.Helper()
-	is, err := oidctest.NewIssuer()
+	inst, err := sigstoretest.New()
 	if err != nil {
 		t.Fatal(err)
 	}
-	inst, err := sigstoretest.New()
+	return signingStackWith(t, inst, opts...)
+}
+
+// signingStackWith is signingStack on an existing instance.
+func signingStackWith(t *testing.T, inst *sigstoretest.Instance, opts ...attest.SignerOption) (*sigstoretest.Instance, *sigstoretest.Server, *attest.Signer) {
+	t.Helper()
+	is, err := oidctest.NewIssuer()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -139,5 +145,28 @@ func TestSignRefusesABadDigestOrName(t *testing.T) {
 	}
 	if srv.Certificates() != 0 {
 		t.Error("a certificate was requested for a statement that cannot be made")
+	}
+}
+
+func TestSignVerifiesAfterSigningWithTheRootGiven(t *testing.T) {
+	inst, err := sigstoretest.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256([]byte("sdist"))
+	// The instance's own root accepts what it signed.
+	_, _, ok := signingStackWith(t, inst, attest.WithVerifyAfterSigning(inst.TrustedRoot()))
+	if _, err := ok.Sign(t.Context(), "demo-1.0.tar.gz", hex.EncodeToString(sum[:])); err != nil {
+		t.Fatalf("verification against the signing instance's root: %v", err)
+	}
+	// Another instance's root does not: the attestation is not returned.
+	other, err := sigstoretest.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _, bad := signingStackWith(t, inst, attest.WithVerifyAfterSigning(other.TrustedRoot()))
+	_, err = bad.Sign(t.Context(), "demo-1.0.tar.gz", hex.EncodeToString(sum[:]))
+	if err == nil || !strings.Contains(err.Error(), "verification") || !strings.Contains(err.Error(), "certificate") {
+		t.Fatalf("err = %v, want a verification error naming the certificate", err)
 	}
 }

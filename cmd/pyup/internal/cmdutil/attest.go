@@ -7,7 +7,11 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/sigstore/sigstore-go/pkg/root"
 	"github.com/spf13/pflag"
+
+	"github.com/pyup-dev/pyup/cmd/pyup/internal/config"
+	"github.com/pyup-dev/pyup/pkg/escape"
 
 	"github.com/pyup-dev/pyup/pkg/attest"
 	"github.com/pyup-dev/pyup/pkg/oidc"
@@ -22,23 +26,45 @@ const (
 
 // SignFlags are the flags of the commands that sign attestations.
 type SignFlags struct {
-	FulcioURL string
-	RekorURL  string
+	FulcioURL   string
+	RekorURL    string
+	TrustedRoot string
+
+	// check is what each new attestation is verified against (Check
+	// loads it); nil when there is nothing to check against.
+	check root.TrustedMaterial
 }
 
-// AddSignFlags registers --fulcio-url and --rekor-url.
+// AddSignFlags registers --fulcio-url, --rekor-url and --trusted-root.
 func (s *SignFlags) AddSignFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&s.FulcioURL, "fulcio-url", attest.DefaultFulcioURL, "Sigstore certificate authority that certifies the CI identity attestations are signed with")
 	fs.StringVar(&s.RekorURL, "rekor-url", attest.DefaultRekorURL, "Sigstore transparency log every signature is recorded in")
+	fs.StringVar(&s.TrustedRoot, "trusted-root", "", "Sigstore trusted_root.json every new attestation is verified against before it is used (default: the public-good root built into pyup, when --fulcio-url and --rekor-url are Sigstore's)")
+	config.SetEnv(fs, "trusted-root", "PYUP_SIGSTORE_TRUSTED_ROOT")
 }
 
-// Check refuses a Sigstore URL the ID token would travel to in clear.
+// Check refuses a Sigstore URL the ID token would travel to in clear, and
+// loads the trusted root new attestations are verified against.
 func (s *SignFlags) Check() error {
 	if err := attest.CheckServiceURL("--fulcio-url", s.FulcioURL); err != nil {
 		return &FlagError{Err: err}
 	}
 	if err := attest.CheckServiceURL("--rekor-url", s.RekorURL); err != nil {
 		return &FlagError{Err: err}
+	}
+	switch {
+	case s.TrustedRoot != "":
+		tr, err := attest.LoadTrustedRoot(s.TrustedRoot)
+		if err != nil {
+			return &FlagError{Err: fmt.Errorf("--trusted-root: %s", escape.Text(err.Error()))}
+		}
+		s.check = tr
+	case s.FulcioURL == attest.DefaultFulcioURL && s.RekorURL == attest.DefaultRekorURL:
+		tr, err := attest.PublicGood()
+		if err != nil {
+			return err
+		}
+		s.check = tr
 	}
 	return nil
 }
@@ -84,12 +110,16 @@ func NewSigner(f *Factory, id *SigningIdentity, flags SignFlags) *attest.Signer 
 	}
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.ResponseHeaderTimeout = time.Minute
-	return attest.NewSigner(tokens,
+	opts := []attest.SignerOption{
 		attest.WithFulcioURL(flags.FulcioURL),
 		attest.WithRekorURL(flags.RekorURL),
 		attest.WithTransport(tr),
 		attest.WithOnIDToken(secrets.Add),
-	)
+	}
+	if flags.check != nil {
+		opts = append(opts, attest.WithVerifyAfterSigning(flags.check))
+	}
+	return attest.NewSigner(tokens, opts...)
 }
 
 // AttestError maps a signing failure to its exit code and hint: no
@@ -102,6 +132,8 @@ func AttestError(err error) error {
 	switch {
 	case errors.Is(err, ErrNoSigningIdentity):
 		code, hint = ExitAuth, "run in GitHub Actions with `permissions: id-token: write`, in GitLab CI/CD with an `id_tokens:` entry SIGSTORE_ID_TOKEN (aud: sigstore), or on Google Cloud"
+	case errors.As(err, &se) && se.Step == "verification":
+		hint = "the new attestation does not verify against the trusted root: sign with the Sigstore instance it trusts, or give that instance's root with --trusted-root"
 	case errors.As(err, &se) && (se.Step == "identity" || se.Step == "certificate"):
 		code = ExitAuth
 		var pe *oidc.ProviderError
