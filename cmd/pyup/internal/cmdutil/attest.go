@@ -54,9 +54,9 @@ func (s *SignFlags) Check() error {
 	}
 	switch {
 	case s.TrustedRoot != "":
-		tr, err := attest.LoadTrustedRoot(s.TrustedRoot)
+		tr, err := LoadTrustedRoot(s.TrustedRoot)
 		if err != nil {
-			return &FlagError{Err: fmt.Errorf("--trusted-root: %s", escape.Text(err.Error()))}
+			return err
 		}
 		s.check = tr
 	case s.FulcioURL == attest.DefaultFulcioURL && s.RekorURL == attest.DefaultRekorURL:
@@ -197,4 +197,14 @@ func PredictedSigner(c *oidc.Claims) string {
 		return ""
 	}
 	return "https://github.com/" + c.JobWorkflowRef
+}
+
+// LoadTrustedRoot reads --trusted-root's file; a file that is not a
+// Sigstore trusted root is a usage error naming the flag.
+func LoadTrustedRoot(path string) (*root.TrustedRoot, error) {
+	tr, err := attest.LoadTrustedRoot(path)
+	if err != nil {
+		return nil, &FlagError{Err: fmt.Errorf("--trusted-root: %s", escape.Text(err.Error()))}
+	}
+	return tr, nil
 }

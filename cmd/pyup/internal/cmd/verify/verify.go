@@ -15,7 +15,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/sigstore/sigstore-go/pkg/root"
 	"github.com/spf13/cobra"
 
 	"github.com/pyup-dev/pyup/cmd/pyup/internal/cmdutil"
@@ -227,7 +226,7 @@ func verifyRun(ctx context.Context, opts *VerifyOptions) error {
 	}
 	var vopts []attest.VerifyOption
 	if opts.TrustedRoot != "" {
-		tr, err := loadRoot(opts.TrustedRoot)
+		tr, err := cmdutil.LoadTrustedRoot(opts.TrustedRoot)
 		if err != nil {
 			return err
 		}
@@ -269,14 +268,6 @@ func verifyRun(ctx context.Context, opts *VerifyOptions) error {
 			fmt.Errorf("%s of %d failed verification", cmdutil.Plural(r.Failed, "file"), len(files)), "")
 	}
 	return nil
-}
-
-func loadRoot(path string) (*root.TrustedRoot, error) {
-	tr, err := attest.LoadTrustedRoot(path)
-	if err != nil {
-		return nil, cmdutil.FlagErrorf("--trusted-root: %s", escape.Text(err.Error()))
-	}
-	return tr, nil
 }
 
 // writeText writes one line per file: "✓ NAME  signed by IDENTITY" or
