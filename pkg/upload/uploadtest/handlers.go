@@ -152,7 +152,7 @@ func (ix *Index) serveUpload(w http.ResponseWriter, r *http.Request) {
 	}
 	if hs != nil {
 		u.Size = hs.n
-		u.SHA256, u.Blake2b256 = hs.sums()
+		u.SHA256, u.Blake2b256, u.MD5 = hs.sums()
 	}
 
 	if msg := validateForm(&u, hs != nil); msg != "" {
@@ -327,7 +327,9 @@ func validateForm(u *Upload, hasContent bool) string {
 		ft == "sdist" && !strings.HasSuffix(fn, ".tar.gz"):
 		return "Invalid file extension: Use .tar.gz or .whl extension. See https://www.python.org/dev/peps/pep-0527 and https://peps.python.org/pep-0625/ for more information"
 	}
-	if sha != "" && !strings.EqualFold(sha, u.SHA256) || blake != "" && !strings.EqualFold(blake, u.Blake2b256) {
+	md5 := first(*u, "md5_digest")
+	if sha != "" && !strings.EqualFold(sha, u.SHA256) || blake != "" && !strings.EqualFold(blake, u.Blake2b256) ||
+		md5 != "" && !strings.EqualFold(md5, u.MD5) {
 		return "The digest supplied does not match a digest calculated from the uploaded file."
 	}
 	return ""

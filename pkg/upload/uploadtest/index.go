@@ -8,6 +8,7 @@
 package uploadtest
 
 import (
+	"crypto/md5"
 	"crypto/sha256"
 	"encoding/hex"
 	"hash"
@@ -69,11 +70,14 @@ type Upload struct {
 	ContentType string
 	// Fields holds every form field except content, in the order received.
 	Fields [][2]string
-	// Filename is the content part's file name; Size, SHA256 and Blake2b256
-	// describe its bytes as received.
+	// Filename is the content part's file name; Size, SHA256, Blake2b256
+	// and MD5 describe its bytes as received. The index computes all three
+	// digests of every file, as Warehouse does, and refuses a form whose
+	// digest of any of the three does not match.
 	Filename           string
 	Size               int64
 	SHA256, Blake2b256 string
+	MD5                string
 	// FileLast reports whether content was the last part of the form.
 	FileLast bool
 	// Status is the status code answered (0 when the connection was cut).
@@ -263,26 +267,28 @@ func normalize(name string) string {
 	return b.String()
 }
 
-// hashers computes both digests of a stream.
+// hashers computes the three digests Warehouse computes of every upload
+// (md5, sha256 and blake2_256, one after the other as it reads).
 type hashers struct {
-	sha, blake hash.Hash
-	n          int64
+	sha, blake, md5 hash.Hash
+	n               int64
 }
 
 func newHashers() *hashers {
 	b, _ := blake2b.New256(nil)
-	return &hashers{sha: sha256.New(), blake: b}
+	return &hashers{sha: sha256.New(), blake: b, md5: md5.New()}
 }
 
 func (h *hashers) Write(p []byte) (int, error) {
+	h.md5.Write(p)
 	h.sha.Write(p)
 	h.blake.Write(p)
 	h.n += int64(len(p))
 	return len(p), nil
 }
 
-func (h *hashers) sums() (string, string) {
-	return hex.EncodeToString(h.sha.Sum(nil)), hex.EncodeToString(h.blake.Sum(nil))
+func (h *hashers) sums() (sha, b2, md5 string) {
+	return hex.EncodeToString(h.sha.Sum(nil)), hex.EncodeToString(h.blake.Sum(nil)), hex.EncodeToString(h.md5.Sum(nil))
 }
 
 // fault is one injected failure, applied to POSTs number 1..n.

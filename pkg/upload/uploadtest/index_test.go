@@ -119,6 +119,8 @@ func TestValidation(t *testing.T) {
 		{with("metadata_version", "3.0"), "demo-1.0.tar.gz", "not a valid metadata version"},
 		{with("version", "1.0+abc"), "demo-1.0.tar.gz", "The use of local versions in '1.0+abc' is not allowed"},
 		{with("sha256_digest", strings.Repeat("0", 64)), "demo-1.0.tar.gz", "The digest supplied does not match"},
+		// Warehouse hashes md5 too and checks an md5_digest that is sent.
+		{with("md5_digest", strings.Repeat("0", 32)), "demo-1.0.tar.gz", "The digest supplied does not match"},
 		{validFields(content), "demo-1.0.zip", "Invalid file extension"},
 		{validFields(content), "", "Upload payload does not have a file"},
 		{with("pyversion", "py3"), "demo-1.0.tar.gz", "Use 'source' as Python version for an sdist"},
@@ -127,6 +129,14 @@ func TestValidation(t *testing.T) {
 		if resp.StatusCode != 400 || !strings.Contains(resp.Status, tc.want) {
 			t.Errorf("want %q, got %q", tc.want, resp.Status)
 		}
+	}
+	// The right md5 (of "x") is taken, and recorded with the upload.
+	ix := uploadtest.New()
+	srv2 := httptest.NewServer(ix)
+	defer srv2.Close()
+	resp := post(t, srv2.URL+"/legacy/", "", "", with("md5_digest", "9dd4e461268c8034f5c8564e155c67a6"), "demo-1.0.tar.gz", content)
+	if ups := ix.Uploads(); resp.StatusCode != 200 || len(ups) != 1 || ups[0].MD5 != "9dd4e461268c8034f5c8564e155c67a6" {
+		t.Fatalf("right md5: %s, %+v", resp.Status, ups)
 	}
 }
 
