@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Measures the pyup CLI against curl and twine posting the same wheel to the
 # same loopback index (scripts/benchupload: pkg/upload/uploadtest, which
-# hashes and discards what it gets), then how `pyup upload --jobs N` scales
+# computes md5, sha256 and blake2b of every upload, as Warehouse does, and
+# discards it), then how `pyup upload --jobs N` scales
 # on an index that is slow per connection.
 #
 #   scripts/bench-upload.sh                       # 512 MiB and 1 GiB, then the --jobs table

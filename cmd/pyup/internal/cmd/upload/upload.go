@@ -507,7 +507,10 @@ func writeText(w io.Writer, rep *Report) {
 		width = max(width, len(escape.Text(f.File)))
 	}
 	for _, f := range rep.Files {
-		line := fmt.Sprintf("%-13s %-*s %9s  sha256:%s", f.Status, width, escape.Text(f.File), humanBytes(f.Size), f.SHA256)
+		line := fmt.Sprintf("%-13s %-*s %9s", f.Status, width, escape.Text(f.File), humanBytes(f.Size))
+		if f.SHA256 != "" { // empty when the index refused the file before it was read whole
+			line += "  sha256:" + f.SHA256
+		}
 		switch {
 		case f.Error != "":
 			line += "\n    " + escape.Text(f.Error)

@@ -138,6 +138,30 @@ func TestDoneLineNamesRepository(t *testing.T) {
 	}
 }
 
+// A file refused before it was read whole has no digest: its line shows
+// none rather than an empty "sha256:".
+func TestWriteTextDigests(t *testing.T) {
+	rep := Report{Repository: "https://pypi.example.com/", Files: []FileReport{
+		{File: "a-1.0.tar.gz", Size: 2048, SHA256: "ab12", Status: "uploaded", Attempts: 1},
+		{File: "a-1.0-py3-none-any.whl", Size: 1 << 20, Status: "failed", Error: "POST https://pypi.example.com/: 403 Forbidden"},
+	}}
+	var b strings.Builder
+	writeText(&b, &rep)
+	lines := strings.Split(b.String(), "\n")
+	if len(lines) < 3 {
+		t.Fatalf("output:\n%s", b.String())
+	}
+	if !strings.HasSuffix(lines[0], "  sha256:ab12") || !strings.HasPrefix(lines[0], "uploaded ") {
+		t.Errorf("uploaded line = %q", lines[0])
+	}
+	if strings.Contains(lines[1], "sha256") || !strings.HasPrefix(lines[1], "failed ") || !strings.HasSuffix(lines[1], "1.0 MiB") {
+		t.Errorf("failed line = %q", lines[1])
+	}
+	if lines[2] != "    POST https://pypi.example.com/: 403 Forbidden" {
+		t.Errorf("error line = %q", lines[2])
+	}
+}
+
 func TestTruncateKeepsCharacters(t *testing.T) {
 	s := strings.Repeat("a", 96) + "日本"
 	if got := truncate(s, 97); got != strings.Repeat("a", 96) {
