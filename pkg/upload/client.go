@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 
 	"github.com/pyup-dev/pyup/pkg/pypi"
 )
@@ -18,6 +19,9 @@ type Client struct {
 	checkURL string   // simple-API base ending in "/", or "" for no lookups
 	http     *http.Client
 	s        settings
+	// ignoresExpect is set once the index has let a wait for "100
+	// Continue" run out: later bodies go without "Expect".
+	ignoresExpect atomic.Bool
 }
 
 // New returns a Client for the upload URL repositoryURL (for example

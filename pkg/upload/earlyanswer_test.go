@@ -8,10 +8,13 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 
+	"github.com/pyup-dev/pyup/pkg/dist"
 	"github.com/pyup-dev/pyup/pkg/upload"
 )
 
@@ -24,10 +27,20 @@ type earlyIndex struct {
 	requests atomic.Int32
 	answer   string // status line and headers, without the blank line
 	body     string
-	// readFirst, when not 0, makes the server send "100 Continue" and read
-	// that many body bytes before answering: the answer then races the
-	// client's writes.
+	// readFirst, when more than 0, makes the server send "100 Continue" and
+	// read that many body bytes before answering: the answer then races the
+	// client's writes. When -1, the server reads the whole body without
+	// "100 Continue", as an HTTP/1.0 server that ignores Expect does.
 	readFirst int
+
+	mu      sync.Mutex
+	expects []string // each request's Expect header
+}
+
+func (e *earlyIndex) expectHeaders() []string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return slices.Clone(e.expects)
 }
 
 func newEarlyIndex(t *testing.T, answer, body string, readFirst int) *earlyIndex {
@@ -53,10 +66,17 @@ func (e *earlyIndex) serve() {
 		go func() {
 			defer c.Close()
 			br := bufio.NewReader(c)
-			if _, err := http.ReadRequest(br); err != nil {
+			req, err := http.ReadRequest(br)
+			if err != nil {
 				return
 			}
 			e.requests.Add(1)
+			e.mu.Lock()
+			e.expects = append(e.expects, req.Header.Get("Expect"))
+			e.mu.Unlock()
+			if e.readFirst < 0 {
+				io.Copy(io.Discard, req.Body)
+			}
 			if e.readFirst > 0 {
 				io.WriteString(c, "HTTP/1.1 100 Continue\r\n\r\n")
 				io.CopyN(io.Discard, br, int64(e.readFirst))
@@ -117,6 +137,45 @@ func TestUploadKeepsEarlyAnswer(t *testing.T) {
 			}
 			if len(s.all()) != 0 {
 				t.Errorf("retried: %v", s.all())
+			}
+		})
+	}
+}
+
+// An index that never answers "100 Continue" costs the first large file
+// the transport's wait; the files after it go without Expect. An index that
+// answers on the head, or says 100 Continue, keeps being asked.
+func TestUploadStopsExpectingWhereIgnored(t *testing.T) {
+	dir := t.TempDir()
+	var files []*dist.Dist
+	for i := range 3 {
+		files = append(files, newDist(t, dir, fmt.Sprintf("demo_pkg-1.%d-py3-none-any.whl", i), randomBytes(t, 2<<20)))
+	}
+	small := newDist(t, dir, "demo_pkg-1.0.tar.gz", randomBytes(t, 64<<10))
+	const ask = "100-continue"
+	cases := []struct {
+		name, answer string
+		readFirst    int
+		status       int
+		want         []string
+	}{
+		{"ignores Expect", "HTTP/1.0 200 OK", -1, 200, []string{ask, "", "", ""}},
+		{"answers 100 Continue", "HTTP/1.1 200 OK", 1, 200, []string{ask, ask, ask, ""}},
+		{"refuses on the head, keep-alive", "HTTP/1.1 403 Forbidden", 0, 403, []string{ask, ask, ask, ""}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEarlyIndex(t, tc.answer, "", tc.readFirst)
+			c := newClient(t, e.url(), upload.WithCheckURL(""), upload.WithRetries(0))
+			for _, d := range append(files, small) {
+				r := c.Upload(context.Background(), upload.File{Dist: d})
+				var he *upload.HTTPError
+				if got := errors.As(r.Err, &he); got != (tc.status != 200) || (got && he.StatusCode != tc.status) {
+					t.Fatalf("%s: %+v, want %d", d.Filename, r, tc.status)
+				}
+			}
+			if got := e.expectHeaders(); !slices.Equal(got, tc.want) {
+				t.Errorf("Expect headers sent = %q, want %q", got, tc.want)
 			}
 		})
 	}

@@ -6,11 +6,14 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"net/http"
+	"net/http/httptrace"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/pyup-dev/pyup/pkg/dist"
@@ -309,8 +312,47 @@ func (c *Client) digestsOf(ctx context.Context, d *dist.Dist) (digests, error) {
 // 100-continue" (curl's threshold), so an index that refuses on the request
 // head (bad credentials, wrong URL, too large) refuses before the body goes.
 // The transport waits for the go-ahead at most ExpectContinueTimeout (1 s),
-// then sends anyway, for servers that never answer 100.
+// then sends anyway, for servers that never answer 100 (pypiserver under
+// wsgiref, which speaks HTTP/1.0); after one such wait the Client stops
+// asking that index (see expectProbe).
 const expectContinueAbove = 1 << 20
+
+// expectProbe finds out whether the index answers "Expect: 100-continue".
+// The transport starts reading the body when the index says 100 Continue,
+// when it answers with a final status and keeps the connection, or when
+// ExpectContinueTimeout runs out; only the last, seen at the body's first
+// read, means the index ignores Expect, and then every later file would
+// wait for nothing too.
+type expectProbe struct {
+	waited, got100, answered atomic.Bool
+}
+
+func (p *expectProbe) trace() *httptrace.ClientTrace {
+	return &httptrace.ClientTrace{
+		Wait100Continue:      func() { p.waited.Store(true) },
+		Got100Continue:       func() { p.got100.Store(true) },
+		GotFirstResponseByte: func() { p.answered.Store(true) },
+	}
+}
+
+// ignored reports whether the wait for 100 Continue ran out unanswered.
+func (p *expectProbe) ignored() bool {
+	return p.waited.Load() && !p.got100.Load() && !p.answered.Load()
+}
+
+// firstRead calls fn before the first Read of r.
+type firstRead struct {
+	r  io.Reader
+	fn func()
+}
+
+func (f *firstRead) Read(b []byte) (int, error) {
+	if f.fn != nil {
+		f.fn()
+		f.fn = nil
+	}
+	return f.r.Read(b)
+}
 
 // attemptOutcome is the result of one POST.
 type attemptOutcome struct {
@@ -350,7 +392,19 @@ func (c *Client) attempt(ctx context.Context, d *dist.Dist, layout *bodyLayout, 
 		}
 		m.report(0, false)
 	}
-	req, err := http.NewRequestWithContext(actx, http.MethodPost, c.repo.String(), m)
+	var body io.Reader = m
+	rctx := actx
+	expect := total > expectContinueAbove && !c.ignoresExpect.Load()
+	if expect {
+		probe := &expectProbe{}
+		rctx = httptrace.WithClientTrace(actx, probe.trace())
+		body = &firstRead{r: m, fn: func() {
+			if probe.ignored() && !c.ignoresExpect.Swap(true) {
+				c.logf("%s did not answer \"Expect: 100-continue\"; the next files go without it", redactURL(c.repo))
+			}
+		}}
+	}
+	req, err := http.NewRequestWithContext(rctx, http.MethodPost, c.repo.String(), body)
 	if err != nil {
 		return attemptOutcome{err: err}
 	}
@@ -360,7 +414,7 @@ func (c *Client) attempt(ctx context.Context, d *dist.Dist, layout *bodyLayout, 
 	req.ContentLength = total
 	req.Header.Set("Content-Type", layout.contentType)
 	req.Header.Set("Accept", "application/json")
-	if total > expectContinueAbove {
+	if expect {
 		req.Header.Set("Expect", "100-continue")
 	}
 	resp, err := c.http.Do(req)
