@@ -32,6 +32,10 @@ type earlyIndex struct {
 	// client's writes. When -1, the server reads the whole body without
 	// "100 Continue", as an HTTP/1.0 server that ignores Expect does.
 	readFirst int
+	// keepAlive makes the server read the rest of the body after its
+	// answer and serve the next request on the same connection, instead of
+	// hanging up.
+	keepAlive bool
 
 	mu      sync.Mutex
 	expects []string // each request's Expect header
@@ -43,13 +47,13 @@ func (e *earlyIndex) expectHeaders() []string {
 	return slices.Clone(e.expects)
 }
 
-func newEarlyIndex(t *testing.T, answer, body string, readFirst int) *earlyIndex {
+func newEarlyIndex(t *testing.T, answer, body string, readFirst int, keepAlive bool) *earlyIndex {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &earlyIndex{ln: ln, answer: answer, body: body, readFirst: readFirst}
+	e := &earlyIndex{ln: ln, answer: answer, body: body, readFirst: readFirst, keepAlive: keepAlive}
 	t.Cleanup(func() { ln.Close() })
 	go e.serve()
 	return e
@@ -66,22 +70,32 @@ func (e *earlyIndex) serve() {
 		go func() {
 			defer c.Close()
 			br := bufio.NewReader(c)
-			req, err := http.ReadRequest(br)
-			if err != nil {
-				return
+			for {
+				req, err := http.ReadRequest(br)
+				if err != nil {
+					return
+				}
+				e.requests.Add(1)
+				e.mu.Lock()
+				e.expects = append(e.expects, req.Header.Get("Expect"))
+				e.mu.Unlock()
+				if e.readFirst < 0 {
+					io.Copy(io.Discard, req.Body)
+				}
+				if e.readFirst > 0 {
+					io.WriteString(c, "HTTP/1.1 100 Continue\r\n\r\n")
+					io.CopyN(io.Discard, req.Body, int64(e.readFirst))
+				}
+				fmt.Fprintf(c, "%s\r\nContent-Type: text/plain\r\nContent-Length: %d\r\n\r\n%s", e.answer, len(e.body), e.body)
+				if !e.keepAlive {
+					return
+				}
+				// A well-behaved keep-alive server reads what is left of
+				// the body before the next request.
+				if _, err := io.Copy(io.Discard, req.Body); err != nil {
+					return
+				}
 			}
-			e.requests.Add(1)
-			e.mu.Lock()
-			e.expects = append(e.expects, req.Header.Get("Expect"))
-			e.mu.Unlock()
-			if e.readFirst < 0 {
-				io.Copy(io.Discard, req.Body)
-			}
-			if e.readFirst > 0 {
-				io.WriteString(c, "HTTP/1.1 100 Continue\r\n\r\n")
-				io.CopyN(io.Discard, br, int64(e.readFirst))
-			}
-			fmt.Fprintf(c, "%s\r\nContent-Type: text/plain\r\nContent-Length: %d\r\n\r\n%s", e.answer, len(e.body), e.body)
 		}()
 	}
 }
@@ -109,7 +123,7 @@ func TestUploadKeepsEarlyAnswer(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			e := newEarlyIndex(t, tc.answer, "refused by the test index\n", tc.readFirst)
+			e := newEarlyIndex(t, tc.answer, "refused by the test index\n", tc.readFirst, false)
 			var s sleeps
 			d := big
 			if tc.d {
@@ -165,7 +179,7 @@ func TestUploadStopsExpectingWhereIgnored(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			e := newEarlyIndex(t, tc.answer, "", tc.readFirst)
+			e := newEarlyIndex(t, tc.answer, "", tc.readFirst, true)
 			c := newClient(t, e.url(), upload.WithCheckURL(""), upload.WithRetries(0))
 			for _, d := range append(files, small) {
 				r := c.Upload(context.Background(), upload.File{Dist: d})
