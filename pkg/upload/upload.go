@@ -6,7 +6,6 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
-	"io"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptrace"
@@ -340,20 +339,6 @@ func (p *expectProbe) ignored() bool {
 	return p.waited.Load() && !p.got100.Load() && !p.answered.Load()
 }
 
-// firstRead calls fn before the first Read of r.
-type firstRead struct {
-	r  io.Reader
-	fn func()
-}
-
-func (f *firstRead) Read(b []byte) (int, error) {
-	if f.fn != nil {
-		f.fn()
-		f.fn = nil
-	}
-	return f.r.Read(b)
-}
-
 // attemptOutcome is the result of one POST.
 type attemptOutcome struct {
 	sums       digests // of the bytes sent, when the whole file was hashed while sent
@@ -392,19 +377,18 @@ func (c *Client) attempt(ctx context.Context, d *dist.Dist, layout *bodyLayout, 
 		}
 		m.report(0, false)
 	}
-	var body io.Reader = m
 	rctx := actx
 	expect := total > expectContinueAbove && !c.ignoresExpect.Load()
 	if expect {
 		probe := &expectProbe{}
 		rctx = httptrace.WithClientTrace(actx, probe.trace())
-		body = &firstRead{r: m, fn: func() {
+		m.start = func() {
 			if probe.ignored() && !c.ignoresExpect.Swap(true) {
 				c.logf("%s did not answer \"Expect: 100-continue\"; the next files go without it", redactURL(c.repo))
 			}
-		}}
+		}
 	}
-	req, err := http.NewRequestWithContext(rctx, http.MethodPost, c.repo.String(), body)
+	req, err := http.NewRequestWithContext(rctx, http.MethodPost, c.repo.String(), m)
 	if err != nil {
 		return attemptOutcome{err: err}
 	}

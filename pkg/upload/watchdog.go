@@ -83,9 +83,15 @@ type meter struct {
 	chunk    int64
 	report   func(sent int64, done bool)
 	done     bool
+	// start, when set, is called once, before the body's first read.
+	start func()
 }
 
 func (m *meter) Read(p []byte) (int, error) {
+	if m.start != nil {
+		m.start()
+		m.start = nil
+	}
 	n, err := m.r.Read(p)
 	if n > 0 {
 		m.w.touch()
